@@ -1,0 +1,2 @@
+//! The `ssokit` command line.
+fn main() {}

@@ -1,0 +1,85 @@
+//! The three caches on disk, file-compatible with the AWS CLI v2 and the AWS SDKs.
+//!
+//! | cache | directory | key | type |
+//! | --- | --- | --- | --- |
+//! | SSO tokens | `~/.aws/sso/cache` | [`token_cache_key`] | [`TokenCache`] / [`CachedToken`] |
+//! | OIDC client registrations | `~/.aws/sso/cache` | [`registration_cache_key`] | [`RegistrationCache`] / [`ClientRegistration`] |
+//! | role credentials | `~/.aws/cli/cache` | [`role_cache_key`] | [`RoleCredentialsCache`] / [`CachedRoleCredentials`] |
+//!
+//! Every write is atomic and private: missing directories are created 0700, the new
+//! content goes to an exclusively created 0600 temporary file in the same directory,
+//! which is fsynced and renamed over the target; top-level keys of the old file that
+//! ssokit does not know are kept. A per-key advisory lock file (`<key>.lock`, see
+//! [`CacheLock`]) lets many processes agree on who refreshes or logs in.
+//!
+//! Reading never panics and never deletes anything: a missing, empty, truncated or
+//! otherwise unusable file is a [`CacheError`] that names the path.
+
+mod error;
+mod fields;
+mod file;
+mod keys;
+mod lock;
+mod registration;
+mod role;
+mod token;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+pub use error::CacheError;
+pub use file::{read_json_object, write_json_object};
+pub use keys::{RoleCacheScope, registration_cache_key, role_cache_key, token_cache_key};
+pub use lock::{CacheLock, DEFAULT_LOCK_TIMEOUT};
+pub use registration::{ClientRegistration, GrantFlow, RegistrationCache, RegistrationKey};
+pub use role::{CachedRoleCredentials, PROVIDER_TYPE_SSO, RoleCredentialsCache};
+pub use token::{CachedToken, TokenCache};
+
+use crate::env::Env;
+
+/// How long before expiry ssokit treats a token, registration or set of role
+/// credentials as due for renewal: 15 minutes, everywhere in ssokit (the AWS CLI's
+/// own window, the widest of the AWS tools).
+pub const REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Where the caches live.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CacheDirs {
+    /// The SSO token and client-registration cache (`~/.aws/sso/cache`).
+    pub sso: PathBuf,
+    /// The AWS CLI's credentials cache (`~/.aws/cli/cache`).
+    pub cli: PathBuf,
+}
+
+impl CacheDirs {
+    /// The AWS CLI's cache directories under `home`.
+    pub fn under_home(home: &Path) -> Self {
+        let aws = home.join(".aws");
+        Self {
+            sso: aws.join("sso").join("cache"),
+            cli: aws.join("cli").join("cache"),
+        }
+    }
+
+    /// The AWS CLI's cache directories under the home directory of `env`.
+    pub fn from_env(env: &Env) -> Result<Self, CacheError> {
+        env.home_dir()
+            .map(|home| Self::under_home(&home))
+            .ok_or(CacheError::NoHome)
+    }
+
+    /// The token cache in [`CacheDirs::sso`].
+    pub fn tokens(&self) -> TokenCache {
+        TokenCache::new(&self.sso)
+    }
+
+    /// The client-registration cache in [`CacheDirs::sso`].
+    pub fn registrations(&self) -> RegistrationCache {
+        RegistrationCache::new(&self.sso)
+    }
+
+    /// The role-credentials cache in [`CacheDirs::cli`].
+    pub fn role_credentials(&self) -> RoleCredentialsCache {
+        RoleCredentialsCache::new(&self.cli)
+    }
+}

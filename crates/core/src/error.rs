@@ -1,0 +1,14 @@
+//! The crate-wide error type: one enum the bindings and the CLI map exhaustively.
+
+/// Any error ssokit reports. Each variant wraps the error of the module that failed;
+/// its message is the module's message, which says what went wrong and what to do.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The AWS config or credentials file, or the environment, is wrong.
+    #[error(transparent)]
+    Config(#[from] crate::config::ConfigError),
+    /// A cache file is missing, unreadable, or could not be written or locked.
+    #[error(transparent)]
+    Cache(#[from] crate::cache::CacheError),
+}

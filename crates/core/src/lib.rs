@@ -1,0 +1,26 @@
+//! # ssokit
+//!
+//! AWS IAM Identity Center (formerly AWS SSO) login, token refresh and role
+//! credentials for Rust, sharing `~/.aws/sso/cache` and `~/.aws/cli/cache` with the
+//! AWS CLI v2 and every AWS SDK.
+//!
+//! The crate is organised by concern:
+//! - [`config`]: the shared AWS config and credentials files, and SSO profile
+//!   resolution exactly as the AWS SDKs do it (sessions, legacy profiles, endpoints).
+//! - [`cache`]: the token, client-registration and role-credentials caches, with
+//!   atomic 0600 writes, preserved unknown keys and cross-process locks.
+//! - [`secret`]: types for tokens and keys that never print their value.
+//! - [`time`]: the injectable clock and the cache timestamp formats.
+//! - [`env`]: the injectable process environment (variables and home directory).
+//!
+//! Every failure is a typed error ([`Error`] at the top, a per-module enum below it)
+//! whose message names the file, line, profile or key at fault and says what to do.
+
+pub mod cache;
+pub mod config;
+pub mod env;
+mod error;
+pub mod secret;
+pub mod time;
+
+pub use error::Error;

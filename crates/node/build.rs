@@ -1,0 +1,4 @@
+//! napi-rs link setup for the Node.js addon.
+fn main() {
+    napi_build::setup();
+}
