@@ -12,6 +12,8 @@
 //! - [`secret`]: types for tokens and keys that never print their value.
 //! - [`time`]: the injectable clock and the cache timestamp formats.
 //! - [`env`]: the injectable process environment (variables and home directory).
+//! - [`profile`]: one-call resolution of a profile and its cache paths, for the CLI
+//!   and the bindings.
 //!
 //! Every failure is a typed error ([`Error`] at the top, a per-module enum below it)
 //! whose message names the file, line, profile or key at fault and says what to do.
@@ -20,6 +22,7 @@ pub mod cache;
 pub mod config;
 pub mod env;
 mod error;
+pub mod profile;
 pub mod secret;
 pub mod time;
 

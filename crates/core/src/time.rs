@@ -223,10 +223,7 @@ fn parse_inner(v: &str) -> Option<SystemTime> {
         }
     };
     let days = days_from_civil(i64::from(year), month, day);
-    let secs = days * 86_400
-        + i64::from(hour) * 3600
-        + i64::from(minute) * 60
-        + i64::from(second)
+    let secs = days * 86_400 + i64::from(hour) * 3600 + i64::from(minute) * 60 + i64::from(second)
         - offset_secs;
     let base = if secs >= 0 {
         UNIX_EPOCH.checked_add(Duration::from_secs(secs as u64))?
@@ -240,7 +237,9 @@ fn days_in_month(year: u32, month: u32) -> u32 {
     match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
+        _ if (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400) => {
+            29
+        }
         _ => 28,
     }
 }
@@ -259,7 +258,10 @@ mod tests {
         let t = at(1_795_813_445);
         assert_eq!(format_timestamp(t), "2026-11-27T21:04:05Z");
         assert_eq!(format_timestamp_offset(t), "2026-11-27T21:04:05+00:00");
-        assert_eq!(format_timestamp(t + Duration::from_millis(999)), "2026-11-27T21:04:05Z");
+        assert_eq!(
+            format_timestamp(t + Duration::from_millis(999)),
+            "2026-11-27T21:04:05Z"
+        );
         assert_eq!(format_timestamp(at(0)), "1970-01-01T00:00:00Z");
     }
 

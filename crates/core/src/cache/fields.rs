@@ -27,7 +27,11 @@ impl Fields {
         if let Some(v) = self.map.shift_remove(key) {
             return Some(v);
         }
-        let found = self.map.keys().find(|k| k.eq_ignore_ascii_case(key))?.clone();
+        let found = self
+            .map
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(key))?
+            .clone();
         self.map.shift_remove(&found)
     }
 
@@ -60,7 +64,10 @@ impl Fields {
         self.opt_str(field)?.ok_or_else(|| self.missing(field))
     }
 
-    pub(crate) fn opt_time(&mut self, field: &'static str) -> Result<Option<SystemTime>, CacheError> {
+    pub(crate) fn opt_time(
+        &mut self,
+        field: &'static str,
+    ) -> Result<Option<SystemTime>, CacheError> {
         match self.opt_str(field)? {
             None => Ok(None),
             Some(s) => parse_timestamp(&s)
@@ -73,7 +80,10 @@ impl Fields {
         self.opt_time(field)?.ok_or_else(|| self.missing(field))
     }
 
-    pub(crate) fn opt_str_list(&mut self, field: &'static str) -> Result<Option<Vec<String>>, CacheError> {
+    pub(crate) fn opt_str_list(
+        &mut self,
+        field: &'static str,
+    ) -> Result<Option<Vec<String>>, CacheError> {
         match self.take(field) {
             None | Some(Value::Null) => Ok(None),
             Some(Value::Array(items)) => items
@@ -111,7 +121,8 @@ pub(crate) struct ObjectBuilder(Map<String, Value>);
 
 impl ObjectBuilder {
     pub(crate) fn str(mut self, key: &str, value: &str) -> Self {
-        self.0.insert(key.to_owned(), Value::String(value.to_owned()));
+        self.0
+            .insert(key.to_owned(), Value::String(value.to_owned()));
         self
     }
 

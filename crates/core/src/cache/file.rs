@@ -28,7 +28,10 @@ pub fn read_json_object(path: &Path) -> Result<Map<String, Value>, CacheError> {
     parse_json_object(&bytes, path)
 }
 
-pub(crate) fn parse_json_object(bytes: &[u8], path: &Path) -> Result<Map<String, Value>, CacheError> {
+pub(crate) fn parse_json_object(
+    bytes: &[u8],
+    path: &Path,
+) -> Result<Map<String, Value>, CacheError> {
     let unreadable = |reason: String| CacheError::Unreadable {
         path: path.to_owned(),
         reason,
@@ -84,7 +87,7 @@ pub fn write_json_object(
     let mut bytes = serde_json::to_vec(&Value::Object(content))
         .map_err(|e| CacheError::io("serialize", path, io::Error::other(e)))?;
     bytes.push(b'\n');
-    write_atomic(path, &bytes, &mut RandomNames::default())
+    write_atomic(path, &bytes, &mut RandomNames)
 }
 
 /// Writes `bytes` to `path` through an exclusive temporary file and a rename.
@@ -193,11 +196,7 @@ impl Iterator for RandomNames {
         let count = COUNTER.fetch_add(1, Ordering::Relaxed);
         let mut hasher = std::collections::hash_map::RandomState::new().build_hasher();
         hasher.write_u64(count);
-        Some(format!(
-            "{}.{:016x}",
-            std::process::id(),
-            hasher.finish()
-        ))
+        Some(format!("{}.{:016x}", std::process::id(), hasher.finish()))
     }
 }
 
@@ -247,7 +246,11 @@ mod tests {
     fn keeps_unknown_keys_and_drops_known_ones() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("x.json");
-        fs::write(&path, r#"{"AccessToken":"old","futureField":{"a":1},"other":2}"#).unwrap();
+        fs::write(
+            &path,
+            r#"{"AccessToken":"old","futureField":{"a":1},"other":2}"#,
+        )
+        .unwrap();
         let mut content = Map::new();
         content.insert("accessToken".into(), "new".into());
         content.insert("other".into(), 3.into());
@@ -289,7 +292,12 @@ mod tests {
         write_atomic(&target, b"{}\n", &mut names).unwrap();
         assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
         assert_eq!(fs::read_to_string(&target).unwrap(), "{}\n");
-        assert!(fs::symlink_metadata(&planted).unwrap().file_type().is_symlink());
+        assert!(
+            fs::symlink_metadata(&planted)
+                .unwrap()
+                .file_type()
+                .is_symlink()
+        );
 
         // When every candidate is taken, the write fails cleanly.
         let mut names = std::iter::repeat_n("guess".to_string(), 3);

@@ -143,7 +143,12 @@ mod tests {
     #[test]
     fn registration_key_vector() {
         assert_eq!(
-            registration_cache_key("https://d-abc123.awsapps.com/start", "us-west-2", None, None),
+            registration_cache_key(
+                "https://d-abc123.awsapps.com/start",
+                "us-west-2",
+                None,
+                None
+            ),
             "d75f79f67bab3f92a2b1450471c0c2574de0dca4"
         );
     }

@@ -11,7 +11,13 @@ use super::file::{read_json_object, write_json_object};
 use super::{CacheError, CacheLock, REFRESH_WINDOW, registration_cache_key};
 use crate::secret::ClientSecret;
 
-const KEYS: [&str; 5] = ["clientId", "clientSecret", "expiresAt", "scopes", "grantTypes"];
+const KEYS: [&str; 5] = [
+    "clientId",
+    "clientSecret",
+    "expiresAt",
+    "scopes",
+    "grantTypes",
+];
 
 /// The grant type that marks a registration made for the PKCE flow.
 const AUTHORIZATION_CODE: &str = "authorization_code";
@@ -98,7 +104,10 @@ impl fmt::Debug for ClientRegistration {
         f.debug_struct("ClientRegistration")
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
-            .field("expires_at", &crate::time::format_timestamp(self.expires_at))
+            .field(
+                "expires_at",
+                &crate::time::format_timestamp(self.expires_at),
+            )
             .field("scopes", &self.scopes)
             .field("grant_types", &self.grant_types)
             .field("extra_keys", &self.extra.keys().collect::<Vec<_>>())
@@ -163,12 +172,20 @@ impl RegistrationCache {
     }
 
     /// Writes a registration atomically, keeping unknown keys of the old file.
-    pub fn store(&self, key: &RegistrationKey<'_>, registration: &ClientRegistration) -> Result<(), CacheError> {
+    pub fn store(
+        &self,
+        key: &RegistrationKey<'_>,
+        registration: &ClientRegistration,
+    ) -> Result<(), CacheError> {
         write_json_object(&self.path(key), registration.to_json(), &KEYS)
     }
 
     /// Takes the cross-process lock of a registration.
-    pub fn lock(&self, key: &RegistrationKey<'_>, timeout: Duration) -> Result<CacheLock, CacheError> {
+    pub fn lock(
+        &self,
+        key: &RegistrationKey<'_>,
+        timeout: Duration,
+    ) -> Result<CacheLock, CacheError> {
         CacheLock::acquire(&self.dir.join(format!("{}.lock", key.cache_key())), timeout)
     }
 }
@@ -195,7 +212,10 @@ mod tests {
 
     #[test]
     fn layout_and_round_trip() {
-        let pkce = reg(Some(vec!["authorization_code".into(), "refresh_token".into()]));
+        let pkce = reg(Some(vec![
+            "authorization_code".into(),
+            "refresh_token".into(),
+        ]));
         let text = serde_json::to_string(&pkce.to_json()).unwrap();
         assert_eq!(
             text,
@@ -209,7 +229,11 @@ mod tests {
             scopes: None,
             session_name: None,
         };
-        assert!(cache.path(&key).ends_with("d75f79f67bab3f92a2b1450471c0c2574de0dca4.json"));
+        assert!(
+            cache
+                .path(&key)
+                .ends_with("d75f79f67bab3f92a2b1450471c0c2574de0dca4.json")
+        );
         cache.store(&key, &pkce).unwrap();
         assert_eq!(cache.load(&key).unwrap(), pkce);
         assert!(!format!("{pkce:?}").contains("CSECRET"));
@@ -218,10 +242,16 @@ mod tests {
     #[test]
     fn reuse_rules() {
         let device = reg(None);
-        let pkce = reg(Some(vec!["authorization_code".into(), "refresh_token".into()]));
+        let pkce = reg(Some(vec![
+            "authorization_code".into(),
+            "refresh_token".into(),
+        ]));
         let fifteen_before = at(10_000 - 15 * 60);
         assert!(device.is_reusable_for(GrantFlow::DeviceCode, fifteen_before));
-        assert!(!device.is_reusable_for(GrantFlow::DeviceCode, fifteen_before + Duration::from_secs(1)));
+        assert!(!device.is_reusable_for(
+            GrantFlow::DeviceCode,
+            fifteen_before + Duration::from_secs(1)
+        ));
         assert!(!device.is_reusable_for(GrantFlow::AuthorizationCode, at(0)));
         assert!(pkce.is_reusable_for(GrantFlow::AuthorizationCode, at(0)));
         assert!(!pkce.is_reusable_for(GrantFlow::DeviceCode, at(0)));
@@ -238,10 +268,18 @@ mod tests {
             scopes: None,
             session_name: Some("s"),
         };
-        assert!(cache.load_reusable(&key, GrantFlow::DeviceCode, at(0)).is_none());
+        assert!(
+            cache
+                .load_reusable(&key, GrantFlow::DeviceCode, at(0))
+                .is_none()
+        );
         std::fs::create_dir_all(dir.path()).unwrap();
         std::fs::write(cache.path(&key), "{not json").unwrap();
-        assert!(cache.load_reusable(&key, GrantFlow::DeviceCode, at(0)).is_none());
+        assert!(
+            cache
+                .load_reusable(&key, GrantFlow::DeviceCode, at(0))
+                .is_none()
+        );
         assert!(cache.path(&key).exists());
     }
 }

@@ -66,7 +66,11 @@ impl CachedRoleCredentials {
             .time("Expiration", self.expiration)
             .opt_str("AccountId", self.account_id.as_deref())
             .build();
-        debug_assert!(credentials.keys().all(|k| CREDENTIAL_KEYS.contains(&k.as_str())));
+        debug_assert!(
+            credentials
+                .keys()
+                .all(|k| CREDENTIAL_KEYS.contains(&k.as_str()))
+        );
         ObjectBuilder::default()
             .str("ProviderType", PROVIDER_TYPE_SSO)
             .value("Credentials", Value::Object(credentials))
@@ -89,7 +93,10 @@ impl fmt::Debug for CachedRoleCredentials {
             .field("access_key_id", &self.access_key_id)
             .field("secret_access_key", &self.secret_access_key)
             .field("session_token", &self.session_token)
-            .field("expiration", &crate::time::format_timestamp(self.expiration))
+            .field(
+                "expiration",
+                &crate::time::format_timestamp(self.expiration),
+            )
             .field("account_id", &self.account_id)
             .field("extra_keys", &self.extra.keys().collect::<Vec<_>>())
             .finish()
@@ -117,8 +124,10 @@ impl RoleCredentialsCache {
 
     /// The file for a role.
     pub fn path(&self, account_id: &str, role_name: &str, scope: RoleCacheScope<'_>) -> PathBuf {
-        self.dir
-            .join(format!("{}.json", role_cache_key(account_id, role_name, scope)))
+        self.dir.join(format!(
+            "{}.json",
+            role_cache_key(account_id, role_name, scope)
+        ))
     }
 
     /// Reads cached credentials for a role.
@@ -140,7 +149,11 @@ impl RoleCredentialsCache {
         scope: RoleCacheScope<'_>,
         credentials: &CachedRoleCredentials,
     ) -> Result<(), CacheError> {
-        write_json_object(&self.path(account_id, role_name, scope), credentials.to_json(), &KEYS)
+        write_json_object(
+            &self.path(account_id, role_name, scope),
+            credentials.to_json(),
+            &KEYS,
+        )
     }
 
     /// Takes the cross-process lock of a role's entry.
@@ -185,7 +198,10 @@ mod tests {
         cache.store("111122223333", "ReadOnly", scope, &c).unwrap();
         assert_eq!(cache.load("111122223333", "ReadOnly", scope).unwrap(), c);
         let shown = format!("{c:?}");
-        assert!(!shown.contains("SECRETKEY") && !shown.contains("SESSIONTOKEN"), "{shown}");
+        assert!(
+            !shown.contains("SECRETKEY") && !shown.contains("SESSIONTOKEN"),
+            "{shown}"
+        );
     }
 
     #[test]
@@ -202,7 +218,10 @@ mod tests {
         for (text, needle) in [
             (r#"{"ProviderType":"sso"}"#, "no `Credentials`"),
             (r#"{"Credentials":[]}"#, "invalid `Credentials`"),
-            (r#"{"Credentials":{"AccessKeyId":"a","SecretAccessKey":"s","SessionToken":"t"}}"#, "no `Expiration`"),
+            (
+                r#"{"Credentials":{"AccessKeyId":"a","SecretAccessKey":"s","SessionToken":"t"}}"#,
+                "no `Expiration`",
+            ),
         ] {
             let map = serde_json::from_str(text).unwrap();
             let err = CachedRoleCredentials::from_json(map, Path::new("r.json")).unwrap_err();

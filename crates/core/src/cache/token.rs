@@ -140,12 +140,17 @@ impl fmt::Debug for CachedToken {
             .field("start_url", &self.start_url)
             .field("region", &self.region)
             .field("access_token", &self.access_token)
-            .field("expires_at", &crate::time::format_timestamp(self.expires_at))
+            .field(
+                "expires_at",
+                &crate::time::format_timestamp(self.expires_at),
+            )
             .field("client_id", &self.client_id)
             .field("client_secret", &self.client_secret)
             .field(
                 "registration_expires_at",
-                &self.registration_expires_at.map(crate::time::format_timestamp),
+                &self
+                    .registration_expires_at
+                    .map(crate::time::format_timestamp),
             )
             .field("refresh_token", &self.refresh_token)
             .field("extra_keys", &self.extra.keys().collect::<Vec<_>>())
@@ -196,7 +201,11 @@ impl TokenCache {
     }
 
     /// Takes the cross-process lock of this token (see [`CacheLock`]).
-    pub fn lock(&self, session_or_start_url: &str, timeout: Duration) -> Result<CacheLock, CacheError> {
+    pub fn lock(
+        &self,
+        session_or_start_url: &str,
+        timeout: Duration,
+    ) -> Result<CacheLock, CacheError> {
         CacheLock::acquire(&self.lock_path(session_or_start_url), timeout)
     }
 }
@@ -250,19 +259,40 @@ mod tests {
     #[test]
     fn field_errors_name_the_field_and_path() {
         let cases = [
-            (r#"{"expiresAt":"2026-11-27T21:04:05Z"}"#, "no `accessToken`"),
+            (
+                r#"{"expiresAt":"2026-11-27T21:04:05Z"}"#,
+                "no `accessToken`",
+            ),
             (r#"{"accessToken":"a"}"#, "no `expiresAt`"),
-            (r#"{"accessToken":"","expiresAt":"2026-11-27T21:04:05Z"}"#, "invalid `accessToken`"),
-            (r#"{"accessToken":5,"expiresAt":"2026-11-27T21:04:05Z"}"#, "invalid `accessToken`"),
-            (r#"{"accessToken":"a","expiresAt":"tomorrow"}"#, "invalid `expiresAt`"),
-            (r#"{"accessToken":"a","expiresAt":"2026-11-27T21:04:05Z","refreshToken":[]}"#, "invalid `refreshToken`"),
-            (r#"{"accessToken":"a","expiresAt":"2026-11-27T21:04:05Z","registrationExpiresAt":"x"}"#, "invalid `registrationExpiresAt`"),
+            (
+                r#"{"accessToken":"","expiresAt":"2026-11-27T21:04:05Z"}"#,
+                "invalid `accessToken`",
+            ),
+            (
+                r#"{"accessToken":5,"expiresAt":"2026-11-27T21:04:05Z"}"#,
+                "invalid `accessToken`",
+            ),
+            (
+                r#"{"accessToken":"a","expiresAt":"tomorrow"}"#,
+                "invalid `expiresAt`",
+            ),
+            (
+                r#"{"accessToken":"a","expiresAt":"2026-11-27T21:04:05Z","refreshToken":[]}"#,
+                "invalid `refreshToken`",
+            ),
+            (
+                r#"{"accessToken":"a","expiresAt":"2026-11-27T21:04:05Z","registrationExpiresAt":"x"}"#,
+                "invalid `registrationExpiresAt`",
+            ),
         ];
         for (text, needle) in cases {
             let err = CachedToken::from_slice(text.as_bytes(), Path::new("/c/t.json")).unwrap_err();
             assert!(err.is_not_logged_in());
             let msg = err.to_string();
-            assert!(msg.contains(needle) && msg.contains("/c/t.json"), "{text}: {msg}");
+            assert!(
+                msg.contains(needle) && msg.contains("/c/t.json"),
+                "{text}: {msg}"
+            );
         }
     }
 
@@ -275,7 +305,10 @@ mod tests {
         assert!(token.needs_refresh(exp + Duration::from_secs(1)));
         assert!(token.is_expired(exp));
         assert!(!token.is_expired(exp - Duration::from_secs(1)));
-        assert_eq!(token.expires_in(exp + Duration::from_secs(5)), Duration::ZERO);
+        assert_eq!(
+            token.expires_in(exp + Duration::from_secs(5)),
+            Duration::ZERO
+        );
         assert!(token.can_refresh(exp));
         let reg_exp = token.registration_expires_at.unwrap();
         assert!(!token.can_refresh(reg_exp));
@@ -302,11 +335,18 @@ mod tests {
         let cache = TokenCache::new(dir.path());
         let path = cache.path("my-sso");
         assert!(path.ends_with(format!("{}.json", token_cache_key("my-sso"))));
-        std::fs::write(&path, r#"{"accessToken":"old","expiresAt":"2020-01-01T00:00:00UTC","someoneElses":true}"#).unwrap();
+        std::fs::write(
+            &path,
+            r#"{"accessToken":"old","expiresAt":"2020-01-01T00:00:00UTC","someoneElses":true}"#,
+        )
+        .unwrap();
         cache.store("my-sso", &full_token()).unwrap();
         let back = cache.load("my-sso").unwrap();
         assert_eq!(back.access_token.expose_secret(), "ACCESS-SECRET");
         assert_eq!(back.extra.get("someoneElses"), Some(&Value::Bool(true)));
-        assert!(matches!(cache.load("other"), Err(CacheError::NotFound { .. })));
+        assert!(matches!(
+            cache.load("other"),
+            Err(CacheError::NotFound { .. })
+        ));
     }
 }

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Runs every test of every language, from a fresh clone: Rust (fmt, clippy, tests),
+# Python (virtualenv, maturin, pytest) and Node (npm ci, napi build, node --test).
+# Everything it needs is installed here; nothing is installed outside the repository
+# except Debian packages (apt-get) that later suites need.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+
+# One target directory for cargo, maturin and napi.
+export CARGO_BUILD_TARGET=x86_64-unknown-linux-gnu
+export CARGO_TERM_COLOR=never
+step() { printf '\n==> %s\n' "$*"; }
+
+step "Rust: formatting"
+cargo fmt --all -- --check
+
+step "Rust: clippy (all targets, warnings are errors)"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "Rust: tests"
+# The binding crates are cdylibs tested from Python and Node below.
+cargo test --workspace --locked --exclude ssokit-python --exclude ssokit-node
+
+step "Python: virtualenv and tools"
+if [ ! -x .venv/bin/python ]; then
+    python3 -m venv .venv
+fi
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -r crates/python/requirements-dev.txt
+
+step "Python: build the extension (maturin develop)"
+VIRTUAL_ENV="$root/.venv" PATH="$root/.venv/bin:$PATH" \
+    .venv/bin/maturin develop --quiet --manifest-path crates/python/Cargo.toml
+
+step "Python: pytest"
+.venv/bin/python -m pytest crates/python/tests -q
+
+step "Node: npm ci, build, test"
+(
+    cd crates/node
+    npm ci --no-audit --no-fund --loglevel=error
+    npm run build
+    npm test
+)
+
+step "All suites passed"
