@@ -11,4 +11,13 @@ pub enum Error {
     /// A cache file is missing, unreadable, or could not be written or locked.
     #[error(transparent)]
     Cache(#[from] crate::cache::CacheError),
+    /// A call to IAM Identity Center (SSO OIDC or the SSO portal) failed.
+    #[error(transparent)]
+    Client(#[from] crate::client::ServiceError),
+    /// Not signed in, the session ended, or a login did not complete.
+    #[error(transparent)]
+    Auth(#[from] crate::auth::AuthError),
+    /// A bug or an unexpected runtime failure in ssokit itself.
+    #[error("internal error in ssokit: {0} (please report it)")]
+    Internal(String),
 }

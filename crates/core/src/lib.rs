@@ -7,8 +7,13 @@
 //! The crate is organised by concern:
 //! - [`config`]: the shared AWS config and credentials files, and SSO profile
 //!   resolution exactly as the AWS SDKs do it (sessions, legacy profiles, endpoints).
+//! - [`auth`]: device-code login, the SSO token provider with refresh, and the
+//!   role-credentials provider (`aws-credential-types` `ProvideToken` /
+//!   `ProvideCredentials`).
 //! - [`cache`]: the token, client-registration and role-credentials caches, with
 //!   atomic 0600 writes, preserved unknown keys and cross-process locks.
+//! - [`client`]: the IAM Identity Center HTTP client (SSO OIDC and the SSO portal),
+//!   with typed errors, retries and timeouts.
 //! - [`secret`]: types for tokens and keys that never print their value.
 //! - [`time`]: the injectable clock and the cache timestamp formats.
 //! - [`env`]: the injectable process environment (variables and home directory).
@@ -18,7 +23,9 @@
 //! Every failure is a typed error ([`Error`] at the top, a per-module enum below it)
 //! whose message names the file, line, profile or key at fault and says what to do.
 
+pub mod auth;
 pub mod cache;
+pub mod client;
 pub mod config;
 pub mod env;
 mod error;

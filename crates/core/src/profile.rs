@@ -57,12 +57,7 @@ pub struct CachePaths {
 /// The cache files that serve `profile` under `dirs`.
 pub fn cache_paths(profile: &SsoProfile, dirs: &CacheDirs) -> CachePaths {
     let session = &profile.session;
-    let key = RegistrationKey {
-        start_url: &session.start_url,
-        region: &session.region,
-        scopes: session.scopes.as_deref(),
-        session_name: session.name.as_deref(),
-    };
+    let key = RegistrationKey::for_session(session);
     let scope = match &session.name {
         Some(name) => RoleCacheScope::Session(name),
         None => RoleCacheScope::StartUrl(&session.start_url),

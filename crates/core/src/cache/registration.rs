@@ -128,7 +128,17 @@ pub struct RegistrationKey<'a> {
     pub session_name: Option<&'a str>,
 }
 
-impl RegistrationKey<'_> {
+impl<'a> RegistrationKey<'a> {
+    /// The key of a resolved session's registration, as the AWS CLI computes it.
+    pub fn for_session(session: &'a crate::config::SsoSession) -> Self {
+        Self {
+            start_url: &session.start_url,
+            region: &session.region,
+            scopes: session.scopes.as_deref(),
+            session_name: session.name.as_deref(),
+        }
+    }
+
     /// The cache key ([`registration_cache_key`]).
     pub fn cache_key(&self) -> String {
         registration_cache_key(self.start_url, self.region, self.scopes, self.session_name)

@@ -1,0 +1,83 @@
+use std::fmt;
+use std::time::Duration;
+
+use crate::cache::CacheError;
+
+/// What a user logs in to, and so which command logs them in again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LoginTarget {
+    /// A profile of the config file.
+    Profile(String),
+    /// An `[sso-session]` of the config file.
+    Session(String),
+}
+
+impl LoginTarget {
+    /// The command that logs this target in.
+    pub fn login_command(&self) -> String {
+        match self {
+            Self::Profile(p) => format!("ssokit login --profile {p}"),
+            Self::Session(s) => format!("ssokit login --sso-session {s}"),
+        }
+    }
+}
+
+impl fmt::Display for LoginTarget {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Profile(p) => write!(f, "profile \"{p}\""),
+            Self::Session(s) => write!(f, "sso-session \"{s}\""),
+        }
+    }
+}
+
+/// The user is not (or no longer) signed in, or a login did not complete.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum AuthError {
+    /// There is no usable token: never logged in, logged out, or the cache file is
+    /// unreadable.
+    #[error("not logged in for {target}: run `{}` ({cause})", target.login_command())]
+    NotLoggedIn {
+        /// What to log in to.
+        target: LoginTarget,
+        /// Why the token could not be used.
+        #[source]
+        cause: CacheError,
+    },
+    /// The token expired and cannot be refreshed, or the service refused the
+    /// refresh token (`invalid_grant`), or rejected the token (HTTP 401).
+    #[error("the SSO session for {target} has ended ({reason}): run `{}`", target.login_command())]
+    SessionEnded {
+        /// What to log in to.
+        target: LoginTarget,
+        /// Why, in words (never a token).
+        reason: String,
+    },
+    /// The user declined the authorization request.
+    #[error("the login for {target} was denied in the browser: run `{}` to try again", target.login_command())]
+    AccessDenied {
+        /// What the login was for.
+        target: LoginTarget,
+    },
+    /// The device code expired before the user approved it.
+    #[error("the login code for {target} expired before it was approved: run `{}` and approve it within the time shown", target.login_command())]
+    DeviceCodeExpired {
+        /// What the login was for.
+        target: LoginTarget,
+    },
+    /// The login was not approved within the allowed time.
+    #[error("gave up waiting {}s for the login of {target} to be approved: run `{}` again", after.as_secs(), target.login_command())]
+    LoginTimeout {
+        /// What the login was for.
+        target: LoginTarget,
+        /// How long ssokit waited.
+        after: Duration,
+    },
+    /// The login was cancelled by the caller.
+    #[error("the login for {target} was cancelled")]
+    Cancelled {
+        /// What the login was for.
+        target: LoginTarget,
+    },
+}

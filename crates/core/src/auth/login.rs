@@ -1,0 +1,366 @@
+//! The device-code login (RFC 8628), as `aws sso login --use-device-code` does it,
+//! with single-flight across threads and processes.
+//!
+//! A login takes the token's cross-process lock, re-reads the cache, and starts a
+//! device authorization only if the token is still missing or unusable (or the caller
+//! forces a new one and no other process has just logged in): twenty processes that
+//! need a login at once show one code and one browser window; the other nineteen wait
+//! for the lock and use the token it wrote.
+
+use std::fmt;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime};
+
+use super::{AuthError, LoginTarget, SharedSleeper, blocking};
+use crate::Error;
+use crate::cache::{
+    CacheDirs, CachedToken, ClientRegistration, GrantFlow, RegistrationKey,
+};
+use crate::client::{
+    CreateTokenRequest, DeviceAuthorization, OidcClient, RegisterClientRequest, ServiceError,
+    TokenResponse,
+};
+use crate::config::SsoSession;
+use crate::time::SharedClock;
+
+/// How much `slow_down` adds to the polling interval, for the rest of the login.
+pub const SLOW_DOWN_INCREMENT: Duration = Duration::from_secs(5);
+
+/// How long a login waits for another process's login to finish before giving up.
+pub const LOGIN_LOCK_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+
+/// What the user must see to approve a device login.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DevicePrompt {
+    /// The page where the user enters the code.
+    pub verification_uri: String,
+    /// The same page with the code filled in, to open in a browser.
+    pub verification_uri_complete: Option<String>,
+    /// The code to enter (not a secret: it is shown to the user, and useless without
+    /// the device code).
+    pub user_code: String,
+    /// When the code expires.
+    pub expires_at: SystemTime,
+}
+
+/// Shows the verification URL and code to the user (the CLI prints them and opens a
+/// browser; the bindings call the caller's function).
+pub trait LoginPrompt: Send + Sync {
+    /// Called once per device authorization.
+    fn show(&self, prompt: &DevicePrompt);
+}
+
+impl<F: Fn(&DevicePrompt) + Send + Sync> LoginPrompt for F {
+    fn show(&self, prompt: &DevicePrompt) {
+        self(prompt)
+    }
+}
+
+/// Cancels a login in progress from another task or thread.
+#[derive(Debug, Clone, Default)]
+pub struct CancelToken {
+    inner: Arc<CancelInner>,
+}
+
+#[derive(Debug, Default)]
+struct CancelInner {
+    cancelled: AtomicBool,
+    notify: tokio::sync::Notify,
+}
+
+impl CancelToken {
+    /// A token that is not cancelled.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Cancels every login that watches this token.
+    pub fn cancel(&self) {
+        self.inner.cancelled.store(true, Ordering::SeqCst);
+        self.inner.notify.notify_waiters();
+    }
+
+    /// True once [`CancelToken::cancel`] was called.
+    pub fn is_cancelled(&self) -> bool {
+        self.inner.cancelled.load(Ordering::SeqCst)
+    }
+
+    async fn cancelled(&self) {
+        loop {
+            let notified = self.inner.notify.notified();
+            if self.is_cancelled() {
+                return;
+            }
+            notified.await;
+        }
+    }
+}
+
+/// How a login behaves.
+#[derive(Debug, Clone, Default)]
+pub struct LoginOptions {
+    /// Get a new token even when a valid one is cached (what `aws sso login` does).
+    /// A token that another process wrote while this one waited for the lock is
+    /// still used: it is new.
+    pub force: bool,
+    /// Stop waiting for approval after this long (and in any case when the device
+    /// code expires).
+    pub timeout: Option<Duration>,
+    /// Cancels the login.
+    pub cancel: Option<CancelToken>,
+    /// The OIDC client name shown on the approval page; default `ssokit-<session>`.
+    pub client_name: Option<String>,
+}
+
+/// What one poll's answer means.
+#[derive(Debug)]
+pub enum PollStep {
+    /// Approved: the token.
+    Done(TokenResponse),
+    /// Not yet: poll again after this interval (grown after `slow_down`).
+    Wait(Duration),
+    /// Stop with this error.
+    Fail(Error),
+}
+
+/// Decides what a CreateToken answer means while polling. Pure.
+pub fn poll_step(
+    result: Result<TokenResponse, ServiceError>,
+    interval: Duration,
+    target: &LoginTarget,
+) -> PollStep {
+    match result {
+        Ok(token) => PollStep::Done(token),
+        Err(ServiceError::AuthorizationPending { .. }) => PollStep::Wait(interval),
+        Err(ServiceError::SlowDown { .. }) => PollStep::Wait(interval + SLOW_DOWN_INCREMENT),
+        Err(ServiceError::ExpiredToken { .. }) => PollStep::Fail(
+            AuthError::DeviceCodeExpired {
+                target: target.clone(),
+            }
+            .into(),
+        ),
+        Err(ServiceError::AccessDenied { .. }) => PollStep::Fail(
+            AuthError::AccessDenied {
+                target: target.clone(),
+            }
+            .into(),
+        ),
+        Err(other) => PollStep::Fail(other.into()),
+    }
+}
+
+/// Logs users in to one sso-session (or legacy start URL) with the device flow.
+#[derive(Clone)]
+pub struct DeviceLogin {
+    session: SsoSession,
+    target: LoginTarget,
+    caches: CacheDirs,
+    oidc: OidcClient,
+    clock: SharedClock,
+    sleeper: SharedSleeper,
+}
+
+impl fmt::Debug for DeviceLogin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("DeviceLogin")
+            .field("session", &self.session.token_cache_key_source())
+            .field("target", &self.target)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DeviceLogin {
+    /// A login for `session`, writing to `caches`, through `oidc`.
+    pub fn new(
+        session: SsoSession,
+        target: LoginTarget,
+        caches: CacheDirs,
+        oidc: OidcClient,
+        clock: SharedClock,
+        sleeper: SharedSleeper,
+    ) -> Self {
+        Self {
+            session,
+            target,
+            caches,
+            oidc,
+            clock,
+            sleeper,
+        }
+    }
+
+    /// Logs in (see the module documentation) and returns the token it wrote, or the
+    /// one another process wrote meanwhile.
+    pub async fn login(
+        &self,
+        prompt: &dyn LoginPrompt,
+        options: &LoginOptions,
+    ) -> Result<CachedToken, Error> {
+        let key = self.session.token_cache_key_source().to_owned();
+        let tokens = self.caches.tokens();
+        let before = {
+            let (tokens, key) = (tokens.clone(), key.clone());
+            blocking(move || Ok(tokens.load(&key).ok())).await?
+        };
+        let _lock = {
+            let (tokens, key) = (tokens.clone(), key.clone());
+            blocking(move || Ok(tokens.lock(&key, LOGIN_LOCK_TIMEOUT)?)).await?
+        };
+        let current = {
+            let (tokens, key) = (tokens.clone(), key.clone());
+            blocking(move || Ok(tokens.load(&key).ok())).await?
+        };
+        if let Some(current) = current {
+            let fresh = !current.needs_refresh(self.clock.now());
+            let written_meanwhile = before.as_ref() != Some(&current);
+            if fresh && (!options.force || written_meanwhile) {
+                tracing::debug!(session = %key, "another login already produced a valid token");
+                return Ok(current);
+            }
+        }
+
+        let registration = self.registration(options).await?;
+        let authorization = self
+            .oidc
+            .start_device_authorization(
+                &registration.client_id,
+                &registration.client_secret,
+                &self.session.start_url,
+            )
+            .await?;
+        let token = self.wait_for_approval(&registration, &authorization, prompt, options).await?;
+
+        let cached = CachedToken {
+            start_url: Some(self.session.start_url.clone()),
+            region: Some(self.session.region.clone()),
+            access_token: token.access_token,
+            expires_at: self.clock.now() + token.expires_in,
+            client_id: Some(registration.client_id.clone()),
+            client_secret: Some(registration.client_secret.clone()),
+            registration_expires_at: Some(registration.expires_at),
+            refresh_token: token.refresh_token,
+            extra: Default::default(),
+        };
+        let to_store = cached.clone();
+        blocking(move || Ok(tokens.store(&key, &to_store)?)).await?;
+        Ok(cached)
+    }
+
+    /// A reusable cached device registration, or a new one (saved).
+    async fn registration(&self, options: &LoginOptions) -> Result<ClientRegistration, Error> {
+        let session = self.session.clone();
+        let registrations = self.caches.registrations();
+        let now = self.clock.now();
+        let cached = {
+            let (registrations, session) = (registrations.clone(), session.clone());
+            blocking(move || {
+                let key = RegistrationKey::for_session(&session);
+                Ok(registrations.load_reusable(&key, GrantFlow::DeviceCode, now))
+            })
+            .await?
+        };
+        if let Some(registration) = cached {
+            return Ok(registration);
+        }
+        let client_name = options.client_name.clone().unwrap_or_else(|| {
+            match &self.session.name {
+                Some(name) => format!("ssokit-{name}"),
+                None => format!("ssokit-{}", unix_seconds(now)),
+            }
+        });
+        let scopes = self.session.scopes.clone().filter(|s| !s.is_empty());
+        let request = RegisterClientRequest::public(client_name, scopes.clone());
+        let response = self.oidc.register_client(&request).await?;
+        let registration = ClientRegistration {
+            client_id: response.client_id,
+            client_secret: response.client_secret,
+            expires_at: response.client_secret_expires_at,
+            scopes,
+            grant_types: None,
+            extra: Default::default(),
+        };
+        let to_store = registration.clone();
+        blocking(move || {
+            let key = RegistrationKey::for_session(&session);
+            Ok(registrations.store(&key, &to_store)?)
+        })
+        .await?;
+        Ok(registration)
+    }
+
+    async fn wait_for_approval(
+        &self,
+        registration: &ClientRegistration,
+        authorization: &DeviceAuthorization,
+        prompt: &dyn LoginPrompt,
+        options: &LoginOptions,
+    ) -> Result<TokenResponse, Error> {
+        let started = self.clock.now();
+        let code_expires = started + authorization.expires_in;
+        let deadline = match options.timeout {
+            Some(t) if started + t < code_expires => Some(started + t),
+            _ => None,
+        };
+        prompt.show(&DevicePrompt {
+            verification_uri: authorization.verification_uri.clone(),
+            verification_uri_complete: authorization.verification_uri_complete.clone(),
+            user_code: authorization.user_code.clone(),
+            expires_at: code_expires,
+        });
+        let request = CreateTokenRequest::device_code(
+            registration.client_id.clone(),
+            registration.client_secret.clone(),
+            authorization.device_code.clone(),
+        );
+        let mut interval = authorization.interval;
+        loop {
+            let cancelled = match &options.cancel {
+                Some(cancel) => {
+                    tokio::select! {
+                        () = self.sleeper.sleep(interval) => false,
+                        () = cancel.cancelled() => true,
+                    }
+                }
+                None => {
+                    self.sleeper.sleep(interval).await;
+                    false
+                }
+            };
+            if cancelled {
+                return Err(AuthError::Cancelled {
+                    target: self.target.clone(),
+                }
+                .into());
+            }
+            let now = self.clock.now();
+            if let Some(deadline) = deadline {
+                if now >= deadline {
+                    return Err(AuthError::LoginTimeout {
+                        target: self.target.clone(),
+                        after: now.duration_since(started).unwrap_or_default(),
+                    }
+                    .into());
+                }
+            }
+            if now >= code_expires {
+                return Err(AuthError::DeviceCodeExpired {
+                    target: self.target.clone(),
+                }
+                .into());
+            }
+            let result = self.oidc.create_token(&request).await;
+            match poll_step(result, interval, &self.target) {
+                PollStep::Done(token) => return Ok(token),
+                PollStep::Wait(next) => interval = next,
+                PollStep::Fail(err) => return Err(err),
+            }
+        }
+    }
+}
+
+fn unix_seconds(t: SystemTime) -> u64 {
+    t.duration_since(SystemTime::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default()
+}

@@ -1,0 +1,51 @@
+//! Signing in and staying signed in: the device-code login, the SSO token provider
+//! (with refresh) and the role-credentials provider, on top of [`crate::client`] and
+//! [`crate::cache`].
+//!
+//! The decisions are pure functions ([`token::decide`], [`login::poll_step`]) tested
+//! without HTTP or waiting; the providers are thin async shells around them.
+
+mod error;
+pub mod credentials;
+pub mod login;
+pub mod token;
+
+pub use error::{AuthError, LoginTarget};
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Waits; injected so that tests do not really wait.
+pub trait Sleeper: Send + Sync + std::fmt::Debug {
+    /// Sleeps for `duration`.
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
+}
+
+/// A shareable [`Sleeper`].
+pub type SharedSleeper = Arc<dyn Sleeper>;
+
+/// Sleeps on the tokio timer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioSleeper;
+
+impl Sleeper for TokioSleeper {
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+/// Runs blocking file work (locks, reads, writes) off the async executor.
+pub(crate) async fn blocking<T, F>(f: F) -> Result<T, crate::Error>
+where
+    F: FnOnce() -> Result<T, crate::Error> + Send + 'static,
+    T: Send + 'static,
+{
+    match tokio::task::spawn_blocking(f).await {
+        Ok(result) => result,
+        Err(join) => Err(crate::Error::Internal(format!(
+            "a background file task failed: {join}"
+        ))),
+    }
+}

@@ -1,0 +1,341 @@
+//! The SSO token provider: serves the token of an sso-session (or legacy start URL)
+//! from the AWS CLI's cache and refreshes it before it expires.
+//!
+//! Refresh policy (the same everywhere in ssokit):
+//! - a token with less than [`REFRESH_WINDOW`](crate::cache::REFRESH_WINDOW) (15 minutes) left is refreshed, if the
+//!   file has a refresh token and an unexpired client registration;
+//! - the refresh happens under the token's cross-process lock, after re-reading the
+//!   file, so when many processes find the token expiring at once exactly one calls
+//!   the service and the others use its result;
+//! - at most one attempt per [`REFRESH_RETRY_INTERVAL`] per provider; a failed refresh
+//!   keeps serving a still-valid token;
+//! - an expired token that cannot be refreshed, or a refresh refused with
+//!   `invalid_grant`, is [`AuthError::SessionEnded`] with the command to log in again.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::{Duration, SystemTime};
+
+use aws_credential_types::Token;
+use aws_credential_types::provider::error::TokenError;
+use aws_credential_types::provider::future;
+use aws_credential_types::provider::token::ProvideToken;
+
+use super::{AuthError, LoginTarget, blocking};
+use crate::Error;
+use crate::cache::{CachedToken, DEFAULT_LOCK_TIMEOUT, TokenCache};
+use crate::client::{CreateTokenRequest, OidcClient, ServiceError};
+use crate::config::SsoSession;
+use crate::time::SharedClock;
+
+/// At most one refresh attempt per this interval and provider.
+pub const REFRESH_RETRY_INTERVAL: Duration = Duration::from_secs(30);
+
+/// What to do with a token read from the cache.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Decision {
+    /// Serve it as it is.
+    Use,
+    /// Refresh it (under the lock, after re-reading the file).
+    Refresh,
+    /// It cannot be served: the session has ended, for this reason.
+    Ended(&'static str),
+}
+
+/// Decides what to do with `token` at `now`, given when this provider last tried to
+/// refresh. Pure: no I/O, no clock.
+pub fn decide(token: &CachedToken, now: SystemTime, last_attempt: Option<SystemTime>) -> Decision {
+    if !token.needs_refresh(now) {
+        return Decision::Use;
+    }
+    let expired = token.is_expired(now);
+    if !token.can_refresh(now) {
+        return if !expired {
+            Decision::Use
+        } else if token.refresh_token.is_none() {
+            Decision::Ended("the token expired and has no refresh token")
+        } else {
+            Decision::Ended("the token expired and its client registration has expired")
+        };
+    }
+    let throttled = last_attempt.is_some_and(|t| {
+        now.duration_since(t)
+            .map_or(true, |since| since < REFRESH_RETRY_INTERVAL)
+    });
+    match (throttled, expired) {
+        (false, _) => Decision::Refresh,
+        (true, false) => Decision::Use,
+        (true, true) => Decision::Ended("the token expired and the last refresh attempt failed"),
+    }
+}
+
+/// Serves and refreshes the SSO token of one sso-session or legacy start URL.
+///
+/// Cheap to clone; clones share the in-memory token, so concurrent callers wait for
+/// one load or refresh. Implements [`ProvideToken`] for `aws-config`'s bearer-token
+/// clients.
+#[derive(Clone)]
+pub struct SsoTokenProvider {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    session: SsoSession,
+    target: LoginTarget,
+    tokens: TokenCache,
+    oidc: OidcClient,
+    clock: SharedClock,
+    state: tokio::sync::Mutex<State>,
+}
+
+#[derive(Default)]
+struct State {
+    token: Option<CachedToken>,
+    last_refresh_attempt: Option<SystemTime>,
+}
+
+impl fmt::Debug for SsoTokenProvider {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SsoTokenProvider")
+            .field("session", &self.inner.session.token_cache_key_source())
+            .field("target", &self.inner.target)
+            .field("cache", &self.inner.tokens)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SsoTokenProvider {
+    /// A provider for `session`, reading and writing `tokens`, refreshing through
+    /// `oidc`. `target` names what a user logs in to in error messages.
+    pub fn new(
+        session: SsoSession,
+        target: LoginTarget,
+        tokens: TokenCache,
+        oidc: OidcClient,
+        clock: SharedClock,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                session,
+                target,
+                tokens,
+                oidc,
+                clock,
+                state: tokio::sync::Mutex::new(State::default()),
+            }),
+        }
+    }
+
+    /// The session this provider serves.
+    pub fn session(&self) -> &SsoSession {
+        &self.inner.session
+    }
+
+    /// What a user logs in to for this provider.
+    pub fn target(&self) -> &LoginTarget {
+        &self.inner.target
+    }
+
+    /// The token cache this provider reads.
+    pub fn cache(&self) -> &TokenCache {
+        &self.inner.tokens
+    }
+
+    /// A usable token: from memory, else from the cache file, refreshed when less
+    /// than 15 minutes remain (see the module documentation).
+    pub async fn token(&self) -> Result<CachedToken, Error> {
+        let inner = &self.inner;
+        let mut state = inner.state.lock().await;
+        let now = inner.clock.now();
+        if let Some(token) = &state.token {
+            if !token.needs_refresh(now) {
+                return Ok(token.clone());
+            }
+        }
+        let disk = self.load().await?;
+        match decide(&disk, now, state.last_refresh_attempt) {
+            Decision::Use => {
+                state.token = Some(disk.clone());
+                Ok(disk)
+            }
+            Decision::Ended(reason) => {
+                state.token = None;
+                Err(self.ended(reason))
+            }
+            Decision::Refresh => self.refresh(&mut state).await,
+        }
+    }
+
+    /// Forgets the in-memory token (after the portal rejected it with HTTP 401); the
+    /// file stays, and the next login replaces it.
+    pub async fn invalidate(&self) {
+        self.inner.state.lock().await.token = None;
+    }
+
+    fn ended(&self, reason: &str) -> Error {
+        AuthError::SessionEnded {
+            target: self.inner.target.clone(),
+            reason: reason.to_owned(),
+        }
+        .into()
+    }
+
+    async fn load(&self) -> Result<CachedToken, Error> {
+        let tokens = self.inner.tokens.clone();
+        let key = self.inner.session.token_cache_key_source().to_owned();
+        let target = self.inner.target.clone();
+        blocking(move || match tokens.load(&key) {
+            Ok(token) => Ok(token),
+            Err(cause) if cause.is_not_logged_in() => {
+                Err(AuthError::NotLoggedIn { target, cause }.into())
+            }
+            Err(e) => Err(e.into()),
+        })
+        .await
+    }
+
+    async fn refresh(&self, state: &mut State) -> Result<CachedToken, Error> {
+        let inner = &self.inner;
+        let key = inner.session.token_cache_key_source().to_owned();
+        let tokens = inner.tokens.clone();
+        let lock_key = key.clone();
+        let _lock = blocking(move || Ok(tokens.lock(&lock_key, DEFAULT_LOCK_TIMEOUT)?)).await?;
+
+        // Another process may have refreshed while this one waited for the lock.
+        let now = inner.clock.now();
+        let current = self.load().await?;
+        match decide(&current, now, None) {
+            Decision::Use => {
+                state.token = Some(current.clone());
+                return Ok(current);
+            }
+            Decision::Ended(reason) => {
+                state.token = None;
+                return Err(self.ended(reason));
+            }
+            Decision::Refresh => {}
+        }
+        state.last_refresh_attempt = Some(now);
+
+        let (Some(client_id), Some(client_secret), Some(refresh_token)) = (
+            current.client_id.clone(),
+            current.client_secret.clone(),
+            current.refresh_token.clone(),
+        ) else {
+            return Err(self.ended("the token cannot be refreshed"));
+        };
+        let request = CreateTokenRequest::refresh_token(client_id, client_secret, refresh_token);
+        match inner.oidc.create_token(&request).await {
+            Ok(response) => {
+                let mut fresh = current;
+                fresh.access_token = response.access_token;
+                fresh.expires_at = inner.clock.now() + response.expires_in;
+                if let Some(refresh_token) = response.refresh_token {
+                    fresh.refresh_token = Some(refresh_token);
+                }
+                let tokens = inner.tokens.clone();
+                let to_store = fresh.clone();
+                let store_key = key.clone();
+                blocking(move || Ok(tokens.store(&store_key, &to_store)?)).await?;
+                tracing::debug!(session = %key, "refreshed the SSO token");
+                state.token = Some(fresh.clone());
+                Ok(fresh)
+            }
+            Err(err) => {
+                let still_valid = !current.is_expired(inner.clock.now());
+                tracing::warn!(session = %key, error = %err, still_valid, "SSO token refresh failed");
+                if still_valid {
+                    state.token = Some(current.clone());
+                    return Ok(current);
+                }
+                state.token = None;
+                match err {
+                    ServiceError::InvalidGrant { .. } => Err(self.ended(
+                        "the refresh token was refused (invalid_grant): the Identity Center session ended or was revoked",
+                    )),
+                    other => Err(other.into()),
+                }
+            }
+        }
+    }
+}
+
+impl ProvideToken for SsoTokenProvider {
+    fn provide_token<'a>(&'a self) -> future::ProvideToken<'a>
+    where
+        Self: 'a,
+    {
+        future::ProvideToken::new(async move {
+            match self.token().await {
+                Ok(token) => Ok(Token::new(
+                    token.access_token.expose_secret(),
+                    Some(token.expires_at),
+                )),
+                Err(Error::Auth(e @ AuthError::NotLoggedIn { .. })) => Err(TokenError::not_loaded(e)),
+                Err(e) => Err(TokenError::provider_error(e)),
+            }
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::{AccessToken, ClientSecret, RefreshToken};
+    use std::time::UNIX_EPOCH;
+
+    const T0: u64 = 1_800_000_000;
+
+    fn at(secs: u64) -> SystemTime {
+        UNIX_EPOCH + Duration::from_secs(secs)
+    }
+
+    fn token(expires: u64, refreshable: bool, registration_expires: u64) -> CachedToken {
+        let mut t = CachedToken::new(AccessToken::new("a"), at(expires));
+        if refreshable {
+            t.client_id = Some("c".into());
+            t.client_secret = Some(ClientSecret::new("s"));
+            t.refresh_token = Some(RefreshToken::new("r"));
+            t.registration_expires_at = Some(at(registration_expires));
+        }
+        t
+    }
+
+    #[test]
+    fn decision_table() {
+        let far = T0 + 90 * 86_400;
+        let cases: &[(&str, CachedToken, u64, Option<u64>, Decision)] = &[
+            ("fresh", token(T0 + 3600, true, far), T0, None, Decision::Use),
+            ("exactly 15 min left", token(T0 + 900, true, far), T0, None, Decision::Use),
+            ("14:59 left", token(T0 + 899, true, far), T0, None, Decision::Refresh),
+            ("expired, refreshable", token(T0 - 1, true, far), T0, None, Decision::Refresh),
+            ("in window, legacy", token(T0 + 600, false, 0), T0, None, Decision::Use),
+            (
+                "expired, legacy",
+                token(T0 - 1, false, 0),
+                T0,
+                None,
+                Decision::Ended("the token expired and has no refresh token"),
+            ),
+            (
+                "expired, registration expired",
+                token(T0 - 1, true, T0 - 10),
+                T0,
+                None,
+                Decision::Ended("the token expired and its client registration has expired"),
+            ),
+            ("in window, throttled", token(T0 + 600, true, far), T0, Some(T0 - 29), Decision::Use),
+            ("in window, throttle over", token(T0 + 600, true, far), T0, Some(T0 - 30), Decision::Refresh),
+            (
+                "expired, throttled",
+                token(T0 - 1, true, far),
+                T0,
+                Some(T0 - 5),
+                Decision::Ended("the token expired and the last refresh attempt failed"),
+            ),
+        ];
+        for (name, t, now, last, expected) in cases {
+            assert_eq!(decide(t, at(*now), last.map(at)), *expected, "{name}");
+        }
+    }
+}

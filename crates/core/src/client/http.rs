@@ -1,0 +1,587 @@
+//! The transport under both clients: one `reqwest::Client`, endpoint checks, the
+//! retry loop and reading JSON fields by name.
+
+use std::net::{IpAddr, Ipv6Addr};
+use std::time::Duration;
+
+use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
+use reqwest::{Certificate, Method};
+use serde_json::{Map, Value};
+use url::{Host, Url};
+
+use super::error::{Service, ServiceError, from_response, status_is_retryable};
+use super::settings::{HttpSettings, RetryPolicy};
+use crate::secret::AccessToken;
+use crate::time::Stopwatch;
+
+/// The header that carries the access token to the portal.
+const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
+/// The header that names the error of a failed response.
+const ERROR_TYPE_HEADER: &str = "x-amzn-ErrorType";
+
+/// A configured HTTP client: connection pool, TLS trust, timeouts and retry policy.
+///
+/// Cheap to clone; clones share the connection pool. Build one per [`HttpSettings`]
+/// and pass it to [`OidcClient::with_http_client`](super::OidcClient::with_http_client)
+/// and [`PortalClient::with_http_client`](super::PortalClient::with_http_client) to
+/// share it.
+#[derive(Debug, Clone)]
+pub struct HttpClient {
+    inner: reqwest::Client,
+    retry: RetryPolicy,
+}
+
+impl HttpClient {
+    /// Builds the client: rustls with the system roots plus the CA bundle if any,
+    /// system proxies, the timeouts, and no redirects (a redirect could carry the
+    /// bearer header to another host).
+    pub fn new(settings: &HttpSettings) -> Result<Self, ServiceError> {
+        let mut builder = reqwest::Client::builder()
+            .connect_timeout(settings.connect_timeout)
+            .timeout(settings.request_timeout)
+            .redirect(reqwest::redirect::Policy::none());
+        if let Ok(agent) = HeaderValue::from_str(&settings.user_agent) {
+            builder = builder.user_agent(agent);
+        }
+        if let Some(path) = &settings.ca_bundle {
+            builder = builder.tls_certs_merge(read_ca_bundle(path)?);
+        }
+        let inner = builder.build().map_err(|e| match &settings.ca_bundle {
+            Some(path) => ServiceError::CaBundle {
+                path: path.clone(),
+                reason: format!("rejected by the TLS library: {}", innermost(&e)),
+            },
+            None => ServiceError::HttpClient {
+                reason: innermost(&e),
+            },
+        })?;
+        Ok(Self {
+            inner,
+            retry: settings.retry,
+        })
+    }
+}
+
+/// Reads every certificate of a PEM bundle.
+fn read_ca_bundle(path: &std::path::Path) -> Result<Vec<Certificate>, ServiceError> {
+    let fail = |reason: String| ServiceError::CaBundle {
+        path: path.to_owned(),
+        reason,
+    };
+    let pem = std::fs::read(path).map_err(|e| fail(format!("cannot read it: {e}")))?;
+    let certs = Certificate::from_pem_bundle(&pem)
+        .map_err(|e| fail(format!("not a PEM certificate bundle: {}", innermost(&e))))?;
+    if certs.is_empty() {
+        return Err(fail("no PEM certificate in it".to_owned()));
+    }
+    Ok(certs)
+}
+
+/// A checked service endpoint.
+#[derive(Debug, Clone)]
+pub(crate) struct Endpoint {
+    url: Url,
+    shown: String,
+}
+
+impl Endpoint {
+    /// Parses an endpoint URL: `https://`, or `http://` to a loopback host only.
+    pub(crate) fn parse(raw: &str) -> Result<Self, ServiceError> {
+        let invalid = |reason: &str| ServiceError::InvalidEndpoint {
+            endpoint: raw.chars().take(200).collect(),
+            reason: reason.to_owned(),
+        };
+        let mut url = Url::parse(raw.trim()).map_err(|e| invalid(&e.to_string()))?;
+        // Credentials, query and fragment have no place in a service endpoint.
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        url.set_query(None);
+        url.set_fragment(None);
+        let shown = url.to_string();
+        let host = url.host().ok_or_else(|| invalid("no host"))?;
+        match url.scheme() {
+            "https" => {}
+            "http" if is_loopback(&host) => {}
+            "http" => return Err(ServiceError::InsecureEndpoint { endpoint: shown }),
+            _ => return Err(invalid("the scheme must be https")),
+        }
+        Ok(Self { url, shown })
+    }
+
+    /// The endpoint as shown in errors: no credentials, no query.
+    pub(crate) fn shown(&self) -> &str {
+        &self.shown
+    }
+
+    /// The URL of an operation: the endpoint's path, then `path`, then the query.
+    fn url(&self, path: &str, query: &[(&str, &str)]) -> Url {
+        let mut url = self.url.clone();
+        let joined = format!("{}{}", url.path().trim_end_matches('/'), path);
+        url.set_path(&joined);
+        if !query.is_empty() {
+            url.query_pairs_mut().extend_pairs(query);
+        }
+        url
+    }
+}
+
+/// 127.0.0.0/8, ::1 (also as ::ffff:127.x.x.x) and `localhost`.
+fn is_loopback(host: &Host<&str>) -> bool {
+    match host {
+        Host::Domain(name) => {
+            let name = name.trim_end_matches('.');
+            name.eq_ignore_ascii_case("localhost")
+        }
+        Host::Ipv4(ip) => ip.is_loopback(),
+        Host::Ipv6(ip) => is_loopback_v6(*ip),
+    }
+}
+
+fn is_loopback_v6(ip: Ipv6Addr) -> bool {
+    IpAddr::V6(ip).to_canonical().is_loopback()
+}
+
+/// One operation call.
+#[derive(Debug)]
+pub(crate) struct Call<'a> {
+    /// The service called.
+    pub(crate) service: Service,
+    /// The operation name, for errors and logs.
+    pub(crate) operation: &'static str,
+    /// GET or POST.
+    pub(crate) method: Method,
+    /// The path after the endpoint's own path.
+    pub(crate) path: &'static str,
+    /// Query parameters, in order.
+    pub(crate) query: Vec<(&'static str, &'a str)>,
+    /// The portal's bearer token.
+    pub(crate) bearer: Option<&'a AccessToken>,
+    /// A JSON body (never logged or shown).
+    pub(crate) json: Option<Vec<u8>>,
+}
+
+impl HttpClient {
+    /// Sends a call with retries and returns the response's JSON (`None` for an empty
+    /// body), or the error the failure maps to.
+    pub(crate) async fn call(
+        &self,
+        endpoint: &Endpoint,
+        call: Call<'_>,
+    ) -> Result<Option<Value>, ServiceError> {
+        let operation = call.operation;
+        let template = self.build(endpoint, &call)?;
+        let max_attempts = self.retry.attempts();
+        let since_first = Stopwatch::start();
+        let mut attempt: u32 = 0;
+        loop {
+            attempt += 1;
+            let request = template
+                .try_clone()
+                .ok_or_else(|| ServiceError::HttpClient {
+                    reason: format!("{operation}: the request cannot be repeated"),
+                })?;
+            let watch = Stopwatch::start();
+            let outcome = self.attempt(request).await;
+            let elapsed_ms = watch.elapsed().as_millis() as u64;
+            let (failure, retry_after) = match outcome {
+                Ok(Attempt { status, body, .. }) if (200..300).contains(&status) => {
+                    tracing::debug!(operation, attempt, status, elapsed_ms, "sso request done");
+                    return parse_success(operation, &body);
+                }
+                Ok(Attempt {
+                    status,
+                    error_type,
+                    retry_after,
+                    body,
+                }) => {
+                    tracing::debug!(operation, attempt, status, elapsed_ms, "sso request failed");
+                    let json = serde_json::from_slice::<Value>(&body).ok();
+                    let error = from_response(
+                        call.service,
+                        operation,
+                        status,
+                        error_type.as_deref(),
+                        json.as_ref(),
+                        attempt,
+                    );
+                    if !status_is_retryable(status) {
+                        return Err(error);
+                    }
+                    (error, retry_after)
+                }
+                Err(e) => {
+                    let retryable =
+                        e.is_timeout() || e.is_connect() || e.is_request() || e.is_body();
+                    let error = transport_error(operation, endpoint, e, attempt);
+                    tracing::debug!(operation, attempt, elapsed_ms, error = %error, "sso request got no response");
+                    if !retryable {
+                        return Err(error);
+                    }
+                    (error, None)
+                }
+            };
+            if attempt >= max_attempts {
+                return Err(failure);
+            }
+            let delay = self.retry.delay(attempt, retry_after, fastrand::f64());
+            if since_first.elapsed().saturating_add(delay) > self.retry.max_elapsed {
+                tracing::debug!(operation, attempt, "sso retry time budget spent");
+                return Err(failure);
+            }
+            tracing::debug!(
+                operation,
+                attempt,
+                delay_ms = delay.as_millis() as u64,
+                "sso request will be retried"
+            );
+            tokio::time::sleep(delay).await;
+        }
+    }
+
+    /// Builds the request once; each attempt sends a clone.
+    fn build(
+        &self,
+        endpoint: &Endpoint,
+        call: &Call<'_>,
+    ) -> Result<reqwest::Request, ServiceError> {
+        let url = endpoint.url(call.path, &call.query);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            reqwest::header::ACCEPT,
+            HeaderValue::from_static("application/json"),
+        );
+        if let Some(token) = call.bearer {
+            let mut value = HeaderValue::from_str(token.expose_secret()).map_err(|_| {
+                ServiceError::InvalidInput {
+                    operation: call.operation,
+                    reason: "the access token holds characters not allowed in an HTTP header",
+                }
+            })?;
+            value.set_sensitive(true);
+            headers.insert(BEARER_HEADER, value);
+        }
+        let mut builder = self
+            .inner
+            .request(call.method.clone(), url)
+            .headers(headers);
+        if let Some(body) = &call.json {
+            builder = builder
+                .header(CONTENT_TYPE, "application/json")
+                .body(body.clone());
+        }
+        builder.build().map_err(|e| ServiceError::HttpClient {
+            reason: format!("{}: {}", call.operation, innermost(&e)),
+        })
+    }
+
+    /// One attempt: the status, the headers that matter and the whole body.
+    async fn attempt(&self, request: reqwest::Request) -> Result<Attempt, reqwest::Error> {
+        let response = self.inner.execute(request).await?;
+        let status = response.status().as_u16();
+        let headers = response.headers();
+        let error_type = headers
+            .get(ERROR_TYPE_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned);
+        let retry_after = headers.get(RETRY_AFTER).and_then(parse_retry_after);
+        let body = response.bytes().await?.to_vec();
+        Ok(Attempt {
+            status,
+            error_type,
+            retry_after,
+            body,
+        })
+    }
+}
+
+/// What one attempt got back.
+struct Attempt {
+    status: u16,
+    error_type: Option<String>,
+    retry_after: Option<Duration>,
+    body: Vec<u8>,
+}
+
+/// `Retry-After` in (possibly fractional) seconds; the HTTP-date form is ignored.
+fn parse_retry_after(value: &HeaderValue) -> Option<Duration> {
+    let secs: f64 = value.to_str().ok()?.trim().parse().ok()?;
+    (secs.is_finite() && secs >= 0.0).then(|| Duration::from_secs_f64(secs.min(86_400.0)))
+}
+
+/// A successful body: empty, or a JSON value.
+fn parse_success(operation: &'static str, body: &[u8]) -> Result<Option<Value>, ServiceError> {
+    if body.iter().all(u8::is_ascii_whitespace) {
+        return Ok(None);
+    }
+    serde_json::from_slice(body)
+        .map(Some)
+        .map_err(|e| ServiceError::MalformedResponse {
+            operation,
+            // Position only: serde's own text could quote part of the body.
+            reason: format!("not JSON (line {}, column {})", e.line(), e.column()),
+        })
+}
+
+fn transport_error(
+    operation: &'static str,
+    endpoint: &Endpoint,
+    error: reqwest::Error,
+    attempts: u32,
+) -> ServiceError {
+    let endpoint = endpoint.shown().to_owned();
+    if error.is_timeout() {
+        return ServiceError::Timeout {
+            operation,
+            endpoint,
+            attempts,
+        };
+    }
+    let error = error.without_url();
+    ServiceError::Transport {
+        operation,
+        endpoint,
+        reason: innermost(&error),
+        attempts,
+        source: error,
+    }
+}
+
+/// The innermost cause of an error, which says what actually happened.
+fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut current = error;
+    while let Some(next) = current.source() {
+        current = next;
+    }
+    current.to_string()
+}
+
+/// Reads the members of a response object by name, reporting problems by name only.
+pub(crate) struct Fields<'a> {
+    operation: &'static str,
+    prefix: &'static str,
+    object: &'a Map<String, Value>,
+}
+
+impl<'a> Fields<'a> {
+    /// The top-level object of a response; `None` (empty body) is an error.
+    pub(crate) fn top(
+        operation: &'static str,
+        body: Option<&'a Value>,
+    ) -> Result<Self, ServiceError> {
+        match body {
+            Some(Value::Object(object)) => Ok(Self {
+                operation,
+                prefix: "",
+                object,
+            }),
+            Some(_) => Err(malformed(
+                operation,
+                "the body is not a JSON object".to_owned(),
+            )),
+            None => Err(malformed(operation, "the body is empty".to_owned())),
+        }
+    }
+
+    /// A nested object member, required.
+    pub(crate) fn object(&self, key: &'static str) -> Result<Fields<'a>, ServiceError> {
+        match self.object.get(key) {
+            Some(Value::Object(object)) => Ok(Fields {
+                operation: self.operation,
+                prefix: key,
+                object,
+            }),
+            Some(Value::Null) | None => Err(self.missing(key)),
+            Some(_) => Err(self.wrong(key, "an object")),
+        }
+    }
+
+    /// A list of objects, absent or null meaning empty.
+    pub(crate) fn object_list(&self, key: &'static str) -> Result<Vec<Fields<'a>>, ServiceError> {
+        match self.object.get(key) {
+            Some(Value::Null) | None => Ok(Vec::new()),
+            Some(Value::Array(items)) => items
+                .iter()
+                .map(|item| match item {
+                    Value::Object(object) => Ok(Fields {
+                        operation: self.operation,
+                        prefix: key,
+                        object,
+                    }),
+                    _ => Err(self.wrong(key, "a list of objects")),
+                })
+                .collect(),
+            Some(_) => Err(self.wrong(key, "a list")),
+        }
+    }
+
+    /// A string member, required and not empty.
+    pub(crate) fn req_str(&self, key: &'static str) -> Result<String, ServiceError> {
+        match self.opt_str(key)? {
+            Some(s) if !s.is_empty() => Ok(s),
+            Some(_) => Err(self.wrong(key, "a non-empty string")),
+            None => Err(self.missing(key)),
+        }
+    }
+
+    /// A string member; absent or null is `None`.
+    pub(crate) fn opt_str(&self, key: &'static str) -> Result<Option<String>, ServiceError> {
+        match self.object.get(key) {
+            Some(Value::Null) | None => Ok(None),
+            Some(Value::String(s)) => Ok(Some(s.clone())),
+            Some(_) => Err(self.wrong(key, "a string")),
+        }
+    }
+
+    /// A non-negative whole number, required.
+    pub(crate) fn req_u64(&self, key: &'static str) -> Result<u64, ServiceError> {
+        self.opt_u64(key)?.ok_or_else(|| self.missing(key))
+    }
+
+    /// A non-negative whole number (a float is truncated); absent or null is `None`.
+    pub(crate) fn opt_u64(&self, key: &'static str) -> Result<Option<u64>, ServiceError> {
+        match self.object.get(key) {
+            Some(Value::Null) | None => Ok(None),
+            Some(Value::Number(n)) => {
+                if let Some(v) = n.as_u64() {
+                    return Ok(Some(v));
+                }
+                match n.as_f64() {
+                    Some(f) if f.is_finite() && f >= 0.0 && f < 1.8e19 => Ok(Some(f as u64)),
+                    _ => Err(self.wrong(key, "a non-negative number")),
+                }
+            }
+            Some(_) => Err(self.wrong(key, "a number")),
+        }
+    }
+
+    fn name(&self, key: &str) -> String {
+        if self.prefix.is_empty() {
+            format!("`{key}`")
+        } else {
+            format!("`{}.{key}`", self.prefix)
+        }
+    }
+
+    fn missing(&self, key: &str) -> ServiceError {
+        malformed(self.operation, format!("{} is missing", self.name(key)))
+    }
+
+    fn wrong(&self, key: &str, expected: &str) -> ServiceError {
+        malformed(
+            self.operation,
+            format!("{} is not {expected}", self.name(key)),
+        )
+    }
+}
+
+fn malformed(operation: &'static str, reason: String) -> ServiceError {
+    ServiceError::MalformedResponse { operation, reason }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    #[test]
+    fn https_and_loopback_http_are_accepted() {
+        for ok in [
+            "https://oidc.us-east-1.amazonaws.com",
+            "https://portal.sso.eu-west-1.amazonaws.com/",
+            "http://127.0.0.1:8080",
+            "http://127.1.2.3",
+            "http://[::1]:9000/prefix/",
+            "http://localhost:1234",
+            "http://LOCALHOST",
+            "http://[::ffff:127.0.0.1]",
+        ] {
+            assert!(Endpoint::parse(ok).is_ok(), "{ok}");
+        }
+    }
+
+    #[test]
+    fn plain_http_elsewhere_is_refused() {
+        for bad in [
+            "http://oidc.us-east-1.amazonaws.com",
+            "http://10.0.0.1:8080",
+            "http://[::2]",
+            "http://localhost.example.com",
+            "http://128.0.0.1",
+        ] {
+            let e = Endpoint::parse(bad).unwrap_err();
+            assert!(
+                matches!(e, ServiceError::InsecureEndpoint { .. }),
+                "{bad}: {e}"
+            );
+            assert!(e.to_string().contains("clear text"), "{e}");
+        }
+        for bad in ["ftp://x", "not a url", "https://", "file:///tmp/x"] {
+            let e = Endpoint::parse(bad).unwrap_err();
+            assert!(
+                matches!(e, ServiceError::InvalidEndpoint { .. }),
+                "{bad}: {e}"
+            );
+        }
+    }
+
+    #[test]
+    fn credentials_and_query_never_show() {
+        let e = Endpoint::parse("http://user:hunter2@example.com/?token=abc").unwrap_err();
+        let text = e.to_string();
+        assert!(!text.contains("hunter2") && !text.contains("abc"), "{text}");
+    }
+
+    #[test]
+    fn operation_urls_keep_the_endpoint_path() {
+        let ep = Endpoint::parse("https://example.com/base/").unwrap();
+        let url = ep.url(
+            "/assignment/roles",
+            &[("account_id", "1"), ("next_token", "a+b/=")],
+        );
+        assert_eq!(
+            url.as_str(),
+            "https://example.com/base/assignment/roles?account_id=1&next_token=a%2Bb%2F%3D"
+        );
+        let ep = Endpoint::parse("https://example.com").unwrap();
+        assert_eq!(ep.url("/token", &[]).as_str(), "https://example.com/token");
+    }
+
+    #[test]
+    fn retry_after_seconds() {
+        let h = |s: &str| parse_retry_after(&HeaderValue::from_str(s).unwrap());
+        assert_eq!(h("2"), Some(Duration::from_secs(2)));
+        assert_eq!(h(" 0.5 "), Some(Duration::from_millis(500)));
+        assert_eq!(h("-1"), None);
+        assert_eq!(h("Wed, 21 Oct 2015 07:28:00 GMT"), None);
+    }
+
+    #[test]
+    fn fields_report_by_name_only() {
+        let body = json!({"a": "secret-value", "n": 1.5, "o": {"x": 3}, "l": [1]});
+        let f = Fields::top("Op", Some(&body)).unwrap();
+        assert_eq!(f.req_u64("n").unwrap(), 1);
+        let e = f.req_u64("a").unwrap_err().to_string();
+        assert!(
+            e.contains("`a` is not a number") && !e.contains("secret-value"),
+            "{e}"
+        );
+        let e = f.req_str("missing").unwrap_err().to_string();
+        assert!(e.contains("`missing` is missing"), "{e}");
+        let e = f.object("o").unwrap().req_str("x").unwrap_err().to_string();
+        assert!(e.contains("`o.x` is not a string"), "{e}");
+        assert!(f.object_list("l").is_err());
+        assert!(f.object_list("absent").unwrap().is_empty());
+        assert!(Fields::top("Op", None).is_err());
+        assert!(Fields::top("Op", Some(&json!([1]))).is_err());
+    }
+
+    #[test]
+    fn success_bodies() {
+        assert_eq!(parse_success("Op", b"").unwrap(), None);
+        assert_eq!(parse_success("Op", b" \n").unwrap(), None);
+        assert_eq!(parse_success("Op", b"{}").unwrap(), Some(json!({})));
+        let e = parse_success("Op", b"{\"accessToken\": \"tok-123\"").unwrap_err();
+        assert!(!e.to_string().contains("tok-123"), "{e}");
+    }
+}

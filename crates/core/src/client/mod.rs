@@ -1,0 +1,34 @@
+//! The IAM Identity Center HTTP client: SSO OIDC ([`OidcClient`]) and the SSO portal
+//! ([`PortalClient`]), compatible with what the AWS CLI sends.
+//!
+//! - Requests are unsigned JSON over HTTPS; plain `http://` is refused unless the host
+//!   is loopback, so a token never travels in clear text.
+//! - One `reqwest` client per [`HttpSettings`] ([`HttpClient`]): rustls with the
+//!   system roots plus `AWS_CA_BUNDLE` / `ca_bundle`, system proxies, connect and
+//!   request timeouts, no redirects.
+//! - Transient failures (HTTP 5xx, HTTP 429, connection failures and timeouts) are
+//!   retried with exponential backoff and full jitter ([`RetryPolicy`]); other 4xx
+//!   responses are final.
+//! - Every failure is a [`ServiceError`] naming the operation and status and saying
+//!   what to do. Secrets travel in types whose `Debug` is redacted, and no token,
+//!   secret, device code or request body reaches an error or a log line.
+
+mod error;
+mod http;
+mod oidc;
+mod portal;
+mod settings;
+
+pub use error::ServiceError;
+pub use http::HttpClient;
+pub use oidc::{
+    AuthorizationCode, CodeVerifier, CreateTokenRequest, DEFAULT_POLL_INTERVAL,
+    DeviceAuthorization, DeviceCode, GRANT_AUTHORIZATION_CODE, GRANT_DEVICE_CODE,
+    GRANT_REFRESH_TOKEN, Grant, OidcClient, RegisterClientRequest, RegisterClientResponse,
+    TokenResponse,
+};
+pub use portal::{AccountInfo, MAX_PAGES, PAGE_SIZE, PortalClient, RoleCredentials, RoleInfo};
+pub use settings::{
+    DEFAULT_BASE_DELAY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_DELAY,
+    DEFAULT_MAX_ELAPSED, DEFAULT_REQUEST_TIMEOUT, HttpSettings, RetryPolicy,
+};
