@@ -35,7 +35,9 @@ async fn register_client_device_flow_shape() {
     Mock::given(method("POST"))
         .and(path("/client/register"))
         .and(header("content-type", "application/json"))
-        .and(body_json(json!({"clientName": "ssokit-dev", "clientType": "public"})))
+        .and(body_json(
+            json!({"clientName": "ssokit-dev", "clientType": "public"}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "clientId": "client-123",
             "clientSecret": "secret-456",
@@ -98,11 +100,16 @@ async fn register_client_pkce_shape_and_cache_entry() {
         .expect(1)
         .mount(&server)
         .await;
-    let request = RegisterClientRequest::public("ssokit-work", Some(vec!["sso:account:access".into()]))
-        .redirect_uris(vec!["http://127.0.0.1/oauth/callback".into()])
-        .grant_types(vec!["authorization_code".into(), "refresh_token".into()])
-        .issuer_url("https://d-123.awsapps.com/start");
-    let r = client(&server).await.register_client(&request).await.unwrap();
+    let request =
+        RegisterClientRequest::public("ssokit-work", Some(vec!["sso:account:access".into()]))
+            .redirect_uris(vec!["http://127.0.0.1/oauth/callback".into()])
+            .grant_types(vec!["authorization_code".into(), "refresh_token".into()])
+            .issuer_url("https://d-123.awsapps.com/start");
+    let r = client(&server)
+        .await
+        .register_client(&request)
+        .await
+        .unwrap();
     assert_eq!(r.token_endpoint.as_deref(), Some("https://oidc/token"));
     let reg = r.to_registration(&request);
     assert_eq!(reg.client_id, "c");
@@ -133,13 +140,24 @@ async fn start_device_authorization_shape() {
         .await;
     let d = client(&server)
         .await
-        .start_device_authorization("cid", &ClientSecret::new("cs"), "https://d-1.awsapps.com/start")
+        .start_device_authorization(
+            "cid",
+            &ClientSecret::new("cs"),
+            "https://d-1.awsapps.com/start",
+        )
         .await
         .unwrap();
     assert_eq!(d.device_code.expose_secret(), "dev-code-789");
     assert_eq!(d.user_code, "ABCD-EFGH");
-    assert_eq!(d.verification_uri, "https://device.sso.us-east-1.amazonaws.com/");
-    assert!(d.verification_uri_complete.unwrap().ends_with("user_code=ABCD-EFGH"));
+    assert_eq!(
+        d.verification_uri,
+        "https://device.sso.us-east-1.amazonaws.com/"
+    );
+    assert!(
+        d.verification_uri_complete
+            .unwrap()
+            .ends_with("user_code=ABCD-EFGH")
+    );
     assert_eq!(d.expires_in, Duration::from_secs(600));
     assert_eq!(d.interval, Duration::from_secs(1));
 }
@@ -215,7 +233,11 @@ async fn create_token_refresh_grant() {
         json!({"clientId": "cid", "clientSecret": "cs", "grantType": "refresh_token", "refreshToken": "rt"}),
     )
     .await;
-    let t = client(&server).await.create_token(&refresh_request()).await.unwrap();
+    let t = client(&server)
+        .await
+        .create_token(&refresh_request())
+        .await
+        .unwrap();
     assert_eq!(
         t.expires_at(UNIX_EPOCH + Duration::from_secs(100)),
         UNIX_EPOCH + Duration::from_secs(28900)
@@ -250,19 +272,28 @@ async fn create_token_without_refresh_token() {
     Mock::given(method("POST"))
         .and(path("/token"))
         .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({"accessToken": "at", "expiresIn": 3600, "refreshToken": null})),
+            ResponseTemplate::new(200).set_body_json(
+                json!({"accessToken": "at", "expiresIn": 3600, "refreshToken": null}),
+            ),
         )
         .mount(&server)
         .await;
-    let t = client(&server).await.create_token(&refresh_request()).await.unwrap();
+    let t = client(&server)
+        .await
+        .create_token(&refresh_request())
+        .await
+        .unwrap();
     assert!(t.refresh_token.is_none());
     assert!(t.token_type.is_none());
 }
 
 /// Every OIDC error: exception name, OAuth code, HTTP status.
 const OIDC_ERRORS: [(&str, &str, u16); 13] = [
-    ("AuthorizationPendingException", "authorization_pending", 400),
+    (
+        "AuthorizationPendingException",
+        "authorization_pending",
+        400,
+    ),
     ("SlowDownException", "slow_down", 400),
     ("ExpiredTokenException", "expired_token", 400),
     ("AccessDeniedException", "access_denied", 400),
@@ -271,8 +302,16 @@ const OIDC_ERRORS: [(&str, &str, u16); 13] = [
     ("InvalidRequestException", "invalid_request", 400),
     ("InvalidScopeException", "invalid_scope", 400),
     ("UnauthorizedClientException", "unauthorized_client", 400),
-    ("UnsupportedGrantTypeException", "unsupported_grant_type", 400),
-    ("InvalidClientMetadataException", "invalid_client_metadata", 400),
+    (
+        "UnsupportedGrantTypeException",
+        "unsupported_grant_type",
+        400,
+    ),
+    (
+        "InvalidClientMetadataException",
+        "invalid_client_metadata",
+        400,
+    ),
     ("InvalidRedirectUriException", "invalid_redirect_uri", 400),
     ("InternalServerException", "server_error", 500),
 ];
@@ -305,7 +344,11 @@ async fn fail_with(response: ResponseTemplate) -> (ServiceError, usize) {
         .respond_with(response)
         .mount(&server)
         .await;
-    let e = client(&server).await.create_token(&refresh_request()).await.unwrap_err();
+    let e = client(&server)
+        .await
+        .create_token(&refresh_request())
+        .await
+        .unwrap_err();
     let n = server.received_requests().await.unwrap().len();
     (e, n)
 }
@@ -337,10 +380,8 @@ async fn errors_from_the_real_header_form() {
 #[tokio::test]
 async fn errors_from_the_body_only() {
     for (name, oauth, status) in OIDC_ERRORS {
-        let (e, _) = fail_with(
-            ResponseTemplate::new(status).set_body_json(json!({"error": oauth})),
-        )
-        .await;
+        let (e, _) =
+            fail_with(ResponseTemplate::new(status).set_body_json(json!({"error": oauth}))).await;
         assert!(variant_matches(name, &e), "{name}: {e:?}");
         assert_eq!(e.code(), Some(name));
     }
@@ -349,10 +390,9 @@ async fn errors_from_the_body_only() {
 #[tokio::test]
 async fn errors_from_type_only() {
     for (name, _, status) in OIDC_ERRORS {
-        let (e, _) = fail_with(
-            ResponseTemplate::new(status)
-                .set_body_json(json!({"__type": format!("com.amazonaws.ssooidc#{name}"), "message": "m"})),
-        )
+        let (e, _) = fail_with(ResponseTemplate::new(status).set_body_json(
+            json!({"__type": format!("com.amazonaws.ssooidc#{name}"), "message": "m"}),
+        ))
         .await;
         assert!(variant_matches(name, &e), "{name}: {e:?}");
         assert!(e.to_string().contains(": m"), "{e}");
@@ -382,13 +422,18 @@ async fn unknown_error_is_other_with_its_code() {
     let (e, requests) = fail_with(
         ResponseTemplate::new(400)
             .insert_header("x-amzn-ErrorType", "InvalidRequestRegionException:uri")
-            .set_body_json(json!({"error": "invalid_request_region", "error_description": "wrong region"})),
+            .set_body_json(
+                json!({"error": "invalid_request_region", "error_description": "wrong region"}),
+            ),
     )
     .await;
     assert_eq!(requests, 1);
     match &e {
         ServiceError::Other {
-            status, code, message, ..
+            status,
+            code,
+            message,
+            ..
         } => {
             assert_eq!(*status, 400);
             assert_eq!(code.as_deref(), Some("InvalidRequestRegionException"));
@@ -401,15 +446,22 @@ async fn unknown_error_is_other_with_its_code() {
 #[tokio::test]
 async fn malformed_json_and_missing_fields() {
     let cases: [(ResponseTemplate, &str); 5] = [
-        (ResponseTemplate::new(200).set_body_string("{not json"), "not JSON"),
+        (
+            ResponseTemplate::new(200).set_body_string("{not json"),
+            "not JSON",
+        ),
         (ResponseTemplate::new(200), "empty"),
-        (ResponseTemplate::new(200).set_body_json(json!([1, 2])), "not a JSON object"),
+        (
+            ResponseTemplate::new(200).set_body_json(json!([1, 2])),
+            "not a JSON object",
+        ),
         (
             ResponseTemplate::new(200).set_body_json(json!({"expiresIn": 3600})),
             "`accessToken` is missing",
         ),
         (
-            ResponseTemplate::new(200).set_body_json(json!({"accessToken": "at", "expiresIn": "soon"})),
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"accessToken": "at", "expiresIn": "soon"})),
             "`expiresIn` is not a number",
         ),
     ];
@@ -427,7 +479,9 @@ async fn register_client_missing_expiry_is_malformed() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/client/register"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"clientId": "c", "clientSecret": "s"})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"clientId": "c", "clientSecret": "s"})),
+        )
         .mount(&server)
         .await;
     let e = client(&server)
@@ -435,7 +489,10 @@ async fn register_client_missing_expiry_is_malformed() {
         .register_client(&RegisterClientRequest::public("n", None))
         .await
         .unwrap_err();
-    assert!(e.to_string().contains("`clientSecretExpiresAt` is missing"), "{e}");
+    assert!(
+        e.to_string().contains("`clientSecretExpiresAt` is missing"),
+        "{e}"
+    );
 }
 
 #[tokio::test]
@@ -443,7 +500,9 @@ async fn endpoint_path_prefix_is_kept() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/prefix/token"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"accessToken": "a", "expiresIn": 1})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"accessToken": "a", "expiresIn": 1})),
+        )
         .expect(1)
         .mount(&server)
         .await;

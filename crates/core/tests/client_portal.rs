@@ -63,7 +63,10 @@ async fn get_role_credentials_shape() {
     assert_eq!(c.access_key_id, "ASIAEXAMPLE");
     assert_eq!(c.secret_access_key.expose_secret(), "sk-secret");
     assert_eq!(c.session_token.expose_secret(), "st-secret");
-    assert_eq!(c.expiration, UNIX_EPOCH + Duration::from_millis(1_795_813_445_123));
+    assert_eq!(
+        c.expiration,
+        UNIX_EPOCH + Duration::from_millis(1_795_813_445_123)
+    );
     let cached = c.to_cached("123456789012");
     assert_eq!(cached.account_id.as_deref(), Some("123456789012"));
     assert_eq!(cached.expiration, c.expiration);
@@ -106,7 +109,11 @@ async fn get_role_credentials_missing_fields_are_malformed() {
 #[tokio::test]
 async fn portal_errors_map_to_variants() {
     let cases = [
-        (401, "UnauthorizedException", "Session token not found or invalid"),
+        (
+            401,
+            "UnauthorizedException",
+            "Session token not found or invalid",
+        ),
         (404, "ResourceNotFoundException", "No access"),
         (400, "InvalidRequestException", "Invalid account id"),
     ];
@@ -117,7 +124,13 @@ async fn portal_errors_map_to_variants() {
             let mut response = ResponseTemplate::new(status);
             if header_form {
                 response = response
-                    .insert_header("x-amzn-ErrorType", format!("{name}:http://internal.amazon.com/coral/com.amazon.switchboard.portal/").as_str())
+                    .insert_header(
+                        "x-amzn-ErrorType",
+                        format!(
+                            "{name}:http://internal.amazon.com/coral/com.amazon.switchboard.portal/"
+                        )
+                        .as_str(),
+                    )
                     .set_body_json(json!({"message": message}));
             } else {
                 response = response.set_body_json(
@@ -141,7 +154,12 @@ async fn portal_errors_map_to_variants() {
             match status {
                 401 => {
                     assert!(matches!(e, ServiceError::Unauthorized { .. }));
-                    assert!(text.contains("the SSO token was rejected (expired, revoked or logged out elsewhere)"), "{text}");
+                    assert!(
+                        text.contains(
+                            "the SSO token was rejected (expired, revoked or logged out elsewhere)"
+                        ),
+                        "{text}"
+                    );
                     assert!(text.contains("log in again"), "{text}");
                 }
                 404 => assert!(matches!(e, ServiceError::ResourceNotFound { .. })),
@@ -161,7 +179,8 @@ async fn list_accounts_follows_every_page() {
             .iter()
             .map(|id| json!({"accountId": id, "accountName": format!("name-{id}"), "emailAddress": format!("{id}@example.com")}))
             .collect();
-        ResponseTemplate::new(200).set_body_json(json!({"accountList": accounts, "nextToken": next}))
+        ResponseTemplate::new(200)
+            .set_body_json(json!({"accountList": accounts, "nextToken": next}))
     };
     Mock::given(method("GET"))
         .and(path("/assignment/accounts"))
@@ -237,12 +256,21 @@ async fn list_account_roles_pages_and_fills_the_account() {
         .expect(1)
         .mount(&server)
         .await;
-    let roles = client(&server).list_account_roles(&token(), "111").await.unwrap();
-    let names: Vec<_> = roles.iter().map(|r| (r.role_name.as_str(), r.account_id.as_str())).collect();
+    let roles = client(&server)
+        .list_account_roles(&token(), "111")
+        .await
+        .unwrap();
+    let names: Vec<_> = roles
+        .iter()
+        .map(|r| (r.role_name.as_str(), r.account_id.as_str()))
+        .collect();
     assert_eq!(names, [("Admin", "111"), ("ReadOnly", "111")]);
     assert_eq!(
         queries(&server).await,
-        ["account_id=111&max_result=100", "account_id=111&max_result=100&next_token=n1"]
+        [
+            "account_id=111&max_result=100",
+            "account_id=111&max_result=100&next_token=n1"
+        ]
     );
 }
 
@@ -251,11 +279,19 @@ async fn empty_list_and_empty_token_end_the_listing() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/assignment/accounts"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"accountList": [], "nextToken": ""})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"accountList": [], "nextToken": ""})),
+        )
         .expect(1)
         .mount(&server)
         .await;
-    assert!(client(&server).list_accounts(&token()).await.unwrap().is_empty());
+    assert!(
+        client(&server)
+            .list_accounts(&token())
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -268,7 +304,10 @@ async fn a_repeated_next_token_is_an_error_not_a_loop() {
         })))
         .mount(&server)
         .await;
-    let e = client(&server).list_account_roles(&token(), "1").await.unwrap_err();
+    let e = client(&server)
+        .list_account_roles(&token(), "1")
+        .await
+        .unwrap_err();
     assert!(matches!(e, ServiceError::MalformedResponse { .. }), "{e:?}");
     assert!(e.to_string().contains("already sent"), "{e}");
     assert_eq!(server.received_requests().await.unwrap().len(), 2);
@@ -286,10 +325,16 @@ async fn list_gives_up_when_throttled_on_every_attempt() {
         .mount(&server)
         .await;
     let e = client(&server).list_accounts(&token()).await.unwrap_err();
-    assert!(matches!(e, ServiceError::TooManyRequests { attempts: 4, .. }), "{e:?}");
+    assert!(
+        matches!(e, ServiceError::TooManyRequests { attempts: 4, .. }),
+        "{e:?}"
+    );
     assert!(e.is_retryable());
     let text = e.to_string();
-    assert!(text.contains("throttled") && text.contains("4 attempts"), "{text}");
+    assert!(
+        text.contains("throttled") && text.contains("4 attempts"),
+        "{text}"
+    );
     assert!(text.starts_with("ListAccounts: "), "{text}");
 }
 
@@ -314,13 +359,19 @@ async fn logout_with_a_dead_token_is_unauthorized() {
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/logout"))
-        .respond_with(ResponseTemplate::new(401).set_body_json(json!({"message": "Session token not found or invalid"})))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .set_body_json(json!({"message": "Session token not found or invalid"})),
+        )
         .expect(1)
         .mount(&server)
         .await;
     let e = client(&server).logout(&token()).await.unwrap_err();
     // Without an error code, a portal 401 still means the token is no good.
-    assert!(matches!(e, ServiceError::Unauthorized { status: 401, .. }), "{e:?}");
+    assert!(
+        matches!(e, ServiceError::Unauthorized { status: 401, .. }),
+        "{e:?}"
+    );
     assert!(e.requires_login());
     assert!(e.to_string().starts_with("Logout: "), "{e}");
 }

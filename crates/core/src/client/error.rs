@@ -443,12 +443,15 @@ pub(crate) fn from_response(
     let code = error_code(header, body);
     let message = error_message(body);
     // Without a code, the status alone is unambiguous for a few responses.
-    let kind = code.as_deref().and_then(Kind::from_code).or(match (service, status) {
-        (_, 429) => Some(Kind::TooManyRequests),
-        (Service::Portal, 401) => Some(Kind::Unauthorized),
-        (Service::Portal, 404) => Some(Kind::ResourceNotFound),
-        _ => None,
-    });
+    let kind = code
+        .as_deref()
+        .and_then(Kind::from_code)
+        .or(match (service, status) {
+            (_, 429) => Some(Kind::TooManyRequests),
+            (Service::Portal, 401) => Some(Kind::Unauthorized),
+            (Service::Portal, 404) => Some(Kind::ResourceNotFound),
+            _ => None,
+        });
     let Some(kind) = kind else {
         return ServiceError::Other {
             operation,
@@ -718,13 +721,34 @@ mod tests {
     #[test]
     fn every_name_and_oauth_code_maps_to_its_variant() {
         for (kind, name, oauth) in NAMES {
-            let via_name = from_response(Service::Oidc, "Op", 400, Some(&format!("{name}:uri")), None, 1);
+            let via_name = from_response(
+                Service::Oidc,
+                "Op",
+                400,
+                Some(&format!("{name}:uri")),
+                None,
+                1,
+            );
             assert_eq!(via_name.code(), Some(name), "{kind:?}");
             let bare = name.trim_end_matches("Exception");
-            let via_bare = from_response(Service::Oidc, "Op", 400, None, Some(&json!({"__type": bare})), 1);
+            let via_bare = from_response(
+                Service::Oidc,
+                "Op",
+                400,
+                None,
+                Some(&json!({"__type": bare})),
+                1,
+            );
             assert_eq!(via_bare.code(), Some(name), "{kind:?}");
             if let Some(oauth) = oauth {
-                let via_oauth = from_response(Service::Oidc, "Op", 400, None, Some(&json!({"error": oauth})), 1);
+                let via_oauth = from_response(
+                    Service::Oidc,
+                    "Op",
+                    400,
+                    None,
+                    Some(&json!({"error": oauth})),
+                    1,
+                );
                 assert_eq!(via_oauth.code(), Some(name), "{kind:?}");
             }
         }
@@ -732,7 +756,14 @@ mod tests {
 
     #[test]
     fn unknown_codes_are_other_and_429_without_code_is_throttling() {
-        let e = from_response(Service::Oidc, "ListAccounts", 418, Some("TeapotException"), None, 1);
+        let e = from_response(
+            Service::Oidc,
+            "ListAccounts",
+            418,
+            Some("TeapotException"),
+            None,
+            1,
+        );
         assert!(matches!(e, ServiceError::Other { status: 418, .. }));
         assert_eq!(e.code(), Some("TeapotException"));
         assert!(!e.is_retryable());
@@ -773,7 +804,14 @@ mod tests {
 
     #[test]
     fn messages_name_operation_status_and_what_to_do() {
-        let e = from_response(Service::Oidc, "CreateToken", 400, Some("InvalidGrantException"), None, 1);
+        let e = from_response(
+            Service::Oidc,
+            "CreateToken",
+            400,
+            Some("InvalidGrantException"),
+            None,
+            1,
+        );
         let text = e.to_string();
         assert!(text.starts_with("CreateToken: "), "{text}");
         assert!(text.contains("HTTP 400"), "{text}");

@@ -446,7 +446,7 @@ impl<'a> Fields<'a> {
                     return Ok(Some(v));
                 }
                 match n.as_f64() {
-                    Some(f) if f.is_finite() && f >= 0.0 && f < 1.8e19 => Ok(Some(f as u64)),
+                    Some(f) if (0.0..1.8e19).contains(&f) => Ok(Some(f as u64)),
                     _ => Err(self.wrong(key, "a non-negative number")),
                 }
             }

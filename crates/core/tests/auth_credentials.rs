@@ -1,0 +1,180 @@
+//! The role-credentials provider against a wiremock portal: coalescing, the AWS CLI
+//! cache, 401 handling, and the `ProvideCredentials` contract.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_credential_types::provider::ProvideCredentials;
+use serde_json::json;
+use ssokit::Error;
+use ssokit::auth::credentials::{PROVIDER_NAME, SsoCredentialsProvider};
+use ssokit::auth::token::SsoTokenProvider;
+use ssokit::auth::{AuthError, LoginTarget};
+use ssokit::cache::{CacheDirs, RoleCacheScope};
+use ssokit::client::{OidcClient, PortalClient};
+use ssokit::time::ManualClock;
+use support::*;
+use wiremock::matchers::{header, method, path, query_param};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn provider(uri: &str, dirs: &CacheDirs, clock: &ManualClock, role_cache: bool) -> SsoCredentialsProvider {
+    let clock: Arc<ManualClock> = Arc::new(clock.clone());
+    let token = SsoTokenProvider::new(
+        session(uri),
+        LoginTarget::Profile("dev".into()),
+        dirs.tokens(),
+        OidcClient::new(uri, &fast_http()).unwrap(),
+        clock.clone(),
+    );
+    SsoCredentialsProvider::new(
+        token,
+        PortalClient::new(uri, &fast_http()).unwrap(),
+        "111122223333",
+        "ReadOnly",
+        role_cache.then(|| dirs.role_credentials()),
+        clock,
+    )
+}
+
+fn role_credentials_mock(expiration_secs: u64) -> Mock {
+    Mock::given(method("GET"))
+        .and(path("/federation/credentials"))
+        .and(query_param("account_id", "111122223333"))
+        .and(query_param("role_name", "ReadOnly"))
+        .and(header("x-amz-sso_bearer_token", "old-access"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"roleCredentials": {
+                    "accessKeyId": "ASIAEXAMPLE",
+                    "secretAccessKey": "SECRETKEY",
+                    "sessionToken": "SESSIONTOKEN",
+                    "expiration": expiration_secs * 1000
+                }}))
+                .set_delay(Duration::from_millis(30)),
+        )
+}
+
+fn logged_in_home() -> (tempfile::TempDir, CacheDirs) {
+    let home = tempfile::tempdir().unwrap();
+    let dirs = caches(home.path());
+    dirs.tokens().store("my-sso", &refreshable_token(T0 + 8 * 3600)).unwrap();
+    (home, dirs)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_concurrent_calls_make_one_request() {
+    let server = MockServer::start().await;
+    role_credentials_mock(T0 + 3600).expect(1).mount(&server).await;
+    let (_home, dirs) = logged_in_home();
+    let clock = ManualClock::new(at(T0));
+    let p = provider(&server.uri(), &dirs, &clock, false);
+    let tasks: Vec<_> = (0..1000)
+        .map(|_| {
+            let p = p.clone();
+            tokio::spawn(async move { p.provide_credentials().await.unwrap() })
+        })
+        .collect();
+    for t in tasks {
+        let c = t.await.unwrap();
+        assert_eq!(c.access_key_id(), "ASIAEXAMPLE");
+    }
+}
+
+#[tokio::test]
+async fn credentials_carry_expiry_account_and_provider_name_and_are_shared_with_the_cli_cache() {
+    let server = MockServer::start().await;
+    role_credentials_mock(T0 + 3600).expect(1).mount(&server).await;
+    let (_home, dirs) = logged_in_home();
+    let clock = ManualClock::new(at(T0));
+    let c = provider(&server.uri(), &dirs, &clock, true).provide_credentials().await.unwrap();
+    assert_eq!(c.secret_access_key(), "SECRETKEY");
+    assert_eq!(c.session_token(), Some("SESSIONTOKEN"));
+    assert_eq!(c.expiry(), Some(at(T0 + 3600)));
+    assert_eq!(c.account_id().map(|a| a.as_str()), Some("111122223333"));
+    let shown = format!("{c:?}");
+    assert!(shown.contains(PROVIDER_NAME), "{shown}");
+    assert!(!shown.contains("SECRETKEY") && !shown.contains("SESSIONTOKEN"), "{shown}");
+
+    // The AWS CLI's cache now holds them: a second provider (another process) reuses
+    // them without a call (the mock expects exactly one).
+    let cached = dirs
+        .role_credentials()
+        .load("111122223333", "ReadOnly", RoleCacheScope::Session("my-sso"))
+        .unwrap();
+    assert_eq!(cached.access_key_id, "ASIAEXAMPLE");
+    let again = provider(&server.uri(), &dirs, &clock, true).provide_credentials().await.unwrap();
+    assert_eq!(again.access_key_id(), "ASIAEXAMPLE");
+}
+
+#[tokio::test]
+async fn credentials_are_renewed_fifteen_minutes_before_expiry() {
+    let server = MockServer::start().await;
+    role_credentials_mock(T0 + 3600).expect(2).mount(&server).await;
+    let (_home, dirs) = logged_in_home();
+    let clock = ManualClock::new(at(T0));
+    let p = provider(&server.uri(), &dirs, &clock, false);
+    p.provide_credentials().await.unwrap();
+    clock.advance(Duration::from_secs(3600 - 901));
+    p.provide_credentials().await.unwrap(); // 15:01 left: memory
+    clock.advance(Duration::from_secs(2));
+    p.provide_credentials().await.unwrap(); // 14:59 left: a new call
+}
+
+#[tokio::test]
+async fn a_401_from_the_portal_says_log_in_again_and_forgets_the_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/federation/credentials"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("x-amzn-ErrorType", "UnauthorizedException")
+                .set_body_json(json!({"message": "Session token not found or invalid"})),
+        )
+        .expect(2)
+        .mount(&server)
+        .await;
+    let (_home, dirs) = logged_in_home();
+    let clock = ManualClock::new(at(T0));
+    let p = provider(&server.uri(), &dirs, &clock, true);
+    let err = p.credentials().await.unwrap_err();
+    assert!(matches!(err, Error::Auth(AuthError::SessionEnded { .. })), "{err:?}");
+    assert!(err.to_string().contains("ssokit login --profile dev"), "{err}");
+    assert!(err.to_string().contains("401"), "{err}");
+    // Not served from memory: the next call asks again.
+    assert!(p.credentials().await.is_err());
+    // The token file stays for the next login to replace.
+    assert!(dirs.tokens().path("my-sso").exists());
+}
+
+#[tokio::test]
+async fn not_logged_in_is_credentials_not_loaded() {
+    let server = MockServer::start().await;
+    let home = tempfile::tempdir().unwrap();
+    let dirs = caches(home.path());
+    let clock = ManualClock::new(at(T0));
+    let err = provider(&server.uri(), &dirs, &clock, true).provide_credentials().await.unwrap_err();
+    assert!(
+        matches!(err, aws_credential_types::provider::error::CredentialsError::CredentialsNotLoaded(_)),
+        "{err:?}"
+    );
+}
+
+#[tokio::test]
+async fn the_builder_resolves_a_profile_and_rejects_token_only_ones() {
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir(home.path().join(".aws")).unwrap();
+    std::fs::write(
+        home.path().join(".aws/config"),
+        "[profile dev]\nsso_session = s\nsso_account_id = 111122223333\nsso_role_name = R\n\
+         [profile t]\nsso_session = s\n\
+         [sso-session s]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = us-east-1\n",
+    )
+    .unwrap();
+    let env = ssokit::env::Env::from_vars([("HOME", home.path().to_str().unwrap())]);
+    let p = SsoCredentialsProvider::builder().profile_name("dev").env(env.clone()).build().unwrap();
+    assert!(format!("{p:?}").contains("111122223333"));
+    let err = SsoCredentialsProvider::builder().profile_name("t").env(env).build().unwrap_err();
+    assert!(err.to_string().contains("\"t\""), "{err}");
+}

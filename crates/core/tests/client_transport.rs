@@ -1,0 +1,308 @@
+//! The client's transport: retries, timeouts, connection failures, endpoint and TLS
+//! checks.
+
+use std::time::Duration;
+
+use serde_json::json;
+use ssokit::client::{
+    CreateTokenRequest, HttpClient, HttpSettings, OidcClient, PortalClient, RetryPolicy,
+    ServiceError,
+};
+use ssokit::secret::{AccessToken, ClientSecret, RefreshToken};
+use tokio::time::Instant;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// Two self-signed test CAs (generated for these tests only).
+const TWO_CAS: &str = "-----BEGIN CERTIFICATE-----
+MIIBjTCCATOgAwIBAgIUNunFUWi9LiZnxlXYnzVZsdu5W/8wCgYIKoZIzj0EAwIw
+GzEZMBcGA1UEAwwQc3Nva2l0IHRlc3QgQ0EgMTAgFw0yNjExMjcyMjM1MjRaGA8y
+MTI2MTEwMzIyMzUyNFowGzEZMBcGA1UEAwwQc3Nva2l0IHRlc3QgQ0EgMTBZMBMG
+ByqGSM49AgEGCCqGSM49AwEHA0IABHH0VNn9r6cAwhq9n8WCIOAIyZcdtfryy1uv
+JSCGeQCUHeG/5LT/Pw7th4OdRBqzLI2YTBnzQyDzw9ECjsag2lWjUzBRMB0GA1Ud
+DgQWBBS1PSk4qtTUEBwdTx8pP9CHLZ9nQDAfBgNVHSMEGDAWgBS1PSk4qtTUEBwd
+Tx8pP9CHLZ9nQDAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0gAMEUCIHwA
+BL+VN81DdXz6uWH2Ynsn+9P98Wv2W+Esr9NJaggjAiEAu0+KxtdA/imst44bNGVs
+FdqWy4y0f/hqi1O0WYmBl2E=
+-----END CERTIFICATE-----
+-----BEGIN CERTIFICATE-----
+MIIBjjCCATOgAwIBAgIUZWMBBG/1Ns6Xn4kTVC3iDBtcyr8wCgYIKoZIzj0EAwIw
+GzEZMBcGA1UEAwwQc3Nva2l0IHRlc3QgQ0EgMjAgFw0yNjExMjcyMjM1MjRaGA8y
+MTI2MTEwMzIyMzUyNFowGzEZMBcGA1UEAwwQc3Nva2l0IHRlc3QgQ0EgMjBZMBMG
+ByqGSM49AgEGCCqGSM49AwEHA0IABPN3Fvi4Dkx5+5KEU0FVgiXLtQy1kmbUBWAw
+tCUiw9oG13eAENAL8nzoCyjimYxhKhq3aBX/XZ2Kw4Mx2+JyfHOjUzBRMB0GA1Ud
+DgQWBBQ67n7qWiAoGQEBpH6cF12Vik+SSzAfBgNVHSMEGDAWgBQ67n7qWiAoGQEB
+pH6cF12Vik+SSzAPBgNVHRMBAf8EBTADAQH/MAoGCCqGSM49BAMCA0kAMEYCIQCb
+vJbeBoDOR2UAh46nRJnzyeTL4sQIAVa2oKHAFttazwIhAPJaGOc8TlyJuQNvYTno
+UzX9HNtz3ul30nyUD3dzbj7K
+-----END CERTIFICATE-----
+";
+
+fn ms(n: u64) -> Duration {
+    Duration::from_millis(n)
+}
+
+fn settings(attempts: u32) -> HttpSettings {
+    HttpSettings::default().retry(RetryPolicy::new(attempts, ms(1), ms(5)))
+}
+
+fn refresh_request() -> CreateTokenRequest {
+    CreateTokenRequest::refresh_token("cid", ClientSecret::new("cs"), RefreshToken::new("rt"))
+}
+
+fn token_ok() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({"accessToken": "at", "expiresIn": 3600}))
+}
+
+/// A port on which nothing listens.
+fn dead_endpoint() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
+#[tokio::test]
+async fn server_error_then_success_is_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(
+            ResponseTemplate::new(500).insert_header("x-amzn-ErrorType", "InternalServerException"),
+        )
+        .up_to_n_times(2)
+        .expect(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(token_ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = OidcClient::new(&server.uri(), &settings(4)).unwrap();
+    let t = c.create_token(&refresh_request()).await.unwrap();
+    assert_eq!(t.access_token.expose_secret(), "at");
+}
+
+#[tokio::test]
+async fn throttled_then_success_backs_off_as_told() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/federation/credentials"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("x-amzn-ErrorType", "TooManyRequestsException")
+                // Ten seconds asked; the policy caps a wait at 150 ms.
+                .insert_header("retry-after", "10"),
+        )
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/federation/credentials"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"roleCredentials": {
+                "accessKeyId": "a", "secretAccessKey": "s", "sessionToken": "t", "expiration": 1
+            }})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let policy = RetryPolicy::new(3, ms(1), ms(150));
+    let c = PortalClient::new(&server.uri(), &HttpSettings::default().retry(policy)).unwrap();
+    let started = Instant::now();
+    c.get_role_credentials(&AccessToken::new("tok"), "1", "R")
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert!(waited >= ms(150), "waited {waited:?}");
+    assert!(waited < Duration::from_secs(5), "waited {waited:?}");
+}
+
+#[tokio::test]
+async fn client_errors_are_not_retried() {
+    for status in [400, 401, 403, 404, 409] {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/token"))
+            .respond_with(
+                ResponseTemplate::new(status).set_body_json(json!({"error": "invalid_grant"})),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+        let c = OidcClient::new(&server.uri(), &settings(4)).unwrap();
+        let e = c.create_token(&refresh_request()).await.unwrap_err();
+        assert!(!e.is_retryable(), "{status}");
+        server.verify().await;
+    }
+}
+
+#[tokio::test]
+async fn retries_are_bounded_and_the_error_says_how_many() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(503).set_body_string("<html>busy</html>"))
+        .expect(3)
+        .mount(&server)
+        .await;
+    let c = OidcClient::new(&server.uri(), &settings(3)).unwrap();
+    let e = c.create_token(&refresh_request()).await.unwrap_err();
+    assert!(
+        matches!(
+            e,
+            ServiceError::Other {
+                status: 503,
+                attempts: 3,
+                ..
+            }
+        ),
+        "{e:?}"
+    );
+    assert_eq!(e.attempts(), Some(3));
+    assert!(e.is_retryable());
+    let text = e.to_string();
+    assert!(
+        text.contains("HTTP 503") && text.contains("gave up after 3 attempts"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("busy"),
+        "a non-JSON body is not quoted: {text}"
+    );
+}
+
+#[tokio::test]
+async fn retry_budget_stops_long_waits() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(500).insert_header("retry-after", "1"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let policy = RetryPolicy::new(10, ms(1), Duration::from_secs(5)).max_elapsed(ms(100));
+    let c = OidcClient::new(&server.uri(), &HttpSettings::default().retry(policy)).unwrap();
+    let started = Instant::now();
+    let e = c.create_token(&refresh_request()).await.unwrap_err();
+    assert!(started.elapsed() < ms(900));
+    assert!(
+        matches!(e, ServiceError::Other { attempts: 1, .. }),
+        "{e:?}"
+    );
+}
+
+#[tokio::test]
+async fn connection_refused_is_transport() {
+    let endpoint = dead_endpoint();
+    let c = PortalClient::new(&endpoint, &settings(2)).unwrap();
+    let e = c.list_accounts(&AccessToken::new("tok")).await.unwrap_err();
+    let ServiceError::Transport {
+        operation,
+        endpoint: shown,
+        attempts,
+        ..
+    } = &e
+    else {
+        panic!("{e:?}");
+    };
+    assert_eq!(*operation, "ListAccounts");
+    assert!(shown.starts_with(&endpoint), "{shown}");
+    assert_eq!(*attempts, 2);
+    assert!(e.is_retryable());
+    let text = e.to_string();
+    assert!(
+        text.contains("could not reach") && text.contains(&endpoint),
+        "{text}"
+    );
+    assert!(text.to_lowercase().contains("refused"), "{text}");
+    assert!(std::error::Error::source(&e).is_some());
+}
+
+#[tokio::test]
+async fn slow_server_is_timeout() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(token_ok().set_delay(Duration::from_secs(3)))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let s = settings(2).timeouts(Duration::from_secs(1), ms(200));
+    let c = OidcClient::new(&server.uri(), &s).unwrap();
+    let started = Instant::now();
+    let e = c.create_token(&refresh_request()).await.unwrap_err();
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(
+        matches!(e, ServiceError::Timeout { attempts: 2, .. }),
+        "{e:?}"
+    );
+    assert!(e.is_retryable());
+    let text = e.to_string();
+    assert!(
+        text.starts_with("CreateToken: ") && text.contains("did not answer in time"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn plain_http_is_refused_except_on_loopback() {
+    for endpoint in [
+        "http://oidc.us-east-1.amazonaws.com",
+        "http://192.168.1.10:8080",
+    ] {
+        let e = OidcClient::new(endpoint, &HttpSettings::default()).unwrap_err();
+        assert!(matches!(e, ServiceError::InsecureEndpoint { .. }), "{e:?}");
+        assert!(e.to_string().contains("clear text"), "{e}");
+        let e = PortalClient::new(endpoint, &HttpSettings::default()).unwrap_err();
+        assert!(matches!(e, ServiceError::InsecureEndpoint { .. }), "{e:?}");
+    }
+    for endpoint in [
+        "http://127.0.0.1:1",
+        "http://localhost:1",
+        "http://[::1]:1",
+        "https://oidc.example.com",
+    ] {
+        OidcClient::new(endpoint, &HttpSettings::default()).unwrap();
+    }
+}
+
+#[tokio::test]
+async fn bad_ca_bundle_names_the_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.pem");
+    let garbage = dir.path().join("garbage.pem");
+    std::fs::write(&garbage, "this is not a certificate\n").unwrap();
+    let broken = dir.path().join("broken.pem");
+    std::fs::write(
+        &broken,
+        "-----BEGIN CERTIFICATE-----\n!!!not base64!!!\n-----END CERTIFICATE-----\n",
+    )
+    .unwrap();
+    for path in [&missing, &garbage, &broken] {
+        let e = HttpClient::new(&HttpSettings::default().ca_bundle(path)).unwrap_err();
+        assert!(matches!(e, ServiceError::CaBundle { .. }), "{e:?}");
+        let text = e.to_string();
+        assert!(text.contains(&path.display().to_string()), "{text}");
+        assert!(text.contains("AWS_CA_BUNDLE"), "{text}");
+        let e = OidcClient::new(
+            "https://oidc.example.com",
+            &HttpSettings::default().ca_bundle(path),
+        )
+        .unwrap_err();
+        assert!(matches!(e, ServiceError::CaBundle { .. }), "{e:?}");
+    }
+}
+
+#[tokio::test]
+async fn a_bundle_of_several_certificates_is_accepted() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("bundle.pem");
+    std::fs::write(&bundle, TWO_CAS).unwrap();
+    let http = HttpClient::new(&HttpSettings::default().ca_bundle(&bundle)).unwrap();
+    OidcClient::with_http_client("https://oidc.example.com", &http).unwrap();
+    PortalClient::with_http_client("https://portal.example.com", &http).unwrap();
+}

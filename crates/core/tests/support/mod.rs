@@ -1,0 +1,91 @@
+//! Shared helpers for the auth tests: a session pointed at a wiremock server, a
+//! manual clock, a sleeper that only advances that clock, token files.
+#![allow(dead_code, unreachable_pub)]
+
+use std::path::Path;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+use ssokit::auth::Sleeper;
+use ssokit::cache::{CacheDirs, CachedToken};
+use ssokit::client::{HttpSettings, RetryPolicy};
+use ssokit::config::{Endpoints, SsoSession};
+use ssokit::secret::{AccessToken, ClientSecret, RefreshToken};
+use ssokit::time::{Clock, ManualClock};
+
+pub const T0: u64 = 1_800_000_000;
+
+pub fn at(secs: u64) -> SystemTime {
+    UNIX_EPOCH + Duration::from_secs(secs)
+}
+
+pub fn session(uri: &str) -> SsoSession {
+    SsoSession {
+        name: Some("my-sso".into()),
+        start_url: "https://d-1234567890.awsapps.com/start".into(),
+        region: "us-east-1".into(),
+        scopes: Some(vec!["sso:account:access".into()]),
+        endpoints: Endpoints {
+            oidc: uri.to_owned(),
+            portal: uri.to_owned(),
+        },
+        ca_bundle: None,
+    }
+}
+
+pub fn fast_http() -> HttpSettings {
+    HttpSettings::default().retry(RetryPolicy::new(
+        3,
+        Duration::from_millis(1),
+        Duration::from_millis(5),
+    ))
+}
+
+pub fn caches(home: &Path) -> CacheDirs {
+    CacheDirs::under_home(home)
+}
+
+/// A refreshable token expiring at `expires`.
+pub fn refreshable_token(expires: u64) -> CachedToken {
+    let mut t = CachedToken::new(AccessToken::new("old-access"), at(expires));
+    t.start_url = Some("https://d-1234567890.awsapps.com/start".into());
+    t.region = Some("us-east-1".into());
+    t.client_id = Some("client-1".into());
+    t.client_secret = Some(ClientSecret::new("client-secret-1"));
+    t.registration_expires_at = Some(at(T0 + 90 * 86_400));
+    t.refresh_token = Some(RefreshToken::new("refresh-1"));
+    t
+}
+
+/// Sleeps by advancing a manual clock, recording each duration.
+#[derive(Debug, Clone)]
+pub struct FakeSleeper {
+    pub clock: ManualClock,
+    pub slept: Arc<Mutex<Vec<Duration>>>,
+}
+
+impl FakeSleeper {
+    pub fn new(clock: ManualClock) -> Self {
+        Self {
+            clock,
+            slept: Arc::default(),
+        }
+    }
+
+    pub fn slept(&self) -> Vec<Duration> {
+        self.slept.lock().unwrap().clone()
+    }
+}
+
+impl Sleeper for FakeSleeper {
+    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+        self.slept.lock().unwrap().push(duration);
+        self.clock.advance(duration);
+        Box::pin(tokio::task::yield_now())
+    }
+}
+
+pub fn now_of(clock: &ManualClock) -> SystemTime {
+    clock.now()
+}
