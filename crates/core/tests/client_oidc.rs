@@ -1,5 +1,7 @@
 //! SSO OIDC client: request shapes, response parsing and error mapping, against wiremock.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
 use std::time::{Duration, UNIX_EPOCH};
 
 use serde_json::{Value, json};

@@ -1,5 +1,7 @@
 //! SSO portal client: request shapes, pagination and errors, against wiremock.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
 use std::time::{Duration, UNIX_EPOCH};
 
 use serde_json::json;

@@ -3,6 +3,8 @@
 //! Alone in its test binary: a thread-local tracing subscriber misses events when
 //! other tests hit the same callsites concurrently.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,6 +1,8 @@
 //! The client's transport: retries, timeouts, connection failures, endpoint and TLS
 //! checks.
 
+#![allow(clippy::unwrap_used)] // test helpers outside #[test] functions
+
 use std::time::Duration;
 
 use serde_json::json;

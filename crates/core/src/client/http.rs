@@ -141,8 +141,7 @@ fn is_loopback_v6(ip: Ipv6Addr) -> bool {
     IpAddr::V6(ip).to_canonical().is_loopback()
 }
 
-/// One operation call.
-#[derive(Debug)]
+/// One operation call. Deliberately not `Debug`: the body holds secrets.
 pub(crate) struct Call<'a> {
     /// The service called.
     pub(crate) service: Service,

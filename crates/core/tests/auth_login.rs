@@ -1,0 +1,303 @@
+//! The device-code login against a wiremock SSO OIDC: polling, slow_down, errors,
+//! registration reuse, cancellation, timeout, and one login for many waiters.
+
+mod support;
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde_json::json;
+use ssokit::Error;
+use ssokit::auth::login::{CancelToken, DeviceLogin, DevicePrompt, LoginOptions};
+use ssokit::auth::{AuthError, LoginTarget};
+use ssokit::cache::{CacheDirs, ClientRegistration, RegistrationKey};
+use ssokit::client::OidcClient;
+use ssokit::secret::ClientSecret;
+use ssokit::time::ManualClock;
+use support::*;
+use wiremock::matchers::{body_partial_json, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn login(uri: &str, dirs: &CacheDirs, sleeper: &FakeSleeper) -> DeviceLogin {
+    DeviceLogin::new(
+        session(uri),
+        LoginTarget::Profile("dev".into()),
+        dirs.clone(),
+        OidcClient::new(uri, &fast_http()).unwrap(),
+        Arc::new(sleeper.clock.clone()),
+        Arc::new(sleeper.clone()),
+    )
+}
+
+async fn mount_register(server: &MockServer, times: u64) {
+    Mock::given(method("POST"))
+        .and(path("/client/register"))
+        .and(body_partial_json(json!({"clientType": "public", "scopes": ["sso:account:access"]})))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "clientId": "new-client",
+            "clientSecret": "new-secret",
+            "clientIdIssuedAt": T0,
+            "clientSecretExpiresAt": T0 + 90 * 86_400
+        })))
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+async fn mount_device(server: &MockServer, times: u64) {
+    Mock::given(method("POST"))
+        .and(path("/device_authorization"))
+        .and(body_partial_json(json!({"startUrl": "https://d-1234567890.awsapps.com/start"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({
+                    "deviceCode": "DEVICE-CODE",
+                    "userCode": "ABCD-EFGH",
+                    "verificationUri": "https://device.sso.us-east-1.amazonaws.com/",
+                    "verificationUriComplete": "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH",
+                    "expiresIn": 600,
+                    "interval": 1
+                }))
+                .set_delay(Duration::from_millis(20)),
+        )
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+fn oidc_error(name: &str, code: &str) -> ResponseTemplate {
+    oidc_error_status(400, name, code)
+}
+
+fn oidc_error_status(status: u16, name: &str, code: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status)
+        .insert_header(
+            "x-amzn-ErrorType",
+            format!("{name}:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/").as_str(),
+        )
+        .set_body_json(json!({"error": code, "error_description": "d"}))
+}
+
+fn token_poll() -> wiremock::MockBuilder {
+    Mock::given(method("POST")).and(path("/token")).and(body_partial_json(json!({
+        "grantType": "urn:ietf:params:oauth:grant-type:device_code",
+        "deviceCode": "DEVICE-CODE"
+    })))
+}
+
+fn token_ok() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "accessToken": "ACCESS", "tokenType": "Bearer", "expiresIn": 28800, "refreshToken": "REFRESH"
+    }))
+}
+
+fn recorder() -> (Arc<Mutex<Vec<DevicePrompt>>>, impl Fn(&DevicePrompt) + Send + Sync) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
+    (seen, move |p: &DevicePrompt| sink.lock().unwrap().push(p.clone()))
+}
+
+#[tokio::test]
+async fn pending_slow_down_then_approved_writes_an_aws_cli_token() {
+    let server = MockServer::start().await;
+    mount_register(&server, 1).await;
+    mount_device(&server, 1).await;
+    token_poll()
+        .respond_with(oidc_error("AuthorizationPendingException", "authorization_pending"))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    token_poll()
+        .respond_with(oidc_error("SlowDownException", "slow_down"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    token_poll()
+        .respond_with(oidc_error("AuthorizationPendingException", "authorization_pending"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    token_poll().respond_with(token_ok()).mount(&server).await;
+
+    let home = tempfile::tempdir().unwrap();
+    let dirs = caches(home.path());
+    let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
+    let (seen, prompt) = recorder();
+    let token = login(&server.uri(), &dirs, &sleeper)
+        .login(&prompt, &LoginOptions::default())
+        .await
+        .unwrap();
+
+    let secs: Vec<u64> = sleeper.slept().iter().map(Duration::as_secs).collect();
+    assert_eq!(secs, [1, 1, 1, 6, 6], "slow_down adds 5 s for the rest of the login");
+    let prompts = seen.lock().unwrap();
+    assert_eq!(prompts.len(), 1);
+    assert_eq!(prompts[0].user_code, "ABCD-EFGH");
+    assert_eq!(prompts[0].expires_at, at(T0 + 600));
+    assert!(prompts[0].verification_uri_complete.as_deref().unwrap().ends_with("ABCD-EFGH"));
+
+    let disk = dirs.tokens().load("my-sso").unwrap();
+    assert_eq!(disk, token);
+    assert_eq!(disk.access_token.expose_secret(), "ACCESS");
+    assert_eq!(disk.refresh_token.unwrap().expose_secret(), "REFRESH");
+    assert_eq!(disk.client_id.as_deref(), Some("new-client"));
+    assert_eq!(disk.registration_expires_at, Some(at(T0 + 90 * 86_400)));
+    assert_eq!(disk.start_url.as_deref(), Some("https://d-1234567890.awsapps.com/start"));
+    assert_eq!(disk.region.as_deref(), Some("us-east-1"));
+    assert_eq!(disk.expires_at, at(T0 + 15 + 28800));
+    // The registration is cached under the AWS CLI's key, for the device flow.
+    let s = session(&server.uri());
+    let reg = dirs.registrations().load(&RegistrationKey::for_session(&s)).unwrap();
+    assert_eq!(reg.client_id, "new-client");
+    assert_eq!(reg.grant_types, None);
+}
+
+async fn login_error(response: ResponseTemplate) -> Error {
+    let server = MockServer::start().await;
+    mount_register(&server, 1).await;
+    mount_device(&server, 1).await;
+    token_poll().respond_with(response).mount(&server).await;
+    let home = tempfile::tempdir().unwrap();
+    let dirs = caches(home.path());
+    let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
+    let err = login(&server.uri(), &dirs, &sleeper)
+        .login(&|_: &DevicePrompt| {}, &LoginOptions::default())
+        .await
+        .unwrap_err();
+    assert!(!dirs.tokens().path("my-sso").exists(), "no token is written");
+    err
+}
+
+#[tokio::test]
+async fn denied_expired_and_other_errors_stop_the_login() {
+    let denied = login_error(oidc_error("AccessDeniedException", "access_denied")).await;
+    assert!(matches!(denied, Error::Auth(AuthError::AccessDenied { .. })), "{denied:?}");
+    assert!(denied.to_string().contains("ssokit login --profile dev"));
+
+    let expired = login_error(oidc_error("ExpiredTokenException", "expired_token")).await;
+    assert!(matches!(expired, Error::Auth(AuthError::DeviceCodeExpired { .. })), "{expired:?}");
+
+    let other = login_error(oidc_error_status(401, "InvalidClientException", "invalid_client")).await;
+    assert!(matches!(other, Error::Client(_)), "{other:?}");
+    let msg = other.to_string();
+    assert!(!msg.contains("DEVICE-CODE") && !msg.contains("new-secret"), "{msg}");
+}
+
+#[tokio::test]
+async fn stops_when_the_device_code_expires() {
+    let server = MockServer::start().await;
+    mount_register(&server, 1).await;
+    mount_device(&server, 1).await;
+    token_poll()
+        .respond_with(oidc_error("AuthorizationPendingException", "authorization_pending"))
+        .mount(&server)
+        .await;
+    let home = tempfile::tempdir().unwrap();
+    let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
+    let err = login(&server.uri(), &caches(home.path()), &sleeper)
+        .login(&|_: &DevicePrompt| {}, &LoginOptions::default())
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Auth(AuthError::DeviceCodeExpired { .. })), "{err:?}");
+    assert_eq!(sleeper.slept().len(), 600, "polled every second until the code expired");
+}
+
+#[tokio::test]
+async fn honours_a_shorter_timeout_and_cancellation() {
+    let server = MockServer::start().await;
+    mount_register(&server, 1).await;
+    mount_device(&server, 2).await;
+    token_poll()
+        .respond_with(oidc_error("AuthorizationPendingException", "authorization_pending"))
+        .mount(&server)
+        .await;
+    let home = tempfile::tempdir().unwrap();
+    let dirs = caches(home.path());
+    let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
+    let options = LoginOptions {
+        timeout: Some(Duration::from_secs(10)),
+        ..LoginOptions::default()
+    };
+    let err = login(&server.uri(), &dirs, &sleeper)
+        .login(&|_: &DevicePrompt| {}, &options)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Auth(AuthError::LoginTimeout { .. })), "{err:?}");
+
+    let cancel = CancelToken::new();
+    let options = LoginOptions {
+        cancel: Some(cancel.clone()),
+        ..LoginOptions::default()
+    };
+    let canceller = cancel.clone();
+    let prompt = move |_: &DevicePrompt| canceller.cancel();
+    let err = login(&server.uri(), &dirs, &sleeper)
+        .login(&prompt, &options)
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Auth(AuthError::Cancelled { .. })), "{err:?}");
+}
+
+#[tokio::test]
+async fn reuses_a_device_registration_but_not_a_pkce_one() {
+    let server = MockServer::start().await;
+    mount_register(&server, 1).await;
+    mount_device(&server, 2).await;
+    token_poll().respond_with(token_ok()).mount(&server).await;
+    let home = tempfile::tempdir().unwrap();
+    let dirs = caches(home.path());
+    let s = session(&server.uri());
+    let key = RegistrationKey::for_session(&s);
+    let pkce = ClientRegistration {
+        client_id: "pkce-client".into(),
+        client_secret: ClientSecret::new("pkce-secret"),
+        expires_at: at(T0 + 86_400),
+        scopes: Some(vec!["sso:account:access".into()]),
+        grant_types: Some(vec!["authorization_code".into(), "refresh_token".into()]),
+        extra: Default::default(),
+    };
+    dirs.registrations().store(&key, &pkce).unwrap();
+    let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
+    let forced = LoginOptions {
+        force: true,
+        ..LoginOptions::default()
+    };
+    let first = login(&server.uri(), &dirs, &sleeper)
+        .login(&|_: &DevicePrompt| {}, &forced)
+        .await
+        .unwrap();
+    assert_eq!(first.client_id.as_deref(), Some("new-client"), "PKCE registration not reused");
+    // The second (forced) login reuses the new device registration: RegisterClient
+    // was called once in all (`expect(1)`).
+    let second = login(&server.uri(), &dirs, &sleeper)
+        .login(&|_: &DevicePrompt| {}, &forced)
+        .await
+        .unwrap();
+    assert_eq!(second.client_id.as_deref(), Some("new-client"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn many_waiters_cause_one_device_authorization() {
+    let server = MockServer::start().await;
+    mount_register(&server, 1).await;
+    mount_device(&server, 1).await;
+    token_poll().respond_with(token_ok()).mount(&server).await;
+    let home = tempfile::tempdir().unwrap();
+    let dirs = caches(home.path());
+    let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
+    let prompts = Arc::new(Mutex::new(0));
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let l = login(&server.uri(), &dirs, &sleeper);
+            let prompts = Arc::clone(&prompts);
+            tokio::spawn(async move {
+                let prompt = move |_: &DevicePrompt| *prompts.lock().unwrap() += 1;
+                l.login(&prompt, &LoginOptions::default()).await.unwrap()
+            })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap().access_token.expose_secret(), "ACCESS");
+    }
+    assert_eq!(*prompts.lock().unwrap(), 1, "one code shown");
+}
