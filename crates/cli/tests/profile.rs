@@ -1,4 +1,5 @@
 //! End-to-end tests of `ssokit profile` and `ssokit profiles`, running the binary.
+#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 use std::process::{Command, Output};

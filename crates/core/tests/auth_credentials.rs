@@ -1,5 +1,6 @@
 //! The role-credentials provider against a wiremock portal: coalescing, the AWS CLI
 //! cache, 401 handling, and the `ProvideCredentials` contract.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 
@@ -19,7 +20,12 @@ use support::*;
 use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn provider(uri: &str, dirs: &CacheDirs, clock: &ManualClock, role_cache: bool) -> SsoCredentialsProvider {
+fn provider(
+    uri: &str,
+    dirs: &CacheDirs,
+    clock: &ManualClock,
+    role_cache: bool,
+) -> SsoCredentialsProvider {
     let clock: Arc<ManualClock> = Arc::new(clock.clone());
     let token = SsoTokenProvider::new(
         session(uri),
@@ -59,14 +65,19 @@ fn role_credentials_mock(expiration_secs: u64) -> Mock {
 fn logged_in_home() -> (tempfile::TempDir, CacheDirs) {
     let home = tempfile::tempdir().unwrap();
     let dirs = caches(home.path());
-    dirs.tokens().store("my-sso", &refreshable_token(T0 + 8 * 3600)).unwrap();
+    dirs.tokens()
+        .store("my-sso", &refreshable_token(T0 + 8 * 3600))
+        .unwrap();
     (home, dirs)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_thousand_concurrent_calls_make_one_request() {
     let server = MockServer::start().await;
-    role_credentials_mock(T0 + 3600).expect(1).mount(&server).await;
+    role_credentials_mock(T0 + 3600)
+        .expect(1)
+        .mount(&server)
+        .await;
     let (_home, dirs) = logged_in_home();
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &dirs, &clock, false);
@@ -85,33 +96,52 @@ async fn a_thousand_concurrent_calls_make_one_request() {
 #[tokio::test]
 async fn credentials_carry_expiry_account_and_provider_name_and_are_shared_with_the_cli_cache() {
     let server = MockServer::start().await;
-    role_credentials_mock(T0 + 3600).expect(1).mount(&server).await;
+    role_credentials_mock(T0 + 3600)
+        .expect(1)
+        .mount(&server)
+        .await;
     let (_home, dirs) = logged_in_home();
     let clock = ManualClock::new(at(T0));
-    let c = provider(&server.uri(), &dirs, &clock, true).provide_credentials().await.unwrap();
+    let c = provider(&server.uri(), &dirs, &clock, true)
+        .provide_credentials()
+        .await
+        .unwrap();
     assert_eq!(c.secret_access_key(), "SECRETKEY");
     assert_eq!(c.session_token(), Some("SESSIONTOKEN"));
     assert_eq!(c.expiry(), Some(at(T0 + 3600)));
     assert_eq!(c.account_id().map(|a| a.as_str()), Some("111122223333"));
     let shown = format!("{c:?}");
     assert!(shown.contains(PROVIDER_NAME), "{shown}");
-    assert!(!shown.contains("SECRETKEY") && !shown.contains("SESSIONTOKEN"), "{shown}");
+    assert!(
+        !shown.contains("SECRETKEY") && !shown.contains("SESSIONTOKEN"),
+        "{shown}"
+    );
 
     // The AWS CLI's cache now holds them: a second provider (another process) reuses
     // them without a call (the mock expects exactly one).
     let cached = dirs
         .role_credentials()
-        .load("111122223333", "ReadOnly", RoleCacheScope::Session("my-sso"))
+        .load(
+            "111122223333",
+            "ReadOnly",
+            RoleCacheScope::Session("my-sso"),
+        )
         .unwrap();
     assert_eq!(cached.access_key_id, "ASIAEXAMPLE");
-    let again = provider(&server.uri(), &dirs, &clock, true).provide_credentials().await.unwrap();
+    let again = provider(&server.uri(), &dirs, &clock, true)
+        .provide_credentials()
+        .await
+        .unwrap();
     assert_eq!(again.access_key_id(), "ASIAEXAMPLE");
 }
 
 #[tokio::test]
 async fn credentials_are_renewed_fifteen_minutes_before_expiry() {
     let server = MockServer::start().await;
-    role_credentials_mock(T0 + 3600).expect(2).mount(&server).await;
+    role_credentials_mock(T0 + 3600)
+        .expect(2)
+        .mount(&server)
+        .await;
     let (_home, dirs) = logged_in_home();
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &dirs, &clock, false);
@@ -139,8 +169,14 @@ async fn a_401_from_the_portal_says_log_in_again_and_forgets_the_token() {
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &dirs, &clock, true);
     let err = p.credentials().await.unwrap_err();
-    assert!(matches!(err, Error::Auth(AuthError::SessionEnded { .. })), "{err:?}");
-    assert!(err.to_string().contains("ssokit login --profile dev"), "{err}");
+    assert!(
+        matches!(err, Error::Auth(AuthError::SessionEnded { .. })),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("ssokit login --profile dev"),
+        "{err}"
+    );
     assert!(err.to_string().contains("401"), "{err}");
     // Not served from memory: the next call asks again.
     assert!(p.credentials().await.is_err());
@@ -154,9 +190,15 @@ async fn not_logged_in_is_credentials_not_loaded() {
     let home = tempfile::tempdir().unwrap();
     let dirs = caches(home.path());
     let clock = ManualClock::new(at(T0));
-    let err = provider(&server.uri(), &dirs, &clock, true).provide_credentials().await.unwrap_err();
+    let err = provider(&server.uri(), &dirs, &clock, true)
+        .provide_credentials()
+        .await
+        .unwrap_err();
     assert!(
-        matches!(err, aws_credential_types::provider::error::CredentialsError::CredentialsNotLoaded(_)),
+        matches!(
+            err,
+            aws_credential_types::provider::error::CredentialsError::CredentialsNotLoaded(_)
+        ),
         "{err:?}"
     );
 }
@@ -173,8 +215,16 @@ async fn the_builder_resolves_a_profile_and_rejects_token_only_ones() {
     )
     .unwrap();
     let env = ssokit::env::Env::from_vars([("HOME", home.path().to_str().unwrap())]);
-    let p = SsoCredentialsProvider::builder().profile_name("dev").env(env.clone()).build().unwrap();
+    let p = SsoCredentialsProvider::builder()
+        .profile_name("dev")
+        .env(env.clone())
+        .build()
+        .unwrap();
     assert!(format!("{p:?}").contains("111122223333"));
-    let err = SsoCredentialsProvider::builder().profile_name("t").env(env).build().unwrap_err();
+    let err = SsoCredentialsProvider::builder()
+        .profile_name("t")
+        .env(env)
+        .build()
+        .unwrap_err();
     assert!(err.to_string().contains("\"t\""), "{err}");
 }

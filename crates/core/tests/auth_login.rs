@@ -1,5 +1,6 @@
 //! The device-code login against a wiremock SSO OIDC: polling, slow_down, errors,
 //! registration reuse, cancellation, timeout, and one login for many waiters.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 
@@ -32,7 +33,9 @@ fn login(uri: &str, dirs: &CacheDirs, sleeper: &FakeSleeper) -> DeviceLogin {
 async fn mount_register(server: &MockServer, times: u64) {
     Mock::given(method("POST"))
         .and(path("/client/register"))
-        .and(body_partial_json(json!({"clientType": "public", "scopes": ["sso:account:access"]})))
+        .and(body_partial_json(
+            json!({"clientType": "public", "scopes": ["sso:account:access"]}),
+        ))
         .respond_with(ResponseTemplate::new(200).set_body_json(json!({
             "clientId": "new-client",
             "clientSecret": "new-secret",
@@ -79,10 +82,12 @@ fn oidc_error_status(status: u16, name: &str, code: &str) -> ResponseTemplate {
 }
 
 fn token_poll() -> wiremock::MockBuilder {
-    Mock::given(method("POST")).and(path("/token")).and(body_partial_json(json!({
-        "grantType": "urn:ietf:params:oauth:grant-type:device_code",
-        "deviceCode": "DEVICE-CODE"
-    })))
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(body_partial_json(json!({
+            "grantType": "urn:ietf:params:oauth:grant-type:device_code",
+            "deviceCode": "DEVICE-CODE"
+        })))
 }
 
 fn token_ok() -> ResponseTemplate {
@@ -91,10 +96,15 @@ fn token_ok() -> ResponseTemplate {
     }))
 }
 
-fn recorder() -> (Arc<Mutex<Vec<DevicePrompt>>>, impl Fn(&DevicePrompt) + Send + Sync) {
+fn recorder() -> (
+    Arc<Mutex<Vec<DevicePrompt>>>,
+    impl Fn(&DevicePrompt) + Send + Sync,
+) {
     let seen = Arc::new(Mutex::new(Vec::new()));
     let sink = Arc::clone(&seen);
-    (seen, move |p: &DevicePrompt| sink.lock().unwrap().push(p.clone()))
+    (seen, move |p: &DevicePrompt| {
+        sink.lock().unwrap().push(p.clone())
+    })
 }
 
 #[tokio::test]
@@ -103,7 +113,10 @@ async fn pending_slow_down_then_approved_writes_an_aws_cli_token() {
     mount_register(&server, 1).await;
     mount_device(&server, 1).await;
     token_poll()
-        .respond_with(oidc_error("AuthorizationPendingException", "authorization_pending"))
+        .respond_with(oidc_error(
+            "AuthorizationPendingException",
+            "authorization_pending",
+        ))
         .up_to_n_times(2)
         .mount(&server)
         .await;
@@ -113,7 +126,10 @@ async fn pending_slow_down_then_approved_writes_an_aws_cli_token() {
         .mount(&server)
         .await;
     token_poll()
-        .respond_with(oidc_error("AuthorizationPendingException", "authorization_pending"))
+        .respond_with(oidc_error(
+            "AuthorizationPendingException",
+            "authorization_pending",
+        ))
         .up_to_n_times(1)
         .mount(&server)
         .await;
@@ -129,12 +145,22 @@ async fn pending_slow_down_then_approved_writes_an_aws_cli_token() {
         .unwrap();
 
     let secs: Vec<u64> = sleeper.slept().iter().map(Duration::as_secs).collect();
-    assert_eq!(secs, [1, 1, 1, 6, 6], "slow_down adds 5 s for the rest of the login");
+    assert_eq!(
+        secs,
+        [1, 1, 1, 6, 6],
+        "slow_down adds 5 s for the rest of the login"
+    );
     let prompts = seen.lock().unwrap();
     assert_eq!(prompts.len(), 1);
     assert_eq!(prompts[0].user_code, "ABCD-EFGH");
     assert_eq!(prompts[0].expires_at, at(T0 + 600));
-    assert!(prompts[0].verification_uri_complete.as_deref().unwrap().ends_with("ABCD-EFGH"));
+    assert!(
+        prompts[0]
+            .verification_uri_complete
+            .as_deref()
+            .unwrap()
+            .ends_with("ABCD-EFGH")
+    );
 
     let disk = dirs.tokens().load("my-sso").unwrap();
     assert_eq!(disk, token);
@@ -142,12 +168,18 @@ async fn pending_slow_down_then_approved_writes_an_aws_cli_token() {
     assert_eq!(disk.refresh_token.unwrap().expose_secret(), "REFRESH");
     assert_eq!(disk.client_id.as_deref(), Some("new-client"));
     assert_eq!(disk.registration_expires_at, Some(at(T0 + 90 * 86_400)));
-    assert_eq!(disk.start_url.as_deref(), Some("https://d-1234567890.awsapps.com/start"));
+    assert_eq!(
+        disk.start_url.as_deref(),
+        Some("https://d-1234567890.awsapps.com/start")
+    );
     assert_eq!(disk.region.as_deref(), Some("us-east-1"));
     assert_eq!(disk.expires_at, at(T0 + 15 + 28800));
     // The registration is cached under the AWS CLI's key, for the device flow.
     let s = session(&server.uri());
-    let reg = dirs.registrations().load(&RegistrationKey::for_session(&s)).unwrap();
+    let reg = dirs
+        .registrations()
+        .load(&RegistrationKey::for_session(&s))
+        .unwrap();
     assert_eq!(reg.client_id, "new-client");
     assert_eq!(reg.grant_types, None);
 }
@@ -164,23 +196,40 @@ async fn login_error(response: ResponseTemplate) -> Error {
         .login(&|_: &DevicePrompt| {}, &LoginOptions::default())
         .await
         .unwrap_err();
-    assert!(!dirs.tokens().path("my-sso").exists(), "no token is written");
+    assert!(
+        !dirs.tokens().path("my-sso").exists(),
+        "no token is written"
+    );
     err
 }
 
 #[tokio::test]
 async fn denied_expired_and_other_errors_stop_the_login() {
     let denied = login_error(oidc_error("AccessDeniedException", "access_denied")).await;
-    assert!(matches!(denied, Error::Auth(AuthError::AccessDenied { .. })), "{denied:?}");
+    assert!(
+        matches!(denied, Error::Auth(AuthError::AccessDenied { .. })),
+        "{denied:?}"
+    );
     assert!(denied.to_string().contains("ssokit login --profile dev"));
 
     let expired = login_error(oidc_error("ExpiredTokenException", "expired_token")).await;
-    assert!(matches!(expired, Error::Auth(AuthError::DeviceCodeExpired { .. })), "{expired:?}");
+    assert!(
+        matches!(expired, Error::Auth(AuthError::DeviceCodeExpired { .. })),
+        "{expired:?}"
+    );
 
-    let other = login_error(oidc_error_status(401, "InvalidClientException", "invalid_client")).await;
+    let other = login_error(oidc_error_status(
+        401,
+        "InvalidClientException",
+        "invalid_client",
+    ))
+    .await;
     assert!(matches!(other, Error::Client(_)), "{other:?}");
     let msg = other.to_string();
-    assert!(!msg.contains("DEVICE-CODE") && !msg.contains("new-secret"), "{msg}");
+    assert!(
+        !msg.contains("DEVICE-CODE") && !msg.contains("new-secret"),
+        "{msg}"
+    );
 }
 
 #[tokio::test]
@@ -189,7 +238,10 @@ async fn stops_when_the_device_code_expires() {
     mount_register(&server, 1).await;
     mount_device(&server, 1).await;
     token_poll()
-        .respond_with(oidc_error("AuthorizationPendingException", "authorization_pending"))
+        .respond_with(oidc_error(
+            "AuthorizationPendingException",
+            "authorization_pending",
+        ))
         .mount(&server)
         .await;
     let home = tempfile::tempdir().unwrap();
@@ -198,8 +250,15 @@ async fn stops_when_the_device_code_expires() {
         .login(&|_: &DevicePrompt| {}, &LoginOptions::default())
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Auth(AuthError::DeviceCodeExpired { .. })), "{err:?}");
-    assert_eq!(sleeper.slept().len(), 600, "polled every second until the code expired");
+    assert!(
+        matches!(err, Error::Auth(AuthError::DeviceCodeExpired { .. })),
+        "{err:?}"
+    );
+    assert_eq!(
+        sleeper.slept().len(),
+        600,
+        "polled every second until the code expired"
+    );
 }
 
 #[tokio::test]
@@ -208,7 +267,10 @@ async fn honours_a_shorter_timeout_and_cancellation() {
     mount_register(&server, 1).await;
     mount_device(&server, 2).await;
     token_poll()
-        .respond_with(oidc_error("AuthorizationPendingException", "authorization_pending"))
+        .respond_with(oidc_error(
+            "AuthorizationPendingException",
+            "authorization_pending",
+        ))
         .mount(&server)
         .await;
     let home = tempfile::tempdir().unwrap();
@@ -222,7 +284,10 @@ async fn honours_a_shorter_timeout_and_cancellation() {
         .login(&|_: &DevicePrompt| {}, &options)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Auth(AuthError::LoginTimeout { .. })), "{err:?}");
+    assert!(
+        matches!(err, Error::Auth(AuthError::LoginTimeout { .. })),
+        "{err:?}"
+    );
 
     let cancel = CancelToken::new();
     let options = LoginOptions {
@@ -235,7 +300,10 @@ async fn honours_a_shorter_timeout_and_cancellation() {
         .login(&prompt, &options)
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::Auth(AuthError::Cancelled { .. })), "{err:?}");
+    assert!(
+        matches!(err, Error::Auth(AuthError::Cancelled { .. })),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
@@ -266,7 +334,11 @@ async fn reuses_a_device_registration_but_not_a_pkce_one() {
         .login(&|_: &DevicePrompt| {}, &forced)
         .await
         .unwrap();
-    assert_eq!(first.client_id.as_deref(), Some("new-client"), "PKCE registration not reused");
+    assert_eq!(
+        first.client_id.as_deref(),
+        Some("new-client"),
+        "PKCE registration not reused"
+    );
     // The second (forced) login reuses the new device registration: RegisterClient
     // was called once in all (`expect(1)`).
     let second = login(&server.uri(), &dirs, &sleeper)

@@ -1,5 +1,6 @@
 //! The SSO token provider against a wiremock SSO OIDC: refresh policy, throttling,
 //! failures, and single-flight across tasks and processes.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 
@@ -52,19 +53,32 @@ fn refresh_mock() -> wiremock::MockBuilder {
 #[tokio::test]
 async fn a_fresh_token_is_served_without_any_call() {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(refresh_ok()).expect(0).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(refresh_ok())
+        .expect(0)
+        .mount(&server)
+        .await;
     let home = tempfile::tempdir().unwrap();
     let tokens = caches(home.path()).tokens();
-    tokens.store("my-sso", &refreshable_token(T0 + 3600)).unwrap();
+    tokens
+        .store("my-sso", &refreshable_token(T0 + 3600))
+        .unwrap();
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &tokens, &clock);
-    assert_eq!(p.token().await.unwrap().access_token.expose_secret(), "old-access");
+    assert_eq!(
+        p.token().await.unwrap().access_token.expose_secret(),
+        "old-access"
+    );
 }
 
 #[tokio::test]
 async fn refreshes_inside_the_window_and_keeps_other_fields() {
     let server = MockServer::start().await;
-    refresh_mock().respond_with(refresh_ok()).expect(1).mount(&server).await;
+    refresh_mock()
+        .respond_with(refresh_ok())
+        .expect(1)
+        .mount(&server)
+        .await;
     let home = tempfile::tempdir().unwrap();
     let tokens = caches(home.path()).tokens();
     let mut old = refreshable_token(T0 + 899);
@@ -84,19 +98,31 @@ async fn refreshes_inside_the_window_and_keeps_other_fields() {
     assert_eq!(disk.registration_expires_at, old.registration_expires_at);
     assert_eq!(disk.extra["fromANewerCli"], 42);
     // Served from memory afterwards.
-    assert_eq!(p.token().await.unwrap().access_token.expose_secret(), "new-access");
+    assert_eq!(
+        p.token().await.unwrap().access_token.expose_secret(),
+        "new-access"
+    );
 }
 
 #[tokio::test]
 async fn exactly_fifteen_minutes_left_is_not_refreshed() {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(refresh_ok()).expect(0).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(refresh_ok())
+        .expect(0)
+        .mount(&server)
+        .await;
     let home = tempfile::tempdir().unwrap();
     let tokens = caches(home.path()).tokens();
-    tokens.store("my-sso", &refreshable_token(T0 + 900)).unwrap();
+    tokens
+        .store("my-sso", &refreshable_token(T0 + 900))
+        .unwrap();
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &tokens, &clock);
-    assert_eq!(p.token().await.unwrap().access_token.expose_secret(), "old-access");
+    assert_eq!(
+        p.token().await.unwrap().access_token.expose_secret(),
+        "old-access"
+    );
 }
 
 #[tokio::test]
@@ -113,7 +139,10 @@ async fn a_refresh_token_without_rotation_is_kept() {
     let tokens = caches(home.path()).tokens();
     tokens.store("my-sso", &refreshable_token(T0 - 5)).unwrap();
     let clock = ManualClock::new(at(T0));
-    provider(&server.uri(), &tokens, &clock).token().await.unwrap();
+    provider(&server.uri(), &tokens, &clock)
+        .token()
+        .await
+        .unwrap();
     let disk = tokens.load("my-sso").unwrap();
     assert_eq!(disk.refresh_token.unwrap().expose_secret(), "refresh-1");
 }
@@ -152,12 +181,20 @@ async fn a_failed_refresh_keeps_serving_a_valid_token_and_is_throttled() {
         .await;
     let home = tempfile::tempdir().unwrap();
     let tokens = caches(home.path()).tokens();
-    tokens.store("my-sso", &refreshable_token(T0 + 600)).unwrap();
+    tokens
+        .store("my-sso", &refreshable_token(T0 + 600))
+        .unwrap();
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &tokens, &clock);
-    assert_eq!(p.token().await.unwrap().access_token.expose_secret(), "old-access");
+    assert_eq!(
+        p.token().await.unwrap().access_token.expose_secret(),
+        "old-access"
+    );
     clock.advance(Duration::from_secs(10));
-    assert_eq!(p.token().await.unwrap().access_token.expose_secret(), "old-access");
+    assert_eq!(
+        p.token().await.unwrap().access_token.expose_secret(),
+        "old-access"
+    );
 }
 
 #[tokio::test]
@@ -169,15 +206,27 @@ async fn the_refresh_is_retried_after_thirty_seconds() {
         .expect(3)
         .mount(&server)
         .await;
-    refresh_mock().respond_with(refresh_ok()).expect(1).mount(&server).await;
+    refresh_mock()
+        .respond_with(refresh_ok())
+        .expect(1)
+        .mount(&server)
+        .await;
     let home = tempfile::tempdir().unwrap();
     let tokens = caches(home.path()).tokens();
-    tokens.store("my-sso", &refreshable_token(T0 + 600)).unwrap();
+    tokens
+        .store("my-sso", &refreshable_token(T0 + 600))
+        .unwrap();
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &tokens, &clock);
-    assert_eq!(p.token().await.unwrap().access_token.expose_secret(), "old-access");
+    assert_eq!(
+        p.token().await.unwrap().access_token.expose_secret(),
+        "old-access"
+    );
     clock.advance(Duration::from_secs(30));
-    assert_eq!(p.token().await.unwrap().access_token.expose_secret(), "new-access");
+    assert_eq!(
+        p.token().await.unwrap().access_token.expose_secret(),
+        "new-access"
+    );
 }
 
 #[tokio::test]
@@ -196,12 +245,21 @@ async fn invalid_grant_on_an_expired_token_ends_the_session() {
     let tokens = caches(home.path()).tokens();
     tokens.store("my-sso", &refreshable_token(T0 - 1)).unwrap();
     let clock = ManualClock::new(at(T0));
-    let err = provider(&server.uri(), &tokens, &clock).token().await.unwrap_err();
-    assert!(matches!(err, Error::Auth(AuthError::SessionEnded { .. })), "{err:?}");
+    let err = provider(&server.uri(), &tokens, &clock)
+        .token()
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(AuthError::SessionEnded { .. })),
+        "{err:?}"
+    );
     let msg = err.to_string();
     assert!(msg.contains("ssokit login --profile dev"), "{msg}");
     assert!(msg.contains("invalid_grant"), "{msg}");
-    assert!(!msg.contains("refresh-1") && !msg.contains("client-secret-1"), "{msg}");
+    assert!(
+        !msg.contains("refresh-1") && !msg.contains("client-secret-1"),
+        "{msg}"
+    );
     // The file is left for the next login to replace.
     assert!(tokens.path("my-sso").exists());
 }
@@ -209,14 +267,24 @@ async fn invalid_grant_on_an_expired_token_ends_the_session() {
 #[tokio::test]
 async fn an_expired_legacy_token_ends_the_session_without_a_call() {
     let server = MockServer::start().await;
-    Mock::given(method("POST")).respond_with(refresh_ok()).expect(0).mount(&server).await;
+    Mock::given(method("POST"))
+        .respond_with(refresh_ok())
+        .expect(0)
+        .mount(&server)
+        .await;
     let home = tempfile::tempdir().unwrap();
     let tokens = caches(home.path()).tokens();
     tokens
-        .store("my-sso", &CachedToken::new(AccessToken::new("legacy"), at(T0 - 1)))
+        .store(
+            "my-sso",
+            &CachedToken::new(AccessToken::new("legacy"), at(T0 - 1)),
+        )
         .unwrap();
     let clock = ManualClock::new(at(T0));
-    let err = provider(&server.uri(), &tokens, &clock).token().await.unwrap_err();
+    let err = provider(&server.uri(), &tokens, &clock)
+        .token()
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("has ended"), "{err}");
     assert!(err.to_string().contains("no refresh token"), "{err}");
 }
@@ -229,12 +297,21 @@ async fn a_missing_or_broken_file_is_not_logged_in() {
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &tokens, &clock);
     let err = p.token().await.unwrap_err();
-    assert!(matches!(err, Error::Auth(AuthError::NotLoggedIn { .. })), "{err:?}");
-    assert!(err.to_string().contains("ssokit login --profile dev"), "{err}");
+    assert!(
+        matches!(err, Error::Auth(AuthError::NotLoggedIn { .. })),
+        "{err:?}"
+    );
+    assert!(
+        err.to_string().contains("ssokit login --profile dev"),
+        "{err}"
+    );
     std::fs::create_dir_all(tokens.dir()).unwrap();
     std::fs::write(tokens.path("my-sso"), "{\"accessToken\": \"trunc").unwrap();
     let err = p.token().await.unwrap_err();
-    assert!(matches!(err, Error::Auth(AuthError::NotLoggedIn { .. })), "{err:?}");
+    assert!(
+        matches!(err, Error::Auth(AuthError::NotLoggedIn { .. })),
+        "{err:?}"
+    );
     assert!(err.to_string().contains("truncated"), "{err}");
 }
 
@@ -248,7 +325,10 @@ fn token_worker_process() {
         return;
     };
     let (uri, home) = spec.split_once('|').unwrap();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async {
         let tokens = caches(home.as_ref()).tokens();
         let clock = ManualClock::new(at(T0));
@@ -281,7 +361,10 @@ async fn twenty_processes_make_one_refresh() {
         })
         .collect();
     let statuses = tokio::task::spawn_blocking(move || {
-        children.into_iter().map(|mut c| c.wait().unwrap()).collect::<Vec<_>>()
+        children
+            .into_iter()
+            .map(|mut c| c.wait().unwrap())
+            .collect::<Vec<_>>()
     })
     .await
     .unwrap();

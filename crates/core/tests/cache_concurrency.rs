@@ -5,6 +5,7 @@
 //! counter kept in a key ssokit does not know. If a write were torn, a reader would
 //! fail to parse; if the lock or the preservation of unknown keys failed, increments
 //! would be lost and the final count would be short.
+#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 use std::process::Command;

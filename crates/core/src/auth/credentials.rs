@@ -67,7 +67,10 @@ impl fmt::Debug for SsoCredentialsProvider {
 }
 
 fn is_fresh(expiry: Option<SystemTime>, now: SystemTime) -> bool {
-    expiry.is_some_and(|e| e.duration_since(now).is_ok_and(|left| left > REFRESH_WINDOW))
+    expiry.is_some_and(|e| {
+        e.duration_since(now)
+            .is_ok_and(|left| left > REFRESH_WINDOW)
+    })
 }
 
 impl SsoCredentialsProvider {
@@ -106,9 +109,12 @@ impl SsoCredentialsProvider {
         &self.inner.token
     }
 
-    fn from_memory(&self, now: SystemTime) -> Option<Credentials> {
+    fn memorised(&self, now: SystemTime) -> Option<Credentials> {
         let memory = self.inner.memory.read().unwrap_or_else(|e| e.into_inner());
-        memory.as_ref().filter(|c| is_fresh(c.expiry(), now)).cloned()
+        memory
+            .as_ref()
+            .filter(|c| is_fresh(c.expiry(), now))
+            .cloned()
     }
 
     fn remember(&self, credentials: Option<Credentials>) {
@@ -118,12 +124,12 @@ impl SsoCredentialsProvider {
     /// Credentials with more than 15 minutes left: from memory, else from the AWS CLI's
     /// cache file, else from GetRoleCredentials with the (refreshed) SSO token.
     pub async fn credentials(&self) -> Result<Credentials, Error> {
-        if let Some(c) = self.from_memory(self.inner.clock.now()) {
+        if let Some(c) = self.memorised(self.inner.clock.now()) {
             return Ok(c);
         }
         let _one_at_a_time = self.inner.fetching.lock().await;
         let now = self.inner.clock.now();
-        if let Some(c) = self.from_memory(now) {
+        if let Some(c) = self.memorised(now) {
             return Ok(c);
         }
         if let Some(cached) = self.load_cached(now).await {
@@ -286,7 +292,13 @@ impl Builder {
         let http = self
             .http
             .unwrap_or_else(|| HttpSettings::for_session(&profile.session));
-        from_profile(&profile, &caches, &http, clock, self.role_cache.unwrap_or(true))
+        from_profile(
+            &profile,
+            &caches,
+            &http,
+            clock,
+            self.role_cache.unwrap_or(true),
+        )
     }
 }
 

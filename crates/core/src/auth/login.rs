@@ -14,9 +14,7 @@ use std::time::{Duration, SystemTime};
 
 use super::{AuthError, LoginTarget, SharedSleeper, blocking};
 use crate::Error;
-use crate::cache::{
-    CacheDirs, CachedToken, ClientRegistration, GrantFlow, RegistrationKey,
-};
+use crate::cache::{CacheDirs, CachedToken, ClientRegistration, GrantFlow, RegistrationKey};
 use crate::client::{
     CreateTokenRequest, DeviceAuthorization, OidcClient, RegisterClientRequest, ServiceError,
     TokenResponse,
@@ -229,7 +227,9 @@ impl DeviceLogin {
                 &self.session.start_url,
             )
             .await?;
-        let token = self.wait_for_approval(&registration, &authorization, prompt, options).await?;
+        let token = self
+            .wait_for_approval(&registration, &authorization, prompt, options)
+            .await?;
 
         let cached = CachedToken {
             start_url: Some(self.session.start_url.clone()),
@@ -263,12 +263,13 @@ impl DeviceLogin {
         if let Some(registration) = cached {
             return Ok(registration);
         }
-        let client_name = options.client_name.clone().unwrap_or_else(|| {
-            match &self.session.name {
+        let client_name = options
+            .client_name
+            .clone()
+            .unwrap_or_else(|| match &self.session.name {
                 Some(name) => format!("ssokit-{name}"),
                 None => format!("ssokit-{}", unix_seconds(now)),
-            }
-        });
+            });
         let scopes = self.session.scopes.clone().filter(|s| !s.is_empty());
         let request = RegisterClientRequest::public(client_name, scopes.clone());
         let response = self.oidc.register_client(&request).await?;
@@ -334,14 +335,12 @@ impl DeviceLogin {
                 .into());
             }
             let now = self.clock.now();
-            if let Some(deadline) = deadline {
-                if now >= deadline {
-                    return Err(AuthError::LoginTimeout {
-                        target: self.target.clone(),
-                        after: now.duration_since(started).unwrap_or_default(),
-                    }
-                    .into());
+            if deadline.is_some_and(|deadline| now >= deadline) {
+                return Err(AuthError::LoginTimeout {
+                    target: self.target.clone(),
+                    after: now.duration_since(started).unwrap_or_default(),
                 }
+                .into());
             }
             if now >= code_expires {
                 return Err(AuthError::DeviceCodeExpired {

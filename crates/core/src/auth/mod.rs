@@ -5,8 +5,8 @@
 //! The decisions are pure functions ([`token::decide`], [`login::poll_step`]) tested
 //! without HTTP or waiting; the providers are thin async shells around them.
 
-mod error;
 pub mod credentials;
+mod error;
 pub mod login;
 pub mod token;
 

@@ -147,10 +147,8 @@ impl SsoTokenProvider {
         let inner = &self.inner;
         let mut state = inner.state.lock().await;
         let now = inner.clock.now();
-        if let Some(token) = &state.token {
-            if !token.needs_refresh(now) {
-                return Ok(token.clone());
-            }
+        if let Some(token) = state.token.as_ref().filter(|t| !t.needs_refresh(now)) {
+            return Ok(token.clone());
         }
         let disk = self.load().await?;
         match decide(&disk, now, state.last_refresh_attempt) {
@@ -271,7 +269,9 @@ impl ProvideToken for SsoTokenProvider {
                     token.access_token.expose_secret(),
                     Some(token.expires_at),
                 )),
-                Err(Error::Auth(e @ AuthError::NotLoggedIn { .. })) => Err(TokenError::not_loaded(e)),
+                Err(Error::Auth(e @ AuthError::NotLoggedIn { .. })) => {
+                    Err(TokenError::not_loaded(e))
+                }
                 Err(e) => Err(TokenError::provider_error(e)),
             }
         })
@@ -305,11 +305,41 @@ mod tests {
     fn decision_table() {
         let far = T0 + 90 * 86_400;
         let cases: &[(&str, CachedToken, u64, Option<u64>, Decision)] = &[
-            ("fresh", token(T0 + 3600, true, far), T0, None, Decision::Use),
-            ("exactly 15 min left", token(T0 + 900, true, far), T0, None, Decision::Use),
-            ("14:59 left", token(T0 + 899, true, far), T0, None, Decision::Refresh),
-            ("expired, refreshable", token(T0 - 1, true, far), T0, None, Decision::Refresh),
-            ("in window, legacy", token(T0 + 600, false, 0), T0, None, Decision::Use),
+            (
+                "fresh",
+                token(T0 + 3600, true, far),
+                T0,
+                None,
+                Decision::Use,
+            ),
+            (
+                "exactly 15 min left",
+                token(T0 + 900, true, far),
+                T0,
+                None,
+                Decision::Use,
+            ),
+            (
+                "14:59 left",
+                token(T0 + 899, true, far),
+                T0,
+                None,
+                Decision::Refresh,
+            ),
+            (
+                "expired, refreshable",
+                token(T0 - 1, true, far),
+                T0,
+                None,
+                Decision::Refresh,
+            ),
+            (
+                "in window, legacy",
+                token(T0 + 600, false, 0),
+                T0,
+                None,
+                Decision::Use,
+            ),
             (
                 "expired, legacy",
                 token(T0 - 1, false, 0),
@@ -324,8 +354,20 @@ mod tests {
                 None,
                 Decision::Ended("the token expired and its client registration has expired"),
             ),
-            ("in window, throttled", token(T0 + 600, true, far), T0, Some(T0 - 29), Decision::Use),
-            ("in window, throttle over", token(T0 + 600, true, far), T0, Some(T0 - 30), Decision::Refresh),
+            (
+                "in window, throttled",
+                token(T0 + 600, true, far),
+                T0,
+                Some(T0 - 29),
+                Decision::Use,
+            ),
+            (
+                "in window, throttle over",
+                token(T0 + 600, true, far),
+                T0,
+                Some(T0 - 30),
+                Decision::Refresh,
+            ),
             (
                 "expired, throttled",
                 token(T0 - 1, true, far),

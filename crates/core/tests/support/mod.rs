@@ -1,6 +1,6 @@
 //! Shared helpers for the auth tests: a session pointed at a wiremock server, a
 //! manual clock, a sleeper that only advances that clock, token files.
-#![allow(dead_code, unreachable_pub)]
+#![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 use std::path::Path;
 use std::pin::Pin;
