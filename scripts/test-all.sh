@@ -18,15 +18,16 @@ cargo fmt --all -- --check
 step "Rust: clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Rust: tests"
-# The binding crates are cdylibs tested from Python and Node below.
-cargo test --workspace --locked --exclude ssokit-python --exclude ssokit-node
-
-step "Python: virtualenv and tools"
+step "Python: virtualenv and tools (also the botocore that Rust interop tests run)"
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r crates/python/requirements-dev.txt
+export SSOKIT_TEST_PYTHON="$root/.venv/bin/python"
+
+step "Rust: tests"
+# The binding crates are cdylibs tested from Python and Node below.
+cargo test --workspace --locked --exclude ssokit-python --exclude ssokit-node
 
 step "Python: build the extension (maturin develop)"
 VIRTUAL_ENV="$root/.venv" PATH="$root/.venv/bin:$PATH" \

@@ -348,6 +348,42 @@ async fn reuses_a_device_registration_but_not_a_pkce_one() {
     assert_eq!(second.client_id.as_deref(), Some("new-client"));
 }
 
+#[tokio::test]
+async fn registers_again_when_the_cached_registration_is_about_to_expire() {
+    let server = MockServer::start().await;
+    mount_register(&server, 1).await;
+    mount_device(&server, 1).await;
+    token_poll().respond_with(token_ok()).mount(&server).await;
+    let home = tempfile::tempdir().unwrap();
+    let dirs = caches(home.path());
+    let s = session(&server.uri());
+    let expiring = ClientRegistration {
+        client_id: "old-client".into(),
+        client_secret: ClientSecret::new("old-secret"),
+        expires_at: at(T0 + 15 * 60 - 1),
+        scopes: Some(vec!["sso:account:access".into()]),
+        grant_types: None,
+        extra: Default::default(),
+    };
+    dirs.registrations()
+        .store(&RegistrationKey::for_session(&s), &expiring)
+        .unwrap();
+    let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
+    let token = login(&server.uri(), &dirs, &sleeper)
+        .login(&|_: &DevicePrompt| {}, &LoginOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(token.client_id.as_deref(), Some("new-client"));
+    let stored = dirs
+        .registrations()
+        .load(&RegistrationKey::for_session(&s))
+        .unwrap();
+    assert_eq!(
+        stored.client_id, "new-client",
+        "the new registration overwrote the old one"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn many_waiters_cause_one_device_authorization() {
     let server = MockServer::start().await;
@@ -372,4 +408,75 @@ async fn many_waiters_cause_one_device_authorization() {
         assert_eq!(t.await.unwrap().access_token.expose_secret(), "ACCESS");
     }
     assert_eq!(*prompts.lock().unwrap(), 1, "one code shown");
+}
+
+const WORKER_ENV: &str = "SSOKIT_TEST_LOGIN_WORKER";
+
+/// Not a test on its own: the body of a child process of
+/// `twenty_processes_cause_one_device_authorization`.
+#[test]
+fn login_worker_process() {
+    let Ok(spec) = std::env::var(WORKER_ENV) else {
+        return;
+    };
+    let mut parts = spec.split('|');
+    let (uri, home, marks) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap().to_owned(),
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
+        let prompt = move |_: &DevicePrompt| {
+            let mark = std::path::Path::new(&marks).join(std::process::id().to_string());
+            std::fs::write(mark, "shown").unwrap();
+        };
+        let token = login(uri, &caches(home.as_ref()), &sleeper)
+            .login(&prompt, &LoginOptions::default())
+            .await
+            .unwrap();
+        assert_eq!(token.access_token.expose_secret(), "ACCESS");
+    });
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn twenty_processes_cause_one_device_authorization() {
+    let server = MockServer::start().await;
+    mount_register(&server, 1).await;
+    mount_device(&server, 1).await;
+    token_poll().respond_with(token_ok()).mount(&server).await;
+    let home = tempfile::tempdir().unwrap();
+    let marks = tempfile::tempdir().unwrap();
+    let spec = format!(
+        "{}|{}|{}",
+        server.uri(),
+        home.path().display(),
+        marks.path().display()
+    );
+    let exe = std::env::current_exe().unwrap();
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            std::process::Command::new(&exe)
+                .args(["--exact", "login_worker_process", "--test-threads", "1"])
+                .env(WORKER_ENV, &spec)
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let statuses = tokio::task::spawn_blocking(move || {
+        children
+            .into_iter()
+            .map(|mut c| c.wait().unwrap())
+            .collect::<Vec<_>>()
+    })
+    .await
+    .unwrap();
+    assert!(statuses.iter().all(|s| s.success()), "{statuses:?}");
+    let shown = std::fs::read_dir(marks.path()).unwrap().count();
+    assert_eq!(shown, 1, "exactly one process showed a code");
 }
