@@ -109,8 +109,9 @@ fn scopes_are_split_trimmed_and_filtered() {
     let cases: &[(&str, Option<&[&str]>)] = &[
         ("sso:account:access", Some(&["sso:account:access"])),
         (" a , b,,c ,", Some(&["a", "b", "c"])),
-        (",, ,", None),
-        ("", None),
+        // Configured but empty: `[]`, which is how the AWS CLI keys the registration.
+        (",, ,", Some(&[])),
+        ("", Some(&[])),
     ];
     for (value, expected) in cases {
         let config = format!(

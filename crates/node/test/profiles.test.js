@@ -1,7 +1,7 @@
 'use strict'
 // Profile resolution through the Node package, against a temporary AWS home.
 
-const { test } = require('node:test')
+const { test, after } = require('node:test')
 const assert = require('node:assert/strict')
 const crypto = require('node:crypto')
 const fs = require('node:fs')
@@ -28,8 +28,14 @@ sso_region = us-east-1
 sso_registration_scopes = sso:account:access
 `
 
+const homes = []
+after(() => {
+  for (const home of homes) fs.rmSync(home, { recursive: true, force: true })
+})
+
 function awsHome () {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'ssokit-node-'))
+  homes.push(home)
   fs.mkdirSync(path.join(home, '.aws'))
   fs.writeFileSync(path.join(home, '.aws', 'config'), CONFIG)
   return { HOME: home }

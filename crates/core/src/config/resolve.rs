@@ -35,7 +35,8 @@ pub struct SsoSession {
     /// `sso_region`, validated.
     pub region: String,
     /// `sso_registration_scopes`, split at commas, trimmed, empty items dropped;
-    /// `None` when not configured (or when the list is empty).
+    /// `None` when not configured, `Some([])` when configured empty (as the AWS CLI
+    /// reads it, which matters for the registration cache key).
     pub scopes: Option<Vec<String>>,
     /// The OIDC and portal endpoints, overrides applied.
     pub endpoints: Endpoints,
@@ -389,9 +390,11 @@ impl AwsConfig {
                 }
             }
         }
-        let scopes = value(session, "sso_registration_scopes")
-            .map(|p| parse_scopes(p.value()))
-            .filter(|s| !s.is_empty());
+        // Present but empty is `Some([])`, not `None`: the AWS CLI keys the client
+        // registration by `"scopes": []` then, and ssokit must find the same file.
+        let scopes = session
+            .get("sso_registration_scopes")
+            .map(|p| parse_scopes(p.value()));
         Ok(SessionSettings {
             name: name.to_owned(),
             start_url: start_url.to_owned(),
