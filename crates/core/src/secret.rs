@@ -71,6 +71,19 @@ secret_type!(
     ClientSecret
 );
 secret_type!(
+    /// The `deviceCode` of a device authorization: whoever holds it can collect the
+    /// token once the user approves.
+    DeviceCode
+);
+secret_type!(
+    /// The authorization `code` returned to the PKCE redirect URI.
+    AuthorizationCode
+);
+secret_type!(
+    /// The PKCE `codeVerifier`.
+    CodeVerifier
+);
+secret_type!(
     /// An AWS secret access key.
     SecretAccessKey
 );
@@ -87,7 +100,10 @@ mod tests {
     fn debug_never_shows_the_value() {
         let value = "very-secret-value-123";
         let shown = format!(
-            "{:?} {:?} {:?} {:?} {:?} {:#?}",
+            "{:?} {:?} {:?} {:?} {:?} {:?} {:?} {:?} {:#?}",
+            DeviceCode::new(value),
+            AuthorizationCode::new(value),
+            CodeVerifier::new(value),
             AccessToken::new(value),
             RefreshToken::new(value),
             ClientSecret::new(value),

@@ -1,12 +1,10 @@
 //! SSO OIDC (`sso-oidc`): RegisterClient, StartDeviceAuthorization and CreateToken.
 
-use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::Method;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use zeroize::Zeroizing;
 
 use super::error::{Service, ServiceError};
 use super::http::{Call, Endpoint, Fields, HttpClient};
@@ -23,47 +21,7 @@ pub const GRANT_AUTHORIZATION_CODE: &str = "authorization_code";
 /// The poll interval when StartDeviceAuthorization does not send one.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
 
-macro_rules! oidc_secret {
-    ($(#[$doc:meta])* $name:ident) => {
-        $(#[$doc])*
-        ///
-        /// The value is zeroed when dropped; `Debug` redacts it.
-        #[derive(Clone, PartialEq, Eq)]
-        pub struct $name(Zeroizing<String>);
-
-        impl $name {
-            /// Wraps the value.
-            pub fn new(value: impl Into<String>) -> Self {
-                Self(Zeroizing::new(value.into()))
-            }
-
-            /// The value. Call only where it is sent.
-            pub fn expose_secret(&self) -> &str {
-                &self.0
-            }
-        }
-
-        impl fmt::Debug for $name {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                write!(f, "{}({})", stringify!($name), crate::secret::REDACTED)
-            }
-        }
-    };
-}
-
-oidc_secret!(
-    /// The `deviceCode` of a device authorization: whoever holds it can collect the
-    /// token once the user approves.
-    DeviceCode
-);
-oidc_secret!(
-    /// The authorization `code` returned to the PKCE redirect URI.
-    AuthorizationCode
-);
-oidc_secret!(
-    /// The PKCE `codeVerifier`.
-    CodeVerifier
-);
+pub use crate::secret::{AuthorizationCode, CodeVerifier, DeviceCode};
 
 /// A RegisterClient request. Absent members are not sent.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
