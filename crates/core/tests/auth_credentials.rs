@@ -11,6 +11,7 @@ use aws_credential_types::provider::ProvideCredentials;
 use serde_json::json;
 use ssokit::Error;
 use ssokit::auth::credentials::{PROVIDER_NAME, SsoCredentialsProvider};
+use ssokit::auth::login::{DevicePrompt, LoginOptions, LoginPrompt};
 use ssokit::auth::token::SsoTokenProvider;
 use ssokit::auth::{AuthError, LoginTarget};
 use ssokit::cache::{CacheDirs, RoleCacheScope};
@@ -227,4 +228,131 @@ async fn the_builder_resolves_a_profile_and_rejects_token_only_ones() {
         .build()
         .unwrap_err();
     assert!(err.to_string().contains("\"t\""), "{err}");
+}
+
+#[tokio::test]
+async fn with_auto_login_a_missing_token_starts_one_login() {
+    let server = MockServer::start().await;
+    mount_register(&server, 1).await;
+    mount_device(&server, 1).await;
+    token_poll().respond_with(token_ok()).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/federation/credentials"))
+        .and(header("x-amz-sso_bearer_token", "ACCESS"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"roleCredentials": {
+                "accessKeyId": "ASIAAFTERLOGIN", "secretAccessKey": "s", "sessionToken": "t",
+                "expiration": (T0 + 3600) * 1000
+            }})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let home = tempfile::tempdir().unwrap();
+    let dirs = caches(home.path());
+    let clock = ManualClock::new(at(T0));
+    let shown = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let counter = Arc::clone(&shown);
+    let prompt: Arc<dyn LoginPrompt> = Arc::new(move |_: &DevicePrompt| {
+        counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+    });
+    let p = provider(&server.uri(), &dirs, &clock, false).with_auto_login(
+        &dirs,
+        prompt,
+        LoginOptions::default(),
+    );
+    let tasks: Vec<_> = (0..10)
+        .map(|_| {
+            let p = p.clone();
+            tokio::spawn(async move { p.credentials().await.unwrap() })
+        })
+        .collect();
+    for t in tasks {
+        assert_eq!(t.await.unwrap().access_key_id(), "ASIAAFTERLOGIN");
+    }
+    assert_eq!(shown.load(std::sync::atomic::Ordering::SeqCst), 1);
+    assert_eq!(
+        dirs.tokens()
+            .load("my-sso")
+            .unwrap()
+            .access_token
+            .expose_secret(),
+        "ACCESS"
+    );
+}
+
+#[tokio::test]
+async fn with_auto_login_a_rejected_token_logs_in_again() {
+    let server = MockServer::start().await;
+    mount_register(&server, 1).await;
+    mount_device(&server, 1).await;
+    token_poll().respond_with(token_ok()).mount(&server).await;
+    Mock::given(method("GET"))
+        .and(path("/federation/credentials"))
+        .and(header("x-amz-sso_bearer_token", "old-access"))
+        .respond_with(
+            ResponseTemplate::new(401)
+                .insert_header("x-amzn-ErrorType", "UnauthorizedException")
+                .set_body_json(json!({"message": "Session token not found or invalid"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/federation/credentials"))
+        .and(header("x-amz-sso_bearer_token", "ACCESS"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"roleCredentials": {
+                "accessKeyId": "ASIANEW", "secretAccessKey": "s", "sessionToken": "t",
+                "expiration": (T0 + 3600) * 1000
+            }})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (_home, dirs) = logged_in_home();
+    let clock = ManualClock::new(at(T0));
+    let prompt: Arc<dyn LoginPrompt> = Arc::new(|_: &DevicePrompt| {});
+    let p = provider(&server.uri(), &dirs, &clock, false).with_auto_login(
+        &dirs,
+        prompt,
+        LoginOptions::default(),
+    );
+    assert_eq!(p.credentials().await.unwrap().access_key_id(), "ASIANEW");
+}
+
+#[tokio::test]
+async fn explicit_settings_build_a_provider_without_a_profile() {
+    let home = tempfile::tempdir().unwrap();
+    let env = ssokit::env::Env::from_vars([
+        ("HOME", home.path().to_str().unwrap()),
+        ("AWS_ENDPOINT_URL_SSO", "http://127.0.0.1:9"),
+    ]);
+    let base = || {
+        SsoCredentialsProvider::builder()
+            .env(env.clone())
+            .start_url("https://d-1234567890.awsapps.com/start")
+            .sso_region("us-east-1")
+            .session_name("my-sso")
+            .account_id("111122223333")
+    };
+    let p = base().role_name("ReadOnly").build().unwrap();
+    assert_eq!(
+        p.token_provider().session().endpoints.portal,
+        "http://127.0.0.1:9"
+    );
+    assert_eq!(
+        p.token_provider().target(),
+        &LoginTarget::Session("my-sso".into())
+    );
+    let err = base().build().unwrap_err();
+    assert!(err.to_string().contains("sso_role_name"), "{err}");
+    let err = base()
+        .role_name("R")
+        .sso_region("US_EAST")
+        .build()
+        .unwrap_err();
+    assert!(err.to_string().contains("sso_region"), "{err}");
+    let err = base().role_name("R").account_id("12").build().unwrap_err();
+    assert!(err.to_string().contains("sso_account_id"), "{err}");
 }

@@ -7,7 +7,6 @@ mod support;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use serde_json::json;
 use ssokit::Error;
 use ssokit::auth::login::{CancelToken, DeviceLogin, DevicePrompt, LoginOptions};
 use ssokit::auth::{AuthError, LoginTarget};
@@ -16,8 +15,8 @@ use ssokit::client::OidcClient;
 use ssokit::secret::ClientSecret;
 use ssokit::time::ManualClock;
 use support::*;
-use wiremock::matchers::{body_partial_json, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use wiremock::{MockServer, ResponseTemplate};
 
 fn login(uri: &str, dirs: &CacheDirs, sleeper: &FakeSleeper) -> DeviceLogin {
     DeviceLogin::new(
@@ -28,72 +27,6 @@ fn login(uri: &str, dirs: &CacheDirs, sleeper: &FakeSleeper) -> DeviceLogin {
         Arc::new(sleeper.clock.clone()),
         Arc::new(sleeper.clone()),
     )
-}
-
-async fn mount_register(server: &MockServer, times: u64) {
-    Mock::given(method("POST"))
-        .and(path("/client/register"))
-        .and(body_partial_json(
-            json!({"clientType": "public", "scopes": ["sso:account:access"]}),
-        ))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
-            "clientId": "new-client",
-            "clientSecret": "new-secret",
-            "clientIdIssuedAt": T0,
-            "clientSecretExpiresAt": T0 + 90 * 86_400
-        })))
-        .expect(times)
-        .mount(server)
-        .await;
-}
-
-async fn mount_device(server: &MockServer, times: u64) {
-    Mock::given(method("POST"))
-        .and(path("/device_authorization"))
-        .and(body_partial_json(json!({"startUrl": "https://d-1234567890.awsapps.com/start"})))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(json!({
-                    "deviceCode": "DEVICE-CODE",
-                    "userCode": "ABCD-EFGH",
-                    "verificationUri": "https://device.sso.us-east-1.amazonaws.com/",
-                    "verificationUriComplete": "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH",
-                    "expiresIn": 600,
-                    "interval": 1
-                }))
-                .set_delay(Duration::from_millis(20)),
-        )
-        .expect(times)
-        .mount(server)
-        .await;
-}
-
-fn oidc_error(name: &str, code: &str) -> ResponseTemplate {
-    oidc_error_status(400, name, code)
-}
-
-fn oidc_error_status(status: u16, name: &str, code: &str) -> ResponseTemplate {
-    ResponseTemplate::new(status)
-        .insert_header(
-            "x-amzn-ErrorType",
-            format!("{name}:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/").as_str(),
-        )
-        .set_body_json(json!({"error": code, "error_description": "d"}))
-}
-
-fn token_poll() -> wiremock::MockBuilder {
-    Mock::given(method("POST"))
-        .and(path("/token"))
-        .and(body_partial_json(json!({
-            "grantType": "urn:ietf:params:oauth:grant-type:device_code",
-            "deviceCode": "DEVICE-CODE"
-        })))
-}
-
-fn token_ok() -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_json(json!({
-        "accessToken": "ACCESS", "tokenType": "Bearer", "expiresIn": 28800, "refreshToken": "REFRESH"
-    }))
 }
 
 fn recorder() -> (

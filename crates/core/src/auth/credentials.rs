@@ -21,17 +21,21 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, future};
 
-use super::token::SsoTokenProvider;
-use super::{AuthError, LoginTarget, blocking};
+use super::login::{DeviceLogin, LoginOptions, LoginPrompt};
+use super::token::{AutoLogin, SsoTokenProvider};
+use super::{AuthError, LoginTarget, TokioSleeper, blocking};
 use crate::Error;
 use crate::cache::{
     CacheDirs, CachedRoleCredentials, REFRESH_WINDOW, RoleCacheScope, RoleCredentialsCache,
 };
-use crate::client::{HttpSettings, OidcClient, PortalClient, ServiceError};
+use crate::client::{HttpClient, HttpSettings, OidcClient, PortalClient, ServiceError};
 use crate::config::SsoProfile;
 use crate::env::Env;
-use crate::profile::{ProfileQuery, resolve_profile};
+use crate::profile::{ProfileQuery, load_config, resolve_profile};
 use crate::time::{SharedClock, SystemClock};
+
+/// Why a 401 from the portal ends the session.
+const REJECTED: &str = "the SSO portal rejected the token (HTTP 401): it expired, was revoked, or you logged out elsewhere";
 
 /// The provider name set on the credentials it returns.
 pub const PROVIDER_NAME: &str = "ssokit";
@@ -104,6 +108,37 @@ impl SsoCredentialsProvider {
         }
     }
 
+    /// The same provider with automatic login turned on (see
+    /// [`SsoTokenProvider::with_auto_login`]); the login writes to `caches`.
+    pub fn with_auto_login(
+        self,
+        caches: &CacheDirs,
+        prompt: Arc<dyn LoginPrompt>,
+        options: LoginOptions,
+    ) -> Self {
+        let inner = &self.inner;
+        let token = &inner.token;
+        let login = DeviceLogin::new(
+            token.session().clone(),
+            token.target().clone(),
+            caches.clone(),
+            token.oidc().clone(),
+            Arc::clone(&inner.clock),
+            Arc::new(TokioSleeper),
+        );
+        let token = token
+            .clone()
+            .with_auto_login(AutoLogin::new(login, prompt, options));
+        Self::new(
+            token,
+            inner.portal.clone(),
+            inner.account_id.clone(),
+            inner.role_name.clone(),
+            inner.role_cache.clone(),
+            Arc::clone(&inner.clock),
+        )
+    }
+
     /// The token provider behind this provider.
     pub fn token_provider(&self) -> &SsoTokenProvider {
         &self.inner.token
@@ -138,37 +173,41 @@ impl SsoCredentialsProvider {
             return Ok(c);
         }
         let token = self.inner.token.token().await?;
-        let inner = &self.inner;
-        match inner
-            .portal
-            .get_role_credentials(&token.access_token, &inner.account_id, &inner.role_name)
-            .await
-        {
+        let role = match self.get_role_credentials(&token).await {
+            Err(ServiceError::Unauthorized { .. }) => {
+                self.remember(None);
+                // Logs in again when auto-login is on; else the "session ended" error.
+                let token = self.inner.token.login_again(REJECTED).await?;
+                self.get_role_credentials(&token).await
+            }
+            other => other,
+        };
+        match role {
             Ok(role) => {
-                let cached = CachedRoleCredentials {
-                    access_key_id: role.access_key_id,
-                    secret_access_key: role.secret_access_key,
-                    session_token: role.session_token,
-                    expiration: role.expiration,
-                    account_id: Some(inner.account_id.clone()),
-                    extra: Default::default(),
-                };
+                let cached = role.to_cached(&self.inner.account_id);
                 self.store_cached(&cached).await;
                 let c = self.to_credentials(&cached);
                 self.remember(Some(c.clone()));
                 Ok(c)
             }
-            Err(ServiceError::Unauthorized { .. }) => {
-                inner.token.invalidate().await;
-                self.remember(None);
-                Err(AuthError::SessionEnded {
-                    target: inner.token.target().clone(),
-                    reason: "the SSO portal rejected the token (HTTP 401): it expired, was revoked, or you logged out elsewhere".into(),
-                }
-                .into())
+            Err(ServiceError::Unauthorized { .. }) => Err(AuthError::SessionEnded {
+                target: self.inner.token.target().clone(),
+                reason: REJECTED.into(),
             }
+            .into()),
             Err(other) => Err(other.into()),
         }
+    }
+
+    async fn get_role_credentials(
+        &self,
+        token: &crate::cache::CachedToken,
+    ) -> Result<crate::client::RoleCredentials, ServiceError> {
+        let inner = &self.inner;
+        inner
+            .portal
+            .get_role_credentials(&token.access_token, &inner.account_id, &inner.role_name)
+            .await
     }
 
     fn scope(&self) -> RoleCacheScope<'_> {
@@ -235,20 +274,74 @@ impl ProvideCredentials for SsoCredentialsProvider {
     }
 }
 
-/// Builds an [`SsoCredentialsProvider`] from a profile of the AWS config.
-#[derive(Debug, Default)]
+/// Builds an [`SsoCredentialsProvider`] from a profile of the AWS config, or from
+/// explicit settings.
+#[derive(Default)]
 pub struct Builder {
     profile_name: Option<String>,
+    start_url: Option<String>,
+    sso_region: Option<String>,
+    session_name: Option<String>,
+    account_id: Option<String>,
+    role_name: Option<String>,
     env: Option<Env>,
     clock: Option<SharedClock>,
     http: Option<HttpSettings>,
     role_cache: Option<bool>,
+    auto_login: Option<(Arc<dyn LoginPrompt>, LoginOptions)>,
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("profile_name", &self.profile_name)
+            .field("start_url", &self.start_url)
+            .field("session_name", &self.session_name)
+            .field("account_id", &self.account_id)
+            .field("role_name", &self.role_name)
+            .field("auto_login", &self.auto_login.is_some())
+            .finish_non_exhaustive()
+    }
 }
 
 impl Builder {
-    /// The profile (default: `AWS_PROFILE`, else `default`).
+    /// The profile (default: `AWS_PROFILE`, else `default`). Ignored when a start
+    /// URL is given.
     pub fn profile_name(mut self, name: impl Into<String>) -> Self {
         self.profile_name = Some(name.into());
+        self
+    }
+
+    /// Explicit settings instead of a profile: the start URL (with
+    /// [`Builder::sso_region`], [`Builder::account_id`], [`Builder::role_name`], and
+    /// optionally [`Builder::session_name`]).
+    pub fn start_url(mut self, start_url: impl Into<String>) -> Self {
+        self.start_url = Some(start_url.into());
+        self
+    }
+
+    /// The region of the Identity Center instance (with [`Builder::start_url`]).
+    pub fn sso_region(mut self, region: impl Into<String>) -> Self {
+        self.sso_region = Some(region.into());
+        self
+    }
+
+    /// The sso-session name that keys the token cache (with [`Builder::start_url`]);
+    /// without it the token is keyed by the start URL, as for legacy profiles.
+    pub fn session_name(mut self, name: impl Into<String>) -> Self {
+        self.session_name = Some(name.into());
+        self
+    }
+
+    /// The account (with [`Builder::start_url`]).
+    pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
+        self.account_id = Some(account_id.into());
+        self
+    }
+
+    /// The role (with [`Builder::start_url`]).
+    pub fn role_name(mut self, role_name: impl Into<String>) -> Self {
+        self.role_name = Some(role_name.into());
         self
     }
 
@@ -278,33 +371,102 @@ impl Builder {
         self
     }
 
-    /// Resolves the profile and builds the provider. Fails with a configuration error
-    /// for a missing or invalid profile, or a token-only profile.
+    /// Opt in to logging in automatically (device-code flow) when there is no usable
+    /// token, showing the code through `prompt`. Off by default.
+    pub fn auto_login(mut self, prompt: Arc<dyn LoginPrompt>, options: LoginOptions) -> Self {
+        self.auto_login = Some((prompt, options));
+        self
+    }
+
+    /// Resolves the profile (or checks the explicit settings) and builds the
+    /// provider. Fails with a configuration error for a missing or invalid profile,
+    /// a token-only profile, or incomplete explicit settings.
     pub fn build(self) -> Result<SsoCredentialsProvider, Error> {
         let env = self.env.unwrap_or_else(Env::process);
-        let query = ProfileQuery {
-            profile: self.profile_name,
-            config_file: None,
+        let (profile, target) = match &self.start_url {
+            Some(start_url) => {
+                let missing = |key: &str| crate::config::ConfigError::InvalidValue {
+                    key: key.to_owned(),
+                    value: String::new(),
+                    location: "the explicit SSO settings".to_owned(),
+                    reason: format!("{key} is required with an explicit start URL"),
+                };
+                let region = self
+                    .sso_region
+                    .as_deref()
+                    .ok_or_else(|| missing("sso_region"))?;
+                let account_id = self
+                    .account_id
+                    .clone()
+                    .ok_or_else(|| missing("sso_account_id"))?;
+                let role_name = self
+                    .role_name
+                    .clone()
+                    .ok_or_else(|| missing("sso_role_name"))?;
+                crate::config::validate_account_id(&account_id).map_err(|e| {
+                    crate::config::ConfigError::InvalidValue {
+                        key: "sso_account_id".to_owned(),
+                        value: account_id.clone(),
+                        location: "the explicit SSO settings".to_owned(),
+                        reason: e.reason().to_owned(),
+                    }
+                })?;
+                let config = load_config(None, &env)?;
+                let session = config.explicit_sso_session(
+                    self.session_name.as_deref(),
+                    start_url,
+                    region,
+                    None,
+                    &env,
+                )?;
+                let target = match &self.session_name {
+                    Some(name) => LoginTarget::Session(name.clone()),
+                    None => LoginTarget::StartUrl(start_url.clone()),
+                };
+                let profile = SsoProfile {
+                    name: String::from("(explicit)"),
+                    session,
+                    account_id: Some(account_id),
+                    role_name: Some(role_name),
+                    region: None,
+                    warnings: Vec::new(),
+                };
+                (profile, target)
+            }
+            None => {
+                let query = ProfileQuery {
+                    profile: self.profile_name,
+                    config_file: None,
+                };
+                let profile = resolve_profile(&query, &env)?;
+                let target = LoginTarget::Profile(profile.name.clone());
+                (profile, target)
+            }
         };
-        let profile = resolve_profile(&query, &env)?;
         let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let caches = CacheDirs::from_env(&env)?;
         let http = self
             .http
             .unwrap_or_else(|| HttpSettings::for_session(&profile.session));
-        from_profile(
+        let provider = from_profile(
             &profile,
+            target,
             &caches,
             &http,
             clock,
             self.role_cache.unwrap_or(true),
-        )
+        )?;
+        Ok(match self.auto_login {
+            None => provider,
+            Some((prompt, options)) => provider.with_auto_login(&caches, prompt, options),
+        })
     }
 }
 
-/// Builds the providers of a resolved profile.
+/// Builds the provider of a resolved profile.
 pub fn from_profile(
     profile: &SsoProfile,
+    target: LoginTarget,
     caches: &CacheDirs,
     http: &HttpSettings,
     clock: SharedClock,
@@ -316,9 +478,9 @@ pub fn from_profile(
         }
         .into());
     };
-    let target = LoginTarget::Profile(profile.name.clone());
-    let oidc = OidcClient::new(&profile.session.endpoints.oidc, http)?;
-    let portal = PortalClient::new(&profile.session.endpoints.portal, http)?;
+    let http = HttpClient::new(http)?;
+    let oidc = OidcClient::with_http_client(&profile.session.endpoints.oidc, &http)?;
+    let portal = PortalClient::with_http_client(&profile.session.endpoints.portal, &http)?;
     let token = SsoTokenProvider::new(
         profile.session.clone(),
         target,

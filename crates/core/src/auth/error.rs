@@ -10,6 +10,8 @@ pub enum LoginTarget {
     Profile(String),
     /// An `[sso-session]` of the config file.
     Session(String),
+    /// A start URL given explicitly, with no profile or session to name.
+    StartUrl(String),
 }
 
 impl LoginTarget {
@@ -18,6 +20,9 @@ impl LoginTarget {
         match self {
             Self::Profile(p) => format!("ssokit login --profile {p}"),
             Self::Session(s) => format!("ssokit login --sso-session {s}"),
+            Self::StartUrl(u) => {
+                format!("ssokit login --profile <a profile with sso_start_url = {u}>")
+            }
         }
     }
 }
@@ -27,6 +32,7 @@ impl fmt::Display for LoginTarget {
         match self {
             Self::Profile(p) => write!(f, "profile \"{p}\""),
             Self::Session(s) => write!(f, "sso-session \"{s}\""),
+            Self::StartUrl(u) => write!(f, "start URL {u}"),
         }
     }
 }

@@ -21,6 +21,7 @@ use aws_credential_types::provider::error::TokenError;
 use aws_credential_types::provider::future;
 use aws_credential_types::provider::token::ProvideToken;
 
+use super::login::{DeviceLogin, LoginOptions, LoginPrompt};
 use super::{AuthError, LoginTarget, blocking};
 use crate::Error;
 use crate::cache::{CachedToken, DEFAULT_LOCK_TIMEOUT, TokenCache};
@@ -85,7 +86,37 @@ struct Inner {
     tokens: TokenCache,
     oidc: OidcClient,
     clock: SharedClock,
+    auto_login: Option<AutoLogin>,
     state: tokio::sync::Mutex<State>,
+}
+
+/// Logs in automatically when the provider has no usable token (opt-in).
+#[derive(Clone)]
+pub struct AutoLogin {
+    login: DeviceLogin,
+    prompt: Arc<dyn LoginPrompt>,
+    options: LoginOptions,
+}
+
+impl AutoLogin {
+    /// Logs in with `login`, showing the code through `prompt`. `options.force` is
+    /// ignored: an automatic login happens only when no usable token exists (or the
+    /// portal rejected it).
+    pub fn new(login: DeviceLogin, prompt: Arc<dyn LoginPrompt>, options: LoginOptions) -> Self {
+        Self {
+            login,
+            prompt,
+            options,
+        }
+    }
+}
+
+impl fmt::Debug for AutoLogin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("AutoLogin")
+            .field("login", &self.login)
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Default)]
@@ -121,9 +152,51 @@ impl SsoTokenProvider {
                 tokens,
                 oidc,
                 clock,
+                auto_login: None,
                 state: tokio::sync::Mutex::new(State::default()),
             }),
         }
+    }
+
+    /// Turns on automatic login: when there is no usable token (never logged in,
+    /// logged out, session ended), [`SsoTokenProvider::token`] runs `auto_login`
+    /// instead of failing. Off by default: a login starts only when asked for.
+    pub fn with_auto_login(self, auto_login: AutoLogin) -> Self {
+        let inner = &self.inner;
+        Self {
+            inner: Arc::new(Inner {
+                session: inner.session.clone(),
+                target: inner.target.clone(),
+                tokens: inner.tokens.clone(),
+                oidc: inner.oidc.clone(),
+                clock: Arc::clone(&inner.clock),
+                auto_login: Some(auto_login),
+                state: tokio::sync::Mutex::new(State::default()),
+            }),
+        }
+    }
+
+    /// True when automatic login is on.
+    pub fn auto_login_enabled(&self) -> bool {
+        self.inner.auto_login.is_some()
+    }
+
+    /// After the portal rejected the token: with automatic login, logs in again (one
+    /// login however many callers and processes ask) and returns the new token;
+    /// without it, the "session ended" error with the command to run.
+    pub async fn login_again(&self, reason: &str) -> Result<CachedToken, Error> {
+        let mut state = self.inner.state.lock().await;
+        state.token = None;
+        let Some(auto) = &self.inner.auto_login else {
+            return Err(self.ended(reason));
+        };
+        let options = LoginOptions {
+            force: true,
+            ..auto.options.clone()
+        };
+        let token = auto.login.login(auto.prompt.as_ref(), &options).await?;
+        state.token = Some(token.clone());
+        Ok(token)
     }
 
     /// The session this provider serves.
@@ -136,6 +209,11 @@ impl SsoTokenProvider {
         &self.inner.target
     }
 
+    /// The SSO OIDC client this provider refreshes through.
+    pub fn oidc(&self) -> &OidcClient {
+        &self.inner.oidc
+    }
+
     /// The token cache this provider reads.
     pub fn cache(&self) -> &TokenCache {
         &self.inner.tokens
@@ -144,8 +222,26 @@ impl SsoTokenProvider {
     /// A usable token: from memory, else from the cache file, refreshed when less
     /// than 15 minutes remain (see the module documentation).
     pub async fn token(&self) -> Result<CachedToken, Error> {
+        let mut state = self.inner.state.lock().await;
+        let result = self.token_locked(&mut state).await;
+        let auto = match (&result, &self.inner.auto_login) {
+            (
+                Err(Error::Auth(AuthError::NotLoggedIn { .. } | AuthError::SessionEnded { .. })),
+                Some(auto),
+            ) => auto,
+            _ => return result,
+        };
+        let options = LoginOptions {
+            force: false,
+            ..auto.options.clone()
+        };
+        let token = auto.login.login(auto.prompt.as_ref(), &options).await?;
+        state.token = Some(token.clone());
+        Ok(token)
+    }
+
+    async fn token_locked(&self, state: &mut State) -> Result<CachedToken, Error> {
         let inner = &self.inner;
-        let mut state = inner.state.lock().await;
         let now = inner.clock.now();
         if let Some(token) = state.token.as_ref().filter(|t| !t.needs_refresh(now)) {
             return Ok(token.clone());
@@ -160,7 +256,7 @@ impl SsoTokenProvider {
                 state.token = None;
                 Err(self.ended(reason))
             }
-            Decision::Refresh => self.refresh(&mut state).await,
+            Decision::Refresh => self.refresh(state).await,
         }
     }
 

@@ -351,6 +351,44 @@ impl AwsConfig {
         })
     }
 
+    /// A session given explicitly (by a caller, not a config section): the start URL
+    /// and region are validated as if they were configured, and the endpoints and CA
+    /// bundle come from the environment (and the selected profile's settings, if that
+    /// profile exists), as for [`AwsConfig::resolve_sso_session`]. `name` is the
+    /// sso-session name (the token cache key), `None` for a legacy-style session keyed
+    /// by the start URL.
+    pub fn explicit_sso_session(
+        &self,
+        name: Option<&str>,
+        start_url: &str,
+        region: &str,
+        scopes: Option<Vec<String>>,
+        env: &Env,
+    ) -> Result<SsoSession, ConfigError> {
+        let invalid = |key: &str, value: &str, e: super::ValueError| ConfigError::InvalidValue {
+            key: key.to_owned(),
+            value: value.to_owned(),
+            location: "the explicit SSO settings".to_owned(),
+            reason: e.reason().to_owned(),
+        };
+        super::validate_start_url(start_url).map_err(|e| invalid("sso_start_url", start_url, e))?;
+        super::validate_region(region).map_err(|e| invalid("sso_region", region, e))?;
+        let profile = self.profile(&selected_profile_name(None, env));
+        let mut warnings = Vec::new();
+        let endpoints = self.endpoints(profile, region, env, &mut warnings)?;
+        for warning in &warnings {
+            tracing::warn!("{warning}");
+        }
+        Ok(SsoSession {
+            name: name.map(str::to_owned),
+            start_url: start_url.to_owned(),
+            region: region.to_owned(),
+            scopes,
+            endpoints,
+            ca_bundle: ca_bundle(profile, env),
+        })
+    }
+
     /// Reads and checks `[sso-session name]`, and the referring profile's copies of
     /// its keys.
     fn session_settings(

@@ -7,12 +7,15 @@ use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use serde_json::json;
 use ssokit::auth::Sleeper;
 use ssokit::cache::{CacheDirs, CachedToken};
 use ssokit::client::{HttpSettings, RetryPolicy};
 use ssokit::config::{Endpoints, SsoSession};
 use ssokit::secret::{AccessToken, ClientSecret, RefreshToken};
 use ssokit::time::{Clock, ManualClock};
+use wiremock::matchers::{body_partial_json, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub const T0: u64 = 1_800_000_000;
 
@@ -88,4 +91,72 @@ impl Sleeper for FakeSleeper {
 
 pub fn now_of(clock: &ManualClock) -> SystemTime {
     clock.now()
+}
+
+// Mocks of the SSO OIDC device flow.
+
+pub async fn mount_register(server: &MockServer, times: u64) {
+    Mock::given(method("POST"))
+        .and(path("/client/register"))
+        .and(body_partial_json(
+            json!({"clientType": "public", "scopes": ["sso:account:access"]}),
+        ))
+        .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+            "clientId": "new-client",
+            "clientSecret": "new-secret",
+            "clientIdIssuedAt": T0,
+            "clientSecretExpiresAt": T0 + 90 * 86_400
+        })))
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+pub async fn mount_device(server: &MockServer, times: u64) {
+    Mock::given(method("POST"))
+        .and(path("/device_authorization"))
+        .and(body_partial_json(json!({"startUrl": "https://d-1234567890.awsapps.com/start"})))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({
+                    "deviceCode": "DEVICE-CODE",
+                    "userCode": "ABCD-EFGH",
+                    "verificationUri": "https://device.sso.us-east-1.amazonaws.com/",
+                    "verificationUriComplete": "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH",
+                    "expiresIn": 600,
+                    "interval": 1
+                }))
+                .set_delay(Duration::from_millis(20)),
+        )
+        .expect(times)
+        .mount(server)
+        .await;
+}
+
+pub fn oidc_error(name: &str, code: &str) -> ResponseTemplate {
+    oidc_error_status(400, name, code)
+}
+
+pub fn oidc_error_status(status: u16, name: &str, code: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status)
+        .insert_header(
+            "x-amzn-ErrorType",
+            format!("{name}:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/").as_str(),
+        )
+        .set_body_json(json!({"error": code, "error_description": "d"}))
+}
+
+pub fn token_poll() -> wiremock::MockBuilder {
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .and(body_partial_json(json!({
+            "grantType": "urn:ietf:params:oauth:grant-type:device_code",
+            "deviceCode": "DEVICE-CODE"
+        })))
+}
+
+pub fn token_ok() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(json!({
+        "accessToken": "ACCESS", "tokenType": "Bearer", "expiresIn": 28800, "refreshToken": "REFRESH"
+    }))
 }
