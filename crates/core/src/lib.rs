@@ -14,6 +14,11 @@
 //!   atomic 0600 writes, preserved unknown keys and cross-process locks.
 //! - [`client`]: the IAM Identity Center HTTP client (SSO OIDC and the SSO portal),
 //!   with typed errors, retries and timeouts.
+//! - [`sso`]: [`Sso`], a resolved profile or session with everything to act on it
+//!   (login, tokens, credentials, accounts, roles): what the CLI and bindings call.
+//! - [`export`]: credentials as `credential_process` JSON and shell variables.
+//! - [`logout`] and [`status`]: `aws sso logout`, and "am I logged in, for how long".
+//! - [`populate`]: a profile for every account and role, written into the config.
 //! - [`secret`]: types for tokens and keys that never print their value.
 //! - [`time`]: the injectable clock and the cache timestamp formats.
 //! - [`env`]: the injectable process environment (variables and home directory).
@@ -29,8 +34,14 @@ pub mod client;
 pub mod config;
 pub mod env;
 mod error;
+pub mod export;
+pub mod logout;
+pub mod populate;
 pub mod profile;
 pub mod secret;
+pub mod sso;
+pub mod status;
 pub mod time;
 
 pub use error::Error;
+pub use sso::{Selector, Sso};

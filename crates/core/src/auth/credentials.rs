@@ -26,7 +26,8 @@ use super::token::{AutoLogin, SsoTokenProvider};
 use super::{AuthError, LoginTarget, TokioSleeper, blocking};
 use crate::Error;
 use crate::cache::{
-    CacheDirs, CachedRoleCredentials, REFRESH_WINDOW, RoleCacheScope, RoleCredentialsCache,
+    CacheDirs, CachedRoleCredentials, DEFAULT_LOCK_TIMEOUT, REFRESH_WINDOW, RoleCacheScope,
+    RoleCredentialsCache,
 };
 use crate::client::{HttpClient, HttpSettings, OidcClient, PortalClient, ServiceError};
 use crate::config::SsoProfile;
@@ -172,6 +173,16 @@ impl SsoCredentialsProvider {
             self.remember(Some(c.clone()));
             return Ok(c);
         }
+        // Other processes sharing the AWS CLI's cache wait for this one's call and use
+        // its result: take the entry's lock, then look again.
+        let lock = self.lock_cached().await?;
+        if lock.is_some()
+            && let Some(cached) = self.load_cached(self.inner.clock.now()).await
+        {
+            let c = self.to_credentials(&cached);
+            self.remember(Some(c.clone()));
+            return Ok(c);
+        }
         let token = self.inner.token.token().await?;
         let role = match self.get_role_credentials(&token).await {
             Err(ServiceError::Unauthorized { .. }) => {
@@ -216,6 +227,27 @@ impl SsoCredentialsProvider {
             Some(name) => RoleCacheScope::Session(name),
             None => RoleCacheScope::StartUrl(&session.start_url),
         }
+    }
+
+    async fn lock_cached(&self) -> Result<Option<crate::cache::CacheLock>, Error> {
+        let Some(cache) = self.inner.role_cache.clone() else {
+            return Ok(None);
+        };
+        let (account, role) = (self.inner.account_id.clone(), self.inner.role_name.clone());
+        let session = self.inner.token.session().clone();
+        blocking(move || {
+            let scope = match &session.name {
+                Some(name) => RoleCacheScope::Session(name),
+                None => RoleCacheScope::StartUrl(&session.start_url),
+            };
+            Ok(Some(cache.lock(
+                &account,
+                &role,
+                scope,
+                DEFAULT_LOCK_TIMEOUT,
+            )?))
+        })
+        .await
     }
 
     async fn load_cached(&self, now: SystemTime) -> Option<CachedRoleCredentials> {

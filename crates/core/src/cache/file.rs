@@ -87,13 +87,26 @@ pub fn write_json_object(
     let mut bytes = serde_json::to_vec(&Value::Object(content))
         .map_err(|e| CacheError::io("serialize", path, io::Error::other(e)))?;
     bytes.push(b'\n');
-    write_atomic(path, &bytes, &mut RandomNames)
+    write_atomic(path, &bytes, None, &mut RandomNames)
+}
+
+/// Writes `bytes` to `path` atomically (exclusive temporary file in the same
+/// directory, fsync, rename), for files that are not JSON caches — the config file.
+/// `permissions` are given to the new file before it replaces the old one (default
+/// 0600).
+pub fn write_file_atomic(
+    path: &Path,
+    bytes: &[u8],
+    permissions: Option<fs::Permissions>,
+) -> Result<(), CacheError> {
+    write_atomic(path, bytes, permissions, &mut RandomNames)
 }
 
 /// Writes `bytes` to `path` through an exclusive temporary file and a rename.
 pub(crate) fn write_atomic(
     path: &Path,
     bytes: &[u8],
+    permissions: Option<fs::Permissions>,
     names: &mut dyn Iterator<Item = String>,
 ) -> Result<(), CacheError> {
     let dir = match path.parent() {
@@ -110,6 +123,10 @@ pub(crate) fn write_atomic(
     let result = (|| {
         file.write_all(bytes)
             .map_err(|e| CacheError::io("write", &tmp_path, e))?;
+        if let Some(permissions) = permissions {
+            file.set_permissions(permissions)
+                .map_err(|e| CacheError::io("set the permissions of", &tmp_path, e))?;
+        }
         file.sync_all()
             .map_err(|e| CacheError::io("sync", &tmp_path, e))?;
         drop(file);
@@ -289,7 +306,7 @@ mod tests {
         let planted = dir.path().join(".x.json.guess.tmp");
         std::os::unix::fs::symlink(&victim, &planted).unwrap();
         let mut names = ["guess".to_string(), "other".to_string()].into_iter();
-        write_atomic(&target, b"{}\n", &mut names).unwrap();
+        write_atomic(&target, b"{}\n", None, &mut names).unwrap();
         assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
         assert_eq!(fs::read_to_string(&target).unwrap(), "{}\n");
         assert!(
@@ -301,7 +318,7 @@ mod tests {
 
         // When every candidate is taken, the write fails cleanly.
         let mut names = std::iter::repeat_n("guess".to_string(), 3);
-        let err = write_atomic(&target, b"{\"new\":1}\n", &mut names).unwrap_err();
+        let err = write_atomic(&target, b"{\"new\":1}\n", None, &mut names).unwrap_err();
         assert!(matches!(err, CacheError::Io { .. }), "{err}");
         assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
         assert_eq!(fs::read_to_string(&target).unwrap(), "{}\n");

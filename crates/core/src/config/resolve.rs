@@ -351,6 +351,25 @@ impl AwsConfig {
         })
     }
 
+    /// The OIDC and portal endpoints for an Identity Center `region` (validated), with
+    /// the overrides of the environment and of the selected profile applied — what a
+    /// token file's `region` needs to reach its portal (for example to log out).
+    pub fn endpoints_for_region(&self, region: &str, env: &Env) -> Result<Endpoints, ConfigError> {
+        super::validate_region(region).map_err(|e| ConfigError::InvalidValue {
+            key: "sso_region".to_owned(),
+            value: region.to_owned(),
+            location: "a token cache file".to_owned(),
+            reason: e.reason().to_owned(),
+        })?;
+        let profile = self.profile(&selected_profile_name(None, env));
+        let mut warnings = Vec::new();
+        let endpoints = self.endpoints(profile, region, env, &mut warnings)?;
+        for warning in &warnings {
+            tracing::warn!("{warning}");
+        }
+        Ok(endpoints)
+    }
+
     /// A session given explicitly (by a caller, not a config section): the start URL
     /// and region are validated as if they were configured, and the endpoints and CA
     /// bundle come from the environment (and the selected profile's settings, if that
@@ -374,11 +393,7 @@ impl AwsConfig {
         super::validate_start_url(start_url).map_err(|e| invalid("sso_start_url", start_url, e))?;
         super::validate_region(region).map_err(|e| invalid("sso_region", region, e))?;
         let profile = self.profile(&selected_profile_name(None, env));
-        let mut warnings = Vec::new();
-        let endpoints = self.endpoints(profile, region, env, &mut warnings)?;
-        for warning in &warnings {
-            tracing::warn!("{warning}");
-        }
+        let endpoints = self.endpoints_for_region(region, env)?;
         Ok(SsoSession {
             name: name.map(str::to_owned),
             start_url: start_url.to_owned(),

@@ -1,0 +1,154 @@
+//! Logging out, as `aws sso logout` does: every SSO token revoked (the portal's
+//! Logout, errors ignored) and removed, every SSO role-credentials file removed;
+//! client registrations, other tools' files and files that are not valid JSON stay.
+//! Or the same for one profile or session only.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use crate::Error;
+use crate::cache::{CacheDirs, CachedToken, RoleCacheScope, read_json_object};
+use crate::client::{HttpClient, HttpSettings, PortalClient};
+use crate::config::AwsConfig;
+use crate::env::Env;
+use crate::sso::Sso;
+
+/// What a logout did.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogoutReport {
+    /// Token files removed.
+    pub tokens_removed: Vec<PathBuf>,
+    /// Role-credentials files removed.
+    pub role_credentials_removed: Vec<PathBuf>,
+    /// Tokens the portal could not revoke (removed from disk all the same).
+    pub revoke_failures: usize,
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut files: Vec<PathBuf> = entries
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json") && p.is_file())
+        .collect();
+    files.sort();
+    files
+}
+
+fn remove(path: &Path) -> Result<bool, Error> {
+    match fs::remove_file(path) {
+        Ok(()) => Ok(true),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
+        Err(e) => Err(crate::cache::CacheError::Io {
+            action: "remove",
+            path: path.to_owned(),
+            source: e,
+        }
+        .into()),
+    }
+}
+
+/// Revokes `token` at the portal of its region; returns false if that failed.
+async fn revoke(token: &CachedToken, config: &AwsConfig, env: &Env, http: &HttpClient) -> bool {
+    let Some(region) = token.region.as_deref() else {
+        return true;
+    };
+    let endpoint = match config.endpoints_for_region(region, env) {
+        Ok(endpoints) => endpoints.portal,
+        Err(e) => {
+            tracing::debug!(error = %e, "cannot reach the portal to revoke a token");
+            return false;
+        }
+    };
+    let portal = match PortalClient::with_http_client(&endpoint, http) {
+        Ok(portal) => portal,
+        Err(_) => return false,
+    };
+    match portal.logout(&token.access_token).await {
+        Ok(()) => true,
+        Err(e) => {
+            tracing::debug!(error = %e, "the portal did not revoke a token");
+            false
+        }
+    }
+}
+
+/// `aws sso logout`: every SSO token in `caches` revoked and removed, every SSO
+/// role-credentials file removed.
+pub async fn logout_all(
+    config: &AwsConfig,
+    env: &Env,
+    caches: &CacheDirs,
+) -> Result<LogoutReport, Error> {
+    let http = HttpClient::new(&HttpSettings::default())?;
+    let mut report = LogoutReport::default();
+    for path in json_files(&caches.sso) {
+        let Ok(map) = read_json_object(&path) else {
+            continue; // not JSON: not ours to judge
+        };
+        let Ok(token) = CachedToken::from_json(map, &path) else {
+            continue; // a registration or another tool's file
+        };
+        if !revoke(&token, config, env, &http).await {
+            report.revoke_failures += 1;
+        }
+        if remove(&path)? {
+            report.tokens_removed.push(path);
+        }
+    }
+    for path in json_files(&caches.cli) {
+        let is_sso = read_json_object(&path).is_ok_and(|map| {
+            map.iter()
+                .any(|(k, v)| k.eq_ignore_ascii_case("ProviderType") && v == "sso")
+        });
+        if is_sso && remove(&path)? {
+            report.role_credentials_removed.push(path);
+        }
+    }
+    Ok(report)
+}
+
+/// Logs out of the session of `sso` only: its token revoked and removed, and the
+/// role-credentials files of every profile in `config` that uses the session.
+pub async fn logout_session(
+    sso: &Sso,
+    config: &AwsConfig,
+    env: &Env,
+) -> Result<LogoutReport, Error> {
+    let caches = sso.caches();
+    let key = sso.session().token_cache_key_source().to_owned();
+    let mut report = LogoutReport::default();
+    let tokens = caches.tokens();
+    if let Ok(token) = tokens.load(&key) {
+        let http = HttpClient::new(&HttpSettings::for_session(sso.session()))?;
+        if !revoke(&token, config, env, &http).await {
+            report.revoke_failures += 1;
+        }
+    }
+    let path = tokens.path(&key);
+    if remove(&path)? {
+        report.tokens_removed.push(path);
+    }
+    for name in config.profile_names() {
+        let Ok(profile) = config.resolve_sso_profile(&name, env) else {
+            continue;
+        };
+        if profile.session.token_cache_key_source() != key {
+            continue;
+        }
+        let (Some(account), Some(role)) = (&profile.account_id, &profile.role_name) else {
+            continue;
+        };
+        let scope = match &profile.session.name {
+            Some(n) => RoleCacheScope::Session(n),
+            None => RoleCacheScope::StartUrl(&profile.session.start_url),
+        };
+        let path = caches.role_credentials().path(account, role, scope);
+        if remove(&path)? {
+            report.role_credentials_removed.push(path);
+        }
+    }
+    Ok(report)
+}

@@ -1,0 +1,255 @@
+//! [`Sso`]: one resolved profile or sso-session with everything needed to act on it —
+//! log in, serve tokens and credentials, list accounts and roles, log out. The CLI
+//! and the Python and Node bindings are thin layers over this type.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::Error;
+use crate::auth::credentials::{SsoCredentialsProvider, from_profile};
+use crate::auth::login::{DeviceLogin, LoginOptions, LoginPrompt};
+use crate::auth::token::SsoTokenProvider;
+use crate::auth::{LoginTarget, SharedSleeper, TokioSleeper};
+use crate::cache::{CacheDirs, CachedRoleCredentials, CachedToken, RoleCacheScope};
+use crate::client::{AccountInfo, HttpClient, HttpSettings, OidcClient, PortalClient, RoleInfo};
+use crate::config::{AwsConfig, SsoProfile, SsoSession, selected_profile_name};
+use crate::env::Env;
+use crate::profile::load_config;
+use crate::time::{SharedClock, SystemClock};
+
+/// What to act on: a profile (the default) or an sso-session by name.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Selector {
+    /// The profile; `None` means `$AWS_PROFILE`, else `default`.
+    pub profile: Option<String>,
+    /// An sso-session by name, instead of a profile.
+    pub sso_session: Option<String>,
+    /// The config file; `None` means `$AWS_CONFIG_FILE`, else `~/.aws/config`.
+    pub config_file: Option<std::path::PathBuf>,
+}
+
+/// A resolved profile or session, with its caches, clients and clock.
+#[derive(Clone)]
+pub struct Sso {
+    session: SsoSession,
+    profile: Option<SsoProfile>,
+    target: LoginTarget,
+    caches: CacheDirs,
+    oidc: OidcClient,
+    portal: PortalClient,
+    http: HttpSettings,
+    clock: SharedClock,
+    sleeper: SharedSleeper,
+}
+
+impl fmt::Debug for Sso {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Sso")
+            .field("target", &self.target)
+            .field("session", &self.session.token_cache_key_source())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Sso {
+    /// Resolves what `selector` names from the AWS config that `env` points at.
+    pub fn resolve(selector: &Selector, env: &Env) -> Result<Self, Error> {
+        let config = load_config(selector.config_file.as_deref(), env)?;
+        Self::from_config(&config, selector, env)
+    }
+
+    /// Resolves what `selector` names from an already loaded config.
+    pub fn from_config(config: &AwsConfig, selector: &Selector, env: &Env) -> Result<Self, Error> {
+        let caches = CacheDirs::from_env(env)?;
+        match &selector.sso_session {
+            Some(name) => {
+                let session = config.resolve_sso_session(name, env)?;
+                Self::new(session, None, LoginTarget::Session(name.clone()), caches)
+            }
+            None => {
+                let name = selected_profile_name(selector.profile.as_deref(), env);
+                let profile = config.resolve_sso_profile(&name, env)?;
+                let target = LoginTarget::Profile(profile.name.clone());
+                Self::new(profile.session.clone(), Some(profile), target, caches)
+            }
+        }
+    }
+
+    /// From resolved parts, with the system clock and default HTTP settings.
+    pub fn new(
+        session: SsoSession,
+        profile: Option<SsoProfile>,
+        target: LoginTarget,
+        caches: CacheDirs,
+    ) -> Result<Self, Error> {
+        let http = HttpSettings::for_session(&session);
+        let client = HttpClient::new(&http)?;
+        Ok(Self {
+            oidc: OidcClient::with_http_client(&session.endpoints.oidc, &client)?,
+            portal: PortalClient::with_http_client(&session.endpoints.portal, &client)?,
+            session,
+            profile,
+            target,
+            caches,
+            http,
+            clock: Arc::new(SystemClock),
+            sleeper: Arc::new(TokioSleeper),
+        })
+    }
+
+    /// Rebuilds the HTTP clients with other timeouts and retries (for example the
+    /// patient retry policy of profile generation).
+    pub fn with_http_settings(mut self, settings: HttpSettings) -> Result<Self, Error> {
+        let client = HttpClient::new(&settings)?;
+        self.oidc = OidcClient::with_http_client(&self.session.endpoints.oidc, &client)?;
+        self.portal = PortalClient::with_http_client(&self.session.endpoints.portal, &client)?;
+        self.http = settings;
+        Ok(self)
+    }
+
+    /// The HTTP settings.
+    pub fn http_settings(&self) -> &HttpSettings {
+        &self.http
+    }
+
+    /// Replaces the clock and the sleeper (for tests).
+    pub fn with_clock(mut self, clock: SharedClock, sleeper: SharedSleeper) -> Self {
+        self.clock = clock;
+        self.sleeper = sleeper;
+        self
+    }
+
+    /// The session (where the token comes from).
+    pub fn session(&self) -> &SsoSession {
+        &self.session
+    }
+
+    /// The profile, when one was selected.
+    pub fn profile(&self) -> Option<&SsoProfile> {
+        self.profile.as_ref()
+    }
+
+    /// What a user logs in to.
+    pub fn target(&self) -> &LoginTarget {
+        &self.target
+    }
+
+    /// The caches.
+    pub fn caches(&self) -> &CacheDirs {
+        &self.caches
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &SharedClock {
+        &self.clock
+    }
+
+    /// The device-code login of this session.
+    pub fn device_login(&self) -> DeviceLogin {
+        DeviceLogin::new(
+            self.session.clone(),
+            self.target.clone(),
+            self.caches.clone(),
+            self.oidc.clone(),
+            Arc::clone(&self.clock),
+            Arc::clone(&self.sleeper),
+        )
+    }
+
+    /// Logs in with the device-code flow (see [`DeviceLogin::login`]).
+    pub async fn login(
+        &self,
+        prompt: &dyn LoginPrompt,
+        options: &LoginOptions,
+    ) -> Result<CachedToken, Error> {
+        self.device_login().login(prompt, options).await
+    }
+
+    /// The token provider of this session.
+    pub fn token_provider(&self) -> SsoTokenProvider {
+        SsoTokenProvider::new(
+            self.session.clone(),
+            self.target.clone(),
+            self.caches.tokens(),
+            self.oidc.clone(),
+            Arc::clone(&self.clock),
+        )
+    }
+
+    /// The credentials provider of the selected profile (sharing `~/.aws/cli/cache`).
+    /// A configuration error for a session or a token-only profile.
+    pub fn credentials_provider(&self) -> Result<SsoCredentialsProvider, Error> {
+        let profile = self.require_role_profile()?;
+        let provider = from_profile(
+            profile,
+            self.target.clone(),
+            &self.caches,
+            &self.http,
+            Arc::clone(&self.clock),
+            true,
+        )?;
+        Ok(provider)
+    }
+
+    /// The role credentials in the AWS CLI's cache, if they have more than 15 minutes
+    /// left: the fast path of `credential_process`, with no network and no HTTP client.
+    pub fn cached_role_credentials(&self) -> Option<CachedRoleCredentials> {
+        cached_role_credentials(self.profile.as_ref()?, &self.caches, self.clock.now())
+    }
+
+    fn require_role_profile(&self) -> Result<&SsoProfile, Error> {
+        match &self.profile {
+            Some(p) if !p.is_token_only() => Ok(p),
+            Some(p) => Err(crate::config::ConfigError::TokenOnlyProfile {
+                profile: p.name.clone(),
+            }
+            .into()),
+            None => Err(crate::config::ConfigError::TokenOnlyProfile {
+                profile: format!("(sso-session {})", self.session.token_cache_key_source()),
+            }
+            .into()),
+        }
+    }
+
+    /// Every account the signed-in user may access (all pages).
+    pub async fn list_accounts(&self) -> Result<Vec<AccountInfo>, Error> {
+        let token = self.token_provider().token().await?;
+        Ok(self.portal.list_accounts(&token.access_token).await?)
+    }
+
+    /// Every role the signed-in user may assume in `account_id` (all pages).
+    pub async fn list_roles(&self, account_id: &str) -> Result<Vec<RoleInfo>, Error> {
+        let token = self.token_provider().token().await?;
+        Ok(self
+            .portal
+            .list_account_roles(&token.access_token, account_id)
+            .await?)
+    }
+
+    /// The portal client (for callers that manage tokens themselves).
+    pub fn portal(&self) -> &PortalClient {
+        &self.portal
+    }
+}
+
+/// The cached role credentials of `profile` under `caches`, if they have more than 15
+/// minutes left at `now`. Reads one small file; no network.
+pub fn cached_role_credentials(
+    profile: &SsoProfile,
+    caches: &CacheDirs,
+    now: std::time::SystemTime,
+) -> Option<CachedRoleCredentials> {
+    let (account, role) = (
+        profile.account_id.as_deref()?,
+        profile.role_name.as_deref()?,
+    );
+    let scope = match &profile.session.name {
+        Some(name) => RoleCacheScope::Session(name),
+        None => RoleCacheScope::StartUrl(&profile.session.start_url),
+    };
+    caches
+        .role_credentials()
+        .load(account, role, scope)
+        .ok()
+        .filter(|c| c.is_fresh(now))
+}

@@ -1,0 +1,125 @@
+//! "Am I logged in, and for how long?": the state of every sso-session and legacy
+//! start URL in the config, from the token cache. No network.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::time::SystemTime;
+
+use serde_json::{Value, json};
+
+use crate::cache::CacheDirs;
+use crate::config::AwsConfig;
+use crate::env::Env;
+use crate::time::format_timestamp;
+
+/// The state of one sso-session (or legacy start URL).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionStatus {
+    /// The sso-session name; `None` for a legacy start URL.
+    pub session: Option<String>,
+    /// The start URL (empty when the session section could not be resolved).
+    pub start_url: String,
+    /// The Identity Center region.
+    pub region: String,
+    /// The token file shared with the AWS CLI.
+    pub token_file: PathBuf,
+    /// True when a token exists and has not expired.
+    pub logged_in: bool,
+    /// When the token expires (present when a readable token exists).
+    pub expires_at: Option<SystemTime>,
+    /// Seconds left before the token expires (0 when expired).
+    pub expires_in_seconds: Option<u64>,
+    /// True when the token can be refreshed without a new login.
+    pub refreshable: bool,
+    /// The profiles that use this session, sorted.
+    pub profiles: Vec<String>,
+    /// Why the state is unknown or the token unusable (a config or cache problem).
+    pub problem: Option<String>,
+}
+
+impl SessionStatus {
+    /// The stable JSON form (documented in docs/cli.md).
+    pub fn to_json(&self) -> Value {
+        json!({
+            "sso_session": self.session,
+            "sso_start_url": self.start_url,
+            "sso_region": self.region,
+            "token_file": self.token_file,
+            "logged_in": self.logged_in,
+            "expires_at": self.expires_at.map(format_timestamp),
+            "expires_in_seconds": self.expires_in_seconds,
+            "refreshable": self.refreshable,
+            "profiles": self.profiles,
+            "problem": self.problem,
+        })
+    }
+}
+
+/// The state of every sso-session and legacy start URL of `config`, sessions first
+/// (in config order), then legacy start URLs (sorted).
+pub fn status(
+    config: &AwsConfig,
+    env: &Env,
+    caches: &CacheDirs,
+    now: SystemTime,
+) -> Vec<SessionStatus> {
+    // Which profiles use which token (by its cache key source).
+    let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut legacy: BTreeMap<String, String> = BTreeMap::new(); // start URL -> region
+    for name in config.profile_names() {
+        if let Ok(p) = config.resolve_sso_profile(&name, env) {
+            users
+                .entry(p.session.token_cache_key_source().to_owned())
+                .or_default()
+                .push(name);
+            if p.session.name.is_none() {
+                legacy.insert(p.session.start_url.clone(), p.session.region.clone());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    let tokens = caches.tokens();
+    let mut describe =
+        |session: Option<String>, start_url: String, region: String, problem: Option<String>| {
+            let key = session.clone().unwrap_or_else(|| start_url.clone());
+            let mut status = SessionStatus {
+                token_file: tokens.path(&key),
+                profiles: users.remove(&key).unwrap_or_default(),
+                session,
+                start_url,
+                region,
+                logged_in: false,
+                expires_at: None,
+                expires_in_seconds: None,
+                refreshable: false,
+                problem,
+            };
+            status.profiles.sort();
+            match tokens.load(&key) {
+                Ok(token) => {
+                    status.logged_in = !token.is_expired(now);
+                    status.expires_at = Some(token.expires_at);
+                    status.expires_in_seconds = Some(token.expires_in(now).as_secs());
+                    status.refreshable = token.can_refresh(now);
+                }
+                Err(crate::cache::CacheError::NotFound { .. }) => {}
+                Err(e) => status.problem = status.problem.or(Some(e.to_string())),
+            }
+            out.push(status);
+        };
+    for name in config.sso_session_names() {
+        match config.resolve_sso_session(&name, env) {
+            Ok(s) => describe(Some(name), s.start_url, s.region, None),
+            Err(e) => describe(
+                Some(name),
+                String::new(),
+                String::new(),
+                Some(e.to_string()),
+            ),
+        }
+    }
+    for (start_url, region) in legacy {
+        describe(None, start_url, region, None);
+    }
+    out
+}
