@@ -178,17 +178,17 @@ pub fn apply_block(existing: &str, session: &str, block: &str) -> String {
         block.to_owned()
     };
     let (begin, end) = markers(session);
-    if let Some(start) = existing.find(&begin) {
-        if let Some(end_rel) = existing[start..].find(&end) {
-            let mut stop = start + end_rel + end.len();
-            // Take the marker line's own line end with it.
-            if existing[stop..].starts_with("\r\n") {
-                stop += 2;
-            } else if existing[stop..].starts_with('\n') {
-                stop += 1;
-            }
-            return format!("{}{}{}", &existing[..start], block, &existing[stop..]);
+    if let Some(start) = existing.find(&begin)
+        && let Some(end_rel) = existing[start..].find(&end)
+    {
+        let mut stop = start + end_rel + end.len();
+        // Take the marker line's own line end with it.
+        if existing[stop..].starts_with("\r\n") {
+            stop += 2;
+        } else if existing[stop..].starts_with('\n') {
+            stop += 1;
         }
+        return format!("{}{}{}", &existing[..start], block, &existing[stop..]);
     }
     let nl = if crlf { "\r\n" } else { "\n" };
     let mut out = existing.to_owned();
@@ -213,16 +213,16 @@ pub fn names_outside_block(text: &str, session: &str) -> HashSet<String> {
             inside = true;
         } else if line == end {
             inside = false;
-        } else if !inside {
-            if let Some(rest) = line.strip_prefix('[').and_then(|l| l.split(']').next()) {
-                let rest = rest.trim();
-                if rest == "default" {
-                    names.insert("default".to_owned());
-                } else if let Some(name) = rest.strip_prefix("profile") {
-                    if name.starts_with([' ', '\t']) {
-                        names.insert(name.trim().to_owned());
-                    }
-                }
+        } else if !inside
+            && let Some(rest) = line.strip_prefix('[').and_then(|l| l.split(']').next())
+        {
+            let rest = rest.trim();
+            if rest == "default" {
+                names.insert("default".to_owned());
+            } else if let Some(name) = rest.strip_prefix("profile")
+                && name.starts_with([' ', '\t'])
+            {
+                names.insert(name.trim().to_owned());
             }
         }
     }
