@@ -64,6 +64,19 @@ impl FromStr for ExportFormat {
     }
 }
 
+/// The credentials an SDK provider returned, in the form the exporters take. Without
+/// an expiry (never the case for SSO credentials) the expiration is the Unix epoch.
+pub fn from_sdk_credentials(c: &aws_credential_types::Credentials) -> CachedRoleCredentials {
+    CachedRoleCredentials {
+        access_key_id: c.access_key_id().to_owned(),
+        secret_access_key: crate::secret::SecretAccessKey::new(c.secret_access_key()),
+        session_token: crate::secret::SessionToken::new(c.session_token().unwrap_or_default()),
+        expiration: c.expiry().unwrap_or(std::time::UNIX_EPOCH),
+        account_id: c.account_id().map(|a| a.as_str().to_owned()),
+        extra: Default::default(),
+    }
+}
+
 /// The environment variables of credentials, in the AWS CLI's order.
 pub fn credential_vars(c: &CachedRoleCredentials) -> Vec<(&'static str, String)> {
     vec![

@@ -10,6 +10,7 @@
 //! - [`auth`]: device-code login, the SSO token provider with refresh, and the
 //!   role-credentials provider (`aws-credential-types` `ProvideToken` /
 //!   `ProvideCredentials`).
+//! - [`browser`]: opening a URL in the user's browser (`BROWSER`, WSL, platform).
 //! - [`cache`]: the token, client-registration and role-credentials caches, with
 //!   atomic 0600 writes, preserved unknown keys and cross-process locks.
 //! - [`client`]: the IAM Identity Center HTTP client (SSO OIDC and the SSO portal),
@@ -29,6 +30,7 @@
 //! whose message names the file, line, profile or key at fault and says what to do.
 
 pub mod auth;
+pub mod browser;
 pub mod cache;
 pub mod client;
 pub mod config;

@@ -10,6 +10,7 @@ use ssokit::env::Env;
 use ssokit::profile::{CachePaths, ProfileQuery, cache_paths, load_config, resolve_profile};
 
 use crate::cli::{ConfigArgs, ProfileArgs};
+use crate::exit::{CmdResult, Outcome};
 use crate::output::{print, print_json};
 
 #[derive(Serialize)]
@@ -100,7 +101,7 @@ impl<'a> ProfileView<'a> {
 }
 
 /// `ssokit profile`: resolve one profile and show it.
-pub(crate) fn run(args: &ProfileArgs) -> Result<(), ssokit::Error> {
+pub(crate) fn run(args: &ProfileArgs) -> CmdResult {
     let env = Env::process();
     let query = ProfileQuery {
         profile: args.profile.clone(),
@@ -116,11 +117,11 @@ pub(crate) fn run(args: &ProfileArgs) -> Result<(), ssokit::Error> {
     } else {
         print(&view.text());
     }
-    Ok(())
+    Ok(Outcome::Success)
 }
 
 /// `ssokit profiles`: list the profile names.
-pub(crate) fn list(args: &ConfigArgs) -> Result<(), ssokit::Error> {
+pub(crate) fn list(args: &ConfigArgs) -> CmdResult {
     let config = load_config(args.config_file.as_deref(), &Env::process())?;
     let names = config.profile_names();
     if args.json {
@@ -133,5 +134,5 @@ pub(crate) fn list(args: &ConfigArgs) -> Result<(), ssokit::Error> {
         }
         print(&out);
     }
-    Ok(())
+    Ok(Outcome::Success)
 }

@@ -63,6 +63,23 @@ pub enum ConfigError {
         suggestions: Vec<String>,
     },
 
+    /// A profile without SSO settings whose `credential_process` runs ssokit: ssokit
+    /// would be asked for the profile that asks ssokit, forever.
+    #[error(
+        "profile {profile:?} in {} has no SSO settings, and its credential_process ({command:?}) \
+         runs ssokit: that would loop; point `ssokit credentials --profile` at a profile that \
+         has sso_session (or sso_start_url), or add the SSO settings to this profile",
+        path.display()
+    )]
+    CredentialProcessLoop {
+        /// The profile.
+        profile: String,
+        /// Its credential_process command.
+        command: String,
+        /// The config file.
+        path: PathBuf,
+    },
+
     /// The profile exists but has no SSO settings.
     #[error(
         "profile {profile:?} in {} is not an SSO profile: it has no sso_session or \

@@ -247,6 +247,18 @@ impl AwsConfig {
             && account_id.is_none()
             && role_name.is_none()
         {
+            // `credential_process = ssokit credentials --profile <this>` on a profile
+            // without SSO settings would run ssokit again and again: say so.
+            if let Some(command) = value(section, "credential_process")
+                .map(Property::value)
+                .filter(|c| c.contains("ssokit"))
+            {
+                return Err(ConfigError::CredentialProcessLoop {
+                    profile: profile.to_owned(),
+                    command: command.to_owned(),
+                    path: self.path_of(section.file()).to_path_buf(),
+                });
+            }
             return Err(ConfigError::NotSsoProfile {
                 profile: profile.to_owned(),
                 path: self.path_of(section.file()).to_path_buf(),

@@ -1,0 +1,74 @@
+//! `ssokit credentials`: the fastest `credential_process` there is.
+//!
+//! Fast path: the role credentials in the AWS CLI's cache (`~/.aws/cli/cache`), while
+//! more than 15 minutes remain — one config parse and one small file read, no runtime
+//! and no HTTP client. Otherwise the credentials provider refreshes the token under
+//! the lock if needed and calls GetRoleCredentials once for all waiting processes.
+//! Never prompts, never opens a browser, unless `--login` is given.
+
+use std::sync::Arc;
+
+use ssokit::auth::LoginTarget;
+use ssokit::auth::login::{DevicePrompt, LoginOptions, LoginPrompt};
+use ssokit::cache::CacheDirs;
+use ssokit::config::selected_profile_name;
+use ssokit::env::Env;
+use ssokit::export::{ExportFormat, export_credentials, from_sdk_credentials};
+use ssokit::profile::load_config;
+use ssokit::sso::cached_role_credentials;
+use ssokit::time::{Clock, SystemClock};
+
+use crate::cli::{CredentialsArgs, Format};
+use crate::exit::{CmdResult, Outcome};
+use crate::output::print;
+use crate::ui::DevicePromptUi;
+
+fn format(f: Format) -> ExportFormat {
+    match f {
+        Format::Process => ExportFormat::Process,
+        Format::Env => ExportFormat::Env,
+        Format::EnvNoExport => ExportFormat::EnvNoExport,
+        Format::Powershell => ExportFormat::Powershell,
+        Format::WindowsCmd => ExportFormat::WindowsCmd,
+        Format::Fish => ExportFormat::Fish,
+    }
+}
+
+pub(crate) fn run(args: &CredentialsArgs) -> CmdResult {
+    let env = Env::process();
+    let config = load_config(args.config_file.as_deref(), &env)?;
+    let name = selected_profile_name(args.profile.as_deref(), &env);
+    let profile = config.resolve_sso_profile(&name, &env)?;
+    let caches = CacheDirs::from_env(&env)?;
+    if let Some(cached) = cached_role_credentials(&profile, &caches, SystemClock.now()) {
+        print(&export_credentials(&cached, format(args.format)));
+        return Ok(Outcome::Success);
+    }
+    let runtime = crate::runtime()?;
+    let credentials = runtime.block_on(async {
+        let target = LoginTarget::Profile(profile.name.clone());
+        let sso = ssokit::Sso::new(
+            profile.session.clone(),
+            Some(profile),
+            target,
+            caches.clone(),
+        )?;
+        let mut provider = sso.credentials_provider()?;
+        if args.login {
+            let ui = Arc::new(DevicePromptUi::new(!args.no_browser));
+            let shown = Arc::clone(&ui);
+            let prompt: Arc<dyn LoginPrompt> = Arc::new(move |p: &DevicePrompt| shown.show(p));
+            provider = provider.with_auto_login(&caches, prompt, LoginOptions::default());
+            let result = provider.credentials().await;
+            ui.spinner.stop();
+            result
+        } else {
+            provider.credentials().await
+        }
+    })?;
+    print(&export_credentials(
+        &from_sdk_credentials(&credentials),
+        format(args.format),
+    ));
+    Ok(Outcome::Success)
+}

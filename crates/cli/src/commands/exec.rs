@@ -1,0 +1,72 @@
+//! `ssokit exec -- CMD ARGS...`: runs a command with the profile's credentials in its
+//! environment and passes its exit status through (128 + N when a signal N ended it).
+//! Ctrl-C reaches the child through the terminal; ssokit waits for the child.
+
+use std::process::Stdio;
+
+use ssokit::env::Env;
+use ssokit::export::{credential_vars, from_sdk_credentials};
+use ssokit::{Selector, Sso};
+
+use crate::cli::ExecArgs;
+use crate::exit::{CmdResult, Outcome};
+
+pub(crate) async fn run(args: &ExecArgs) -> CmdResult {
+    let env = Env::process();
+    let selector = Selector {
+        profile: args.profile.clone(),
+        sso_session: None,
+        config_file: args.config_file.clone(),
+    };
+    let sso = Sso::resolve(&selector, &env)?;
+    let credentials = match sso.cached_role_credentials() {
+        Some(cached) => cached,
+        None => from_sdk_credentials(&sso.credentials_provider()?.credentials().await?),
+    };
+    let Some((program, rest)) = args.command.split_first() else {
+        return Ok(Outcome::Code(crate::exit::USAGE));
+    };
+    let mut command = tokio::process::Command::new(program);
+    command
+        .args(rest)
+        .stdin(Stdio::inherit())
+        .stdout(Stdio::inherit())
+        .stderr(Stdio::inherit());
+    for (name, value) in credential_vars(&credentials) {
+        command.env(name, value);
+    }
+    if let Some(region) = sso.profile().and_then(|p| p.region.as_deref()) {
+        command
+            .env("AWS_REGION", region)
+            .env("AWS_DEFAULT_REGION", region);
+    }
+    // The credentials are in the environment: the child must not re-resolve a profile.
+    command.env_remove("AWS_PROFILE");
+    let mut child = command.spawn().map_err(|e| {
+        ssokit::Error::Internal(format!("cannot run {}: {e}", program.to_string_lossy()))
+    })?;
+    // Ctrl-C goes to the child (same process group); ssokit keeps waiting for it.
+    let ignore_ctrl_c = tokio::spawn(async {
+        loop {
+            if tokio::signal::ctrl_c().await.is_err() {
+                break;
+            }
+        }
+    });
+    let status = child
+        .wait()
+        .await
+        .map_err(|e| ssokit::Error::Internal(format!("waiting for the command failed: {e}")))?;
+    ignore_ctrl_c.abort();
+    if let Some(code) = status.code() {
+        return Ok(Outcome::Code(u8::try_from(code & 0xff).unwrap_or(1)));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        if let Some(signal) = status.signal() {
+            return Ok(Outcome::Code(u8::try_from(128 + signal).unwrap_or(255)));
+        }
+    }
+    Ok(Outcome::Code(1))
+}

@@ -1,0 +1,126 @@
+//! Talking to the person at the terminal: prompts, the waiting spinner, colour
+//! (never when `NO_COLOR` is set or stderr is not a terminal), debug logs.
+
+use std::io::{IsTerminal, Write};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, SystemTime};
+
+use ssokit::auth::login::DevicePrompt;
+use ssokit::browser::{Opened, open};
+use ssokit::env::Env;
+
+/// Debug logs on stderr, without colour when `NO_COLOR` is set or stderr is not a
+/// terminal.
+pub(crate) fn init_debug_logs() {
+    let ansi = color_enabled();
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(ansi)
+        .with_max_level(tracing::Level::DEBUG)
+        .with_target(false)
+        .try_init();
+}
+
+/// True when stderr is a terminal and `NO_COLOR` is unset or empty.
+pub(crate) fn color_enabled() -> bool {
+    std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
+}
+
+/// A line on stderr.
+pub(crate) fn note(text: &str) {
+    let _ = writeln!(std::io::stderr().lock(), "{text}");
+}
+
+/// Shows the device-code prompt on stderr and opens the browser unless told not to:
+/// what `aws sso login` shows, and a spinner with the time left while waiting.
+pub(crate) struct DevicePromptUi {
+    pub(crate) open_browser: bool,
+    pub(crate) spinner: Spinner,
+}
+
+impl DevicePromptUi {
+    pub(crate) fn new(open_browser: bool) -> Self {
+        Self {
+            open_browser,
+            spinner: Spinner::default(),
+        }
+    }
+
+    pub(crate) fn show(&self, p: &DevicePrompt) {
+        let complete = p
+            .verification_uri_complete
+            .as_deref()
+            .unwrap_or(&p.verification_uri);
+        let opened = if self.open_browser {
+            match open(complete, &Env::process()) {
+                Opened::Started(program) => {
+                    tracing::debug!(%program, "opened the verification page");
+                    true
+                }
+                Opened::NotOpened(reason) => {
+                    tracing::debug!(%reason, "could not open a browser");
+                    false
+                }
+            }
+        } else {
+            false
+        };
+        let intro = if opened {
+            "Attempting to automatically open the SSO authorization page in your default browser.\nIf the browser does not open or you wish to use a different device to authorize this request, open the following URL:"
+        } else {
+            "Open the following URL in a browser (on any device):"
+        };
+        note(&format!(
+            "{intro}\n\n{}\n\nThen enter the code:\n\n{}\n\nOr open this URL, which fills in the code:\n{complete}\n",
+            p.verification_uri, p.user_code
+        ));
+        self.spinner.start(p.expires_at);
+    }
+}
+
+/// A spinner with the time left, on stderr, only when stderr is a terminal.
+#[derive(Default, Clone)]
+pub(crate) struct Spinner {
+    stop: Arc<AtomicBool>,
+    started: Arc<AtomicBool>,
+}
+
+impl Spinner {
+    pub(crate) fn start(&self, until: SystemTime) {
+        if !std::io::stderr().is_terminal() {
+            return;
+        }
+        self.started.store(true, Ordering::Relaxed);
+        let stop = Arc::clone(&self.stop);
+        std::thread::spawn(move || {
+            let frames = ['|', '/', '-', '\\'];
+            let mut i = 0;
+            while !stop.load(Ordering::Relaxed) {
+                #[allow(clippy::disallowed_methods)] // wall time for a display only
+                let left = until
+                    .duration_since(SystemTime::now())
+                    .unwrap_or_default()
+                    .as_secs();
+                let _ = write!(
+                    std::io::stderr().lock(),
+                    "\r{} Waiting for approval... {}:{:02} left ",
+                    frames[i % frames.len()],
+                    left / 60,
+                    left % 60
+                );
+                i += 1;
+                std::thread::sleep(Duration::from_millis(120));
+            }
+            let _ = write!(std::io::stderr().lock(), "\r{:50}\r", "");
+        });
+    }
+
+    pub(crate) fn stop(&self) {
+        self.stop.store(true, Ordering::Relaxed);
+        if self.started.load(Ordering::Relaxed) {
+            // Let the spinner thread clear its line before the next output.
+            std::thread::sleep(Duration::from_millis(150));
+        }
+    }
+}
