@@ -25,6 +25,14 @@ fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r crates/python/requirements-dev.txt
 export SSOKIT_TEST_PYTHON="$root/.venv/bin/python"
 
+step "Chromium and chromedriver for the emulator's browser test (Debian packages)"
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    as_root=""
+    [ "$(id -u)" = 0 ] || as_root=sudo
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+fi
+
 step "Rust: tests"
 # The binding crates are cdylibs tested from Python and Node below.
 cargo test --workspace --locked --exclude ssokit-python --exclude ssokit-node

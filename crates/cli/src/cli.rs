@@ -41,6 +41,9 @@ pub(crate) enum Command {
     Profiles(ConfigArgs),
     /// Print a shell completion script.
     Completions(CompletionsArgs),
+    /// Try ssokit end to end against a built-in local Identity Center (no AWS
+    /// account, no network, nothing written to your ~/.aws).
+    Demo,
 }
 
 /// Where the AWS config file is.

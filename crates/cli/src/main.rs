@@ -38,6 +38,7 @@ fn main() -> ExitCode {
                     cli::Command::Configure(cli::ConfigureCommand::Populate(a)) => {
                         commands::populate::run(&a).await
                     }
+                    cli::Command::Demo => commands::demo::run().await,
                     _ => Ok(exit::Outcome::Success),
                 }
             }),

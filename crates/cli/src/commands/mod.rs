@@ -3,6 +3,7 @@
 pub(crate) mod accounts;
 pub(crate) mod completions;
 pub(crate) mod credentials;
+pub(crate) mod demo;
 pub(crate) mod exec;
 pub(crate) mod login;
 pub(crate) mod logout;

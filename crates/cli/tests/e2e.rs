@@ -1,0 +1,567 @@
+//! End-to-end tests of every `ssokit` command, running the real binary against the
+//! emulator (started in-process on a loopback port) in a temporary AWS home.
+#![allow(clippy::unwrap_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
+
+use serde_json::Value;
+use ssokit_emulator::{Account, BackgroundEmulator, Emulator, Fault, Operation, sample_accounts};
+
+const START_URL: &str = "https://d-0000000000.awsapps.com/start";
+
+struct World {
+    home: tempfile::TempDir,
+    emulator: BackgroundEmulator,
+}
+
+fn config_text() -> String {
+    format!(
+        "# hand-written: keep me\n[profile dev]\nsso_session = org\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\nregion = eu-west-1\n\n\
+         [profile staging]\nsso_session = org\nsso_account_id = 444455556666\nsso_role_name = Deployer\n\n\
+         [sso-session org]\nsso_start_url = {START_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n"
+    )
+}
+
+fn world_with(accounts: Vec<Account>) -> World {
+    let emulator = Emulator::builder()
+        .accounts(accounts)
+        .poll_interval_secs(1)
+        .auto_approve_after_polls(1)
+        .start_in_background()
+        .unwrap();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir(home.path().join(".aws")).unwrap();
+    std::fs::write(home.path().join(".aws/config"), config_text()).unwrap();
+    World { home, emulator }
+}
+
+fn world() -> World {
+    world_with(sample_accounts())
+}
+
+impl World {
+    fn command(&self, args: &[&str]) -> Command {
+        let url = self.emulator.control().url().to_owned();
+        let mut c = Command::new(env!("CARGO_BIN_EXE_ssokit"));
+        c.args(args)
+            .env_clear()
+            .env("HOME", self.home.path())
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("AWS_ENDPOINT_URL_SSO", &url)
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
+            .stdin(Stdio::null());
+        c
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed ({:?}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    fn login(&self) {
+        let out = self.run(&["login", "--profile", "dev", "--no-browser"]);
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{err}");
+        assert!(
+            err.contains(
+                "Successfully logged into Start URL: https://d-0000000000.awsapps.com/start"
+            ),
+            "{err}"
+        );
+    }
+
+    fn count(&self, op: Operation, detail: Option<&str>) -> usize {
+        self.emulator
+            .control()
+            .request_log()
+            .iter()
+            .filter(|r| r.operation == Some(op) && r.status == 200)
+            .filter(|r| detail.is_none_or(|d| r.detail.as_deref() == Some(d)))
+            .count()
+    }
+
+    fn aws(&self) -> PathBuf {
+        self.home.path().join(".aws")
+    }
+}
+
+#[test]
+fn login_prints_the_code_and_writes_a_cli_token() {
+    let w = world();
+    let out = w.run(&["login", "--profile", "dev", "--no-browser"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(out.stdout.is_empty(), "login writes to stderr only");
+    assert!(err.contains("/device"), "{err}");
+    assert!(err.contains("Then enter the code:"), "{err}");
+    assert!(err.contains("sso-session \"org\""), "{err}");
+    let token = w
+        .aws()
+        .join("sso/cache")
+        .join(format!("{}.json", ssokit::cache::token_cache_key("org")));
+    let json: Value = serde_json::from_str(&std::fs::read_to_string(token).unwrap()).unwrap();
+    assert_eq!(json["startUrl"], START_URL);
+    assert!(json["refreshToken"].is_string());
+    // `login` always gets a new token, like `aws sso login`.
+    w.login();
+    assert_eq!(w.count(Operation::StartDeviceAuthorization, None), 2);
+    assert_eq!(
+        w.count(Operation::RegisterClient, None),
+        1,
+        "the registration is reused"
+    );
+}
+
+#[test]
+fn status_before_and_after_login() {
+    let w = world();
+    let before: Value = serde_json::from_str(&w.ok(&["status", "--json"])).unwrap();
+    let s = &before["sessions"][0];
+    assert_eq!(s["sso_session"], "org");
+    assert_eq!(s["logged_in"], false);
+    assert_eq!(s["profiles"], serde_json::json!(["dev", "staging"]));
+    w.login();
+    let after: Value = serde_json::from_str(&w.ok(&["status", "--json"])).unwrap();
+    let s = &after["sessions"][0];
+    assert_eq!(s["logged_in"], true);
+    assert_eq!(s["refreshable"], true);
+    assert!(s["expires_in_seconds"].as_u64().unwrap() > 3000);
+    let text = w.ok(&["status"]);
+    assert!(text.contains("logged in, expires in"), "{text}");
+}
+
+#[test]
+fn credentials_process_output_is_exact_and_cached() {
+    let w = world();
+    w.login();
+    let out = w.ok(&["credentials", "--profile", "dev"]);
+    let keys: Vec<&str> = out
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix('"').and_then(|l| l.split('"').next()))
+        .collect();
+    assert_eq!(
+        keys,
+        [
+            "Version",
+            "AccessKeyId",
+            "SecretAccessKey",
+            "SessionToken",
+            "Expiration"
+        ]
+    );
+    assert!(
+        out.starts_with("{\n  \"Version\": 1,\n  \"AccessKeyId\": \"ASIA"),
+        "{out}"
+    );
+    assert!(out.ends_with("+00:00\"\n}\n"), "{out}");
+    // The second call is served from ~/.aws/cli/cache: no second GetRoleCredentials.
+    let again = w.ok(&["credentials", "--profile", "dev"]);
+    assert_eq!(out, again);
+    assert_eq!(w.count(Operation::GetRoleCredentials, None), 1);
+    let cached = std::fs::read_dir(w.aws().join("cli/cache"))
+        .unwrap()
+        .count();
+    assert!(cached >= 1);
+}
+
+#[test]
+fn credentials_in_every_format() {
+    let w = world();
+    w.login();
+    for (format, first) in [
+        ("env", "export AWS_ACCESS_KEY_ID=ASIA"),
+        ("env-no-export", "AWS_ACCESS_KEY_ID=ASIA"),
+        ("powershell", "$Env:AWS_ACCESS_KEY_ID=\"ASIA"),
+        ("windows-cmd", "set AWS_ACCESS_KEY_ID=ASIA"),
+        ("fish", "set -gx AWS_ACCESS_KEY_ID \"ASIA"),
+    ] {
+        let out = w.ok(&["credentials", "--profile", "dev", "--format", format]);
+        assert!(out.starts_with(first), "{format}: {out}");
+        assert_eq!(out.lines().count(), 4, "{format}");
+        assert!(out.contains("AWS_CREDENTIAL_EXPIRATION"), "{format}");
+    }
+}
+
+#[test]
+fn not_logged_in_and_bad_profiles_fail_with_the_right_codes() {
+    let w = world();
+    let out = w.run(&["credentials", "--profile", "dev"]);
+    assert_eq!(out.status.code(), Some(255));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ssokit login --profile dev"), "{err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+    let out = w.run(&["credentials", "--profile", "nope"]);
+    assert_eq!(out.status.code(), Some(253));
+    let out = w.run(&["credentials", "--format", "yaml"]);
+    assert_eq!(out.status.code(), Some(252));
+    // No request to the service without a token, and never a login without --login.
+    assert_eq!(w.count(Operation::StartDeviceAuthorization, None), 0);
+}
+
+#[test]
+fn credentials_with_login_logs_in_once_and_prints_only_credentials() {
+    let w = world();
+    let out = w.run(&["credentials", "--profile", "dev", "--login", "--no-browser"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let json: Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(json["Version"], 1);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Then enter the code"));
+}
+
+#[test]
+fn a_credential_process_loop_is_refused() {
+    let w = world();
+    let config = format!(
+        "{}\n[profile loop]\ncredential_process = ssokit credentials --profile loop\n",
+        config_text()
+    );
+    std::fs::write(w.aws().join("config"), config).unwrap();
+    let out = w.run(&["credentials", "--profile", "loop"]);
+    assert_eq!(out.status.code(), Some(253));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("loop"));
+}
+
+#[test]
+fn exec_sets_the_environment_and_passes_the_exit_code_through() {
+    let w = world();
+    w.login();
+    let out = w.run(&[
+        "exec",
+        "--profile",
+        "dev",
+        "--",
+        "sh",
+        "-c",
+        "echo $AWS_ACCESS_KEY_ID $AWS_REGION ${AWS_SESSION_TOKEN:+token} $AWS_CREDENTIAL_EXPIRATION; exit 7",
+    ]);
+    assert_eq!(out.status.code(), Some(7));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.starts_with("ASIA"), "{stdout}");
+    assert!(stdout.contains(" eu-west-1 token "), "{stdout}");
+    assert!(stdout.trim_end().ends_with("+00:00"), "{stdout}");
+    let out = w.run(&[
+        "exec",
+        "--profile",
+        "dev",
+        "--",
+        "sh",
+        "-c",
+        "kill -TERM $$",
+    ]);
+    assert_eq!(out.status.code(), Some(128 + 15));
+}
+
+#[test]
+fn accounts_and_roles() {
+    let w = world();
+    w.login();
+    let accounts: Value =
+        serde_json::from_str(&w.ok(&["accounts", "--profile", "dev", "--json"])).unwrap();
+    let ids: Vec<&str> = accounts["accounts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["account_id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["111122223333", "444455556666", "777788889999"]);
+    let table = w.ok(&["accounts", "--sso-session", "org"]);
+    assert!(table.starts_with("ACCOUNT ID"), "{table}");
+    assert!(table.contains("Development"), "{table}");
+    let roles: Value = serde_json::from_str(&w.ok(&[
+        "roles",
+        "--profile",
+        "dev",
+        "--json",
+        "--account-id",
+        "444455556666",
+    ]))
+    .unwrap();
+    let names: Vec<&str> = roles["roles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["role_name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["ReadOnly", "Deployer"]);
+    let all = w.ok(&["roles", "--sso-session", "org"]);
+    assert_eq!(all.lines().count(), 1 + 5, "{all}");
+}
+
+#[test]
+fn logout_removes_sso_files_and_leaves_the_rest() {
+    let w = world();
+    w.login();
+    w.ok(&["credentials", "--profile", "dev"]);
+    let sso_cache = w.aws().join("sso/cache");
+    let cli_cache = w.aws().join("cli/cache");
+    std::fs::write(sso_cache.join("not-json.json"), "garbage").unwrap();
+    std::fs::write(
+        cli_cache.join("assume-role.json"),
+        r#"{"ProviderType":"assume-role","Credentials":{}}"#,
+    )
+    .unwrap();
+    let registrations_before = std::fs::read_dir(&sso_cache)
+        .unwrap()
+        .filter(|e| {
+            std::fs::read_to_string(e.as_ref().unwrap().path())
+                .unwrap_or_default()
+                .contains("clientSecret\"")
+                && !std::fs::read_to_string(e.as_ref().unwrap().path())
+                    .unwrap_or_default()
+                    .contains("accessToken")
+        })
+        .count();
+    assert_eq!(registrations_before, 1);
+
+    let out = w.run(&["logout"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let names = |dir: &Path| {
+        let mut v: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".json"))
+            .collect();
+        v.sort();
+        v
+    };
+    let token = format!("{}.json", ssokit::cache::token_cache_key("org"));
+    assert!(!names(&sso_cache).contains(&token), "the token is gone");
+    assert!(names(&sso_cache).contains(&"not-json.json".to_string()));
+    assert_eq!(
+        names(&sso_cache).len(),
+        2,
+        "the registration and the foreign file stay"
+    );
+    assert_eq!(names(&cli_cache), ["assume-role.json"]);
+    assert_eq!(w.count(Operation::Logout, None), 1, "the token was revoked");
+    let status: Value = serde_json::from_str(&w.ok(&["status", "--json"])).unwrap();
+    assert_eq!(status["sessions"][0]["logged_in"], false);
+}
+
+#[test]
+fn logout_of_one_session_only() {
+    let w = world();
+    w.login();
+    let other = ssokit::cache::TokenCache::new(w.aws().join("sso/cache"));
+    let mut foreign = ssokit::cache::CachedToken::new(
+        ssokit::secret::AccessToken::new("x"),
+        std::time::SystemTime::UNIX_EPOCH + Duration::from_secs(4_102_444_800),
+    );
+    foreign
+        .extra
+        .insert("note".into(), "another session".into());
+    other.store("another", &foreign).unwrap();
+    w.ok(&["logout", "--profile", "dev"]);
+    assert!(!other.path("org").exists());
+    assert!(other.path("another").exists());
+}
+
+fn populate_world(accounts: usize) -> World {
+    let accounts: Vec<Account> = (0..accounts)
+        .map(|i| {
+            Account::new(
+                format!("{:012}", 100_000_000_000u64 + i as u64),
+                format!("Team {i}"),
+                &["Admin", "ReadOnly", "Billing"],
+            )
+        })
+        .collect();
+    world_with(accounts)
+}
+
+#[test]
+fn populate_preserves_the_hand_written_config_and_is_idempotent() {
+    let w = populate_world(2);
+    w.login();
+    let config_path = w.aws().join("config");
+    let hand_written = std::fs::read_to_string(&config_path).unwrap();
+    let dry = w.ok(&[
+        "configure",
+        "populate",
+        "--sso-session",
+        "org",
+        "--region",
+        "eu-central-1",
+        "--dry-run",
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&config_path).unwrap(),
+        hand_written,
+        "--dry-run writes nothing"
+    );
+    assert!(dry.starts_with(&hand_written));
+    w.ok(&[
+        "configure",
+        "populate",
+        "--sso-session",
+        "org",
+        "--region",
+        "eu-central-1",
+    ]);
+    let once = std::fs::read_to_string(&config_path).unwrap();
+    assert!(once.starts_with(&hand_written));
+    assert!(once.contains("[profile Team-0.Admin]\nsso_session = org\nsso_account_id = 100000000000\nsso_role_name = Admin\nregion = eu-central-1\n"), "{once}");
+    w.ok(&[
+        "configure",
+        "populate",
+        "--sso-session",
+        "org",
+        "--region",
+        "eu-central-1",
+    ]);
+    assert_eq!(
+        std::fs::read_to_string(&config_path).unwrap(),
+        once,
+        "idempotent"
+    );
+    // The generated profiles resolve.
+    let p: Value =
+        serde_json::from_str(&w.ok(&["profile", "--profile", "Team-1.Billing", "--json"])).unwrap();
+    assert_eq!(p["sso_account_id"], "100000000001");
+}
+
+#[cfg(unix)]
+#[test]
+fn populate_writes_through_a_symlinked_config() {
+    let w = populate_world(1);
+    w.login();
+    let real = w.home.path().join("dotfiles-config");
+    std::fs::rename(w.aws().join("config"), &real).unwrap();
+    std::os::unix::fs::symlink(&real, w.aws().join("config")).unwrap();
+    w.ok(&["configure", "populate", "--sso-session", "org"]);
+    assert!(
+        std::fs::symlink_metadata(w.aws().join("config"))
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("[profile Team-0.Billing]")
+    );
+}
+
+#[test]
+fn populate_survives_throttling_on_a_big_organisation() {
+    let w = populate_world(700);
+    w.login();
+    w.emulator
+        .control()
+        .inject_fault(Fault::throttle(0.2))
+        .unwrap();
+    w.ok(&["configure", "populate", "--sso-session", "org"]);
+    let text = std::fs::read_to_string(w.aws().join("config")).unwrap();
+    assert_eq!(
+        text.matches("[profile Team-").count(),
+        2100,
+        "every profile written"
+    );
+    let throttled = w
+        .emulator
+        .control()
+        .request_log()
+        .iter()
+        .filter(|r| r.status == 429)
+        .count();
+    assert!(throttled > 100, "the emulator did throttle ({throttled})");
+}
+
+#[test]
+fn twenty_credential_processes_cause_one_refresh_and_one_call() {
+    let w = world();
+    w.login();
+    // Make the token expire within the refresh window: rewrite expiresAt.
+    let tokens = ssokit::cache::TokenCache::new(w.aws().join("sso/cache"));
+    let mut token = tokens.load("org").unwrap();
+    #[allow(clippy::disallowed_methods)]
+    let soon = std::time::SystemTime::now() + Duration::from_secs(120);
+    token.expires_at = soon;
+    tokens.store("org", &token).unwrap();
+    w.emulator.control().clear_request_log();
+    let children: Vec<_> = (0..20)
+        .map(|_| {
+            w.command(&["credentials", "--profile", "dev"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    for child in children {
+        let out = child.wait_with_output().unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(json["AccessKeyId"].as_str().unwrap().starts_with("ASIA"));
+    }
+    assert_eq!(w.count(Operation::CreateToken, Some("refresh_token")), 1);
+    assert_eq!(w.count(Operation::GetRoleCredentials, None), 1);
+}
+
+#[test]
+fn botocore_uses_ssokit_as_its_credential_process() {
+    let w = world();
+    w.login();
+    let config = format!(
+        "{}\n[profile via-ssokit]\ncredential_process = {} credentials --profile dev\n",
+        config_text(),
+        env!("CARGO_BIN_EXE_ssokit")
+    );
+    std::fs::write(w.aws().join("config"), config).unwrap();
+    let python = std::env::var("SSOKIT_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
+    let url = w.emulator.control().url().to_owned();
+    let out = Command::new(&python)
+        .args(["-c", "import botocore.session as s; c = s.Session(profile='via-ssokit').get_credentials().get_frozen_credentials(); print(c.access_key, bool(c.token))"])
+        .env_clear()
+        .env("HOME", w.home.path())
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("AWS_ENDPOINT_URL_SSO", &url)
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
+        .output()
+        .unwrap_or_else(|e| panic!("cannot run {python}: {e}"));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        stdout.starts_with("ASIA") && stdout.trim_end().ends_with("True"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn completions_for_every_shell() {
+    let w = world();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let out = w.ok(&["completions", shell]);
+        assert!(out.contains("credentials"), "{shell}");
+    }
+}
