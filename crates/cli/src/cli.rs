@@ -85,9 +85,12 @@ pub(crate) struct TargetArgs {
 pub(crate) struct LoginArgs {
     #[command(flatten)]
     pub(crate) target: TargetArgs,
-    /// Use the device-code flow (the only flow until PKCE support lands).
-    #[arg(long)]
+    /// Use the device-code flow (a URL and a code, usable from any device).
+    #[arg(long, conflicts_with = "use_pkce")]
     pub(crate) use_device_code: bool,
+    /// Use the PKCE authorization-code flow (a local browser must reach 127.0.0.1).
+    #[arg(long)]
+    pub(crate) use_pkce: bool,
     /// Print the URL instead of opening a browser.
     #[arg(long)]
     pub(crate) no_browser: bool,

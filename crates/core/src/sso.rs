@@ -7,7 +7,9 @@ use std::sync::Arc;
 
 use crate::Error;
 use crate::auth::credentials::{SsoCredentialsProvider, from_profile};
+use crate::auth::flow::{Flow, FlowChoice, RealMachine, choose_flow};
 use crate::auth::login::{DeviceLogin, LoginOptions, LoginPrompt};
+use crate::auth::pkce::PkceLogin;
 use crate::auth::token::SsoTokenProvider;
 use crate::auth::{LoginTarget, SharedSleeper, TokioSleeper};
 use crate::cache::{CacheDirs, CachedRoleCredentials, CachedToken, RoleCacheScope};
@@ -154,6 +156,22 @@ impl Sso {
             Arc::clone(&self.clock),
             Arc::clone(&self.sleeper),
         )
+    }
+
+    /// The PKCE authorization-code login of this session.
+    pub fn pkce_login(&self) -> PkceLogin {
+        PkceLogin::new(
+            self.session.clone(),
+            self.target.clone(),
+            self.caches.clone(),
+            self.oidc.clone(),
+            Arc::clone(&self.clock),
+        )
+    }
+
+    /// Chooses the login flow for this session (see [`choose_flow`]).
+    pub fn choose_flow(&self, requested: Option<Flow>, env: &Env) -> FlowChoice {
+        choose_flow(&self.session, requested, env, &RealMachine)
     }
 
     /// Logs in with the device-code flow (see [`DeviceLogin::login`]).

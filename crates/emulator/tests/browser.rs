@@ -8,10 +8,8 @@
 #![allow(clippy::unwrap_used)]
 
 mod support;
+mod webdriver;
 
-use std::os::unix::process::CommandExt;
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -23,137 +21,7 @@ use ssokit::client::{HttpSettings, OidcClient};
 use ssokit::config::{Endpoints, SsoSession};
 use ssokit::time::SystemClock;
 use support::*;
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
-/// The W3C WebDriver key of an element reference.
-const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
-
-/// chromedriver in its own process group; the group (driver and browser) is killed
-/// when this is dropped.
-struct Driver {
-    child: Child,
-    base: String,
-    http: reqwest::Client,
-    _profile: tempfile::TempDir,
-    session: Option<String>,
-}
-
-impl Drop for Driver {
-    fn drop(&mut self) {
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &group])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-impl Driver {
-    async fn start() -> Self {
-        for bin in [CHROMIUM, CHROMEDRIVER] {
-            assert!(
-                Path::new(bin).exists(),
-                "{bin} is missing: install Debian's chromium and chromium-driver (scripts/test-all.sh does)"
-            );
-        }
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let child = Command::new(CHROMEDRIVER)
-            .arg(format!("--port={port}"))
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .process_group(0)
-            .spawn()
-            .unwrap();
-        let mut driver = Self {
-            child,
-            base: format!("http://127.0.0.1:{port}"),
-            http: reqwest::Client::new(),
-            _profile: tempfile::tempdir().unwrap(),
-            session: None,
-        };
-        for _ in 0..100 {
-            if let Ok(r) = driver
-                .http
-                .get(format!("{}/status", driver.base))
-                .send()
-                .await
-            {
-                let status: Value = r.json().await.unwrap_or_default();
-                if status["value"]["ready"] == true {
-                    break;
-                }
-            }
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-        let profile = driver._profile.path().to_str().unwrap().to_owned();
-        let capabilities = json!({"capabilities": {"alwaysMatch": {
-            "browserName": "chrome",
-            "goog:chromeOptions": {
-                "binary": CHROMIUM,
-                "args": [
-                    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
-                    "--no-first-run", "--disable-background-networking",
-                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
-                    format!("--user-data-dir={profile}"),
-                ]
-            }
-        }}});
-        let created = driver.call("POST", "/session", capabilities).await;
-        driver.session = Some(created["sessionId"].as_str().unwrap().to_owned());
-        driver
-    }
-
-    /// One WebDriver command; returns `value`, panicking on a WebDriver error.
-    async fn call(&self, method: &str, path: &str, body: Value) -> Value {
-        let url = match &self.session {
-            Some(id) => format!("{}/session/{id}{path}", self.base),
-            None => format!("{}{path}", self.base),
-        };
-        let request = match method {
-            "GET" => self.http.get(url),
-            "DELETE" => self.http.delete(url),
-            _ => self.http.post(url).json(&body),
-        };
-        let response: Value = request.send().await.unwrap().json().await.unwrap();
-        let value = response["value"].clone();
-        assert!(
-            value.get("error").is_none(),
-            "WebDriver {method} {path}: {value}"
-        );
-        value
-    }
-
-    async fn go(&self, url: &str) {
-        self.call("POST", "/url", json!({"url": url})).await;
-    }
-
-    async fn find(&self, css: &str) -> String {
-        let found = self
-            .call(
-                "POST",
-                "/element",
-                json!({"using": "css selector", "value": css}),
-            )
-            .await;
-        found[ELEMENT_KEY].as_str().unwrap().to_owned()
-    }
-
-    async fn property(&self, element: &str, name: &str) -> Value {
-        self.call(
-            "GET",
-            &format!("/element/{element}/property/{name}"),
-            Value::Null,
-        )
-        .await
-    }
-}
+use webdriver::Driver;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_person_approves_the_device_login_in_chromium() {

@@ -1,9 +1,12 @@
-//! `ssokit login`: always a new token, like `aws sso login`; one device code however
-//! many ssokit processes log in at once.
+//! `ssokit login`: always a new token, like `aws sso login`; one browser window or
+//! device code however many ssokit processes log in at once.
 
 use std::time::Duration;
 
+use ssokit::auth::flow::Flow;
 use ssokit::auth::login::{CancelToken, DevicePrompt, LoginOptions};
+use ssokit::browser::{Opened, open};
+use ssokit::env::Env;
 use ssokit::time::format_timestamp;
 
 use crate::cli::LoginArgs;
@@ -12,9 +15,20 @@ use crate::ui::{DevicePromptUi, note};
 
 pub(crate) async fn run(args: &LoginArgs) -> CmdResult {
     let sso = super::resolve(&args.target)?;
-    if !args.use_device_code {
-        tracing::debug!("using the device-code flow (the only flow ssokit has so far)");
-    }
+    let env = Env::process();
+    let requested = if args.use_pkce {
+        Some(Flow::Pkce)
+    } else if args.use_device_code {
+        Some(Flow::DeviceCode)
+    } else {
+        None
+    };
+    let choice = sso.choose_flow(requested, &env);
+    note(&format!(
+        "Using the {} flow: {}.",
+        choice.flow, choice.reason
+    ));
+
     let cancel = CancelToken::new();
     let on_ctrl_c = cancel.clone();
     tokio::spawn(async move {
@@ -22,16 +36,37 @@ pub(crate) async fn run(args: &LoginArgs) -> CmdResult {
             on_ctrl_c.cancel();
         }
     });
-    let ui = DevicePromptUi::new(!args.no_browser);
-    let prompt = |p: &DevicePrompt| ui.show(p);
     let options = LoginOptions {
         force: true,
         timeout: args.timeout.map(Duration::from_secs),
         cancel: Some(cancel),
         client_name: None,
     };
-    let result = sso.login(&prompt, &options).await;
-    ui.spinner.stop();
+    let result = match choice.flow {
+        Flow::DeviceCode => {
+            let ui = DevicePromptUi::new(!args.no_browser);
+            let prompt = |p: &DevicePrompt| ui.show(p);
+            let result = sso.login(&prompt, &options).await;
+            ui.spinner.stop();
+            result
+        }
+        Flow::Pkce => {
+            let no_browser = args.no_browser;
+            let prompt = move |url: &str| {
+                let opened = !no_browser && matches!(open(url, &env), Opened::Started(_));
+                if opened {
+                    note(&format!(
+                        "Opened the authorization page in your browser. If it did not open, visit:\n\n{url}\n"
+                    ));
+                } else {
+                    note(&format!(
+                        "Open this URL in a browser on this machine and approve the request:\n\n{url}\n"
+                    ));
+                }
+            };
+            sso.pkce_login().login(&prompt, &options).await
+        }
+    };
     let token = result?;
     let session = sso.session();
     let what = match &session.name {

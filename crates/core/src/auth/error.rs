@@ -80,6 +80,22 @@ pub enum AuthError {
         /// How long ssokit waited.
         after: Duration,
     },
+    /// The authorize page sent the browser back with an OAuth error other than
+    /// `access_denied`.
+    #[error("the browser login for {target} failed ({error}): run `{}` again", target.login_command())]
+    AuthorizeFailed {
+        /// What the login was for.
+        target: LoginTarget,
+        /// The OAuth `error` code (for example `invalid_scope`).
+        error: String,
+    },
+    /// The browser came back with a `state` that is not this login's: the callback
+    /// was not the answer to this request (a stale tab, or a forged request).
+    #[error("the login for {target} was rejected: the browser's answer did not match this login (wrong state); run `{}` again", target.login_command())]
+    StateMismatch {
+        /// What the login was for.
+        target: LoginTarget,
+    },
     /// The login was cancelled by the caller.
     #[error("the login for {target} was cancelled")]
     Cancelled {

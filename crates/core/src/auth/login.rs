@@ -84,7 +84,7 @@ impl CancelToken {
         self.inner.cancelled.load(Ordering::SeqCst)
     }
 
-    async fn cancelled(&self) {
+    pub(crate) async fn cancelled(&self) {
         loop {
             let notified = self.inner.notify.notified();
             if self.is_cancelled() {
@@ -195,99 +195,34 @@ impl DeviceLogin {
         prompt: &dyn LoginPrompt,
         options: &LoginOptions,
     ) -> Result<CachedToken, Error> {
-        let key = self.session.token_cache_key_source().to_owned();
-        let tokens = self.caches.tokens();
-        let before = {
-            let (tokens, key) = (tokens.clone(), key.clone());
-            blocking(move || Ok(tokens.load(&key).ok())).await?
-        };
-        let _lock = {
-            let (tokens, key) = (tokens.clone(), key.clone());
-            blocking(move || Ok(tokens.lock(&key, LOGIN_LOCK_TIMEOUT)?)).await?
-        };
-        let current = {
-            let (tokens, key) = (tokens.clone(), key.clone());
-            blocking(move || Ok(tokens.load(&key).ok())).await?
-        };
-        if let Some(current) = current {
-            let fresh = !current.needs_refresh(self.clock.now());
-            let written_meanwhile = before.as_ref() != Some(&current);
-            if fresh && (!options.force || written_meanwhile) {
-                tracing::debug!(session = %key, "another login already produced a valid token");
-                return Ok(current);
-            }
-        }
-
-        let registration = self.registration(options).await?;
-        let authorization = self
-            .oidc
-            .start_device_authorization(
-                &registration.client_id,
-                &registration.client_secret,
-                &self.session.start_url,
-            )
-            .await?;
-        let token = self
-            .wait_for_approval(&registration, &authorization, prompt, options)
-            .await?;
-
-        let cached = CachedToken {
-            start_url: Some(self.session.start_url.clone()),
-            region: Some(self.session.region.clone()),
-            access_token: token.access_token,
-            expires_at: self.clock.now() + token.expires_in,
-            client_id: Some(registration.client_id.clone()),
-            client_secret: Some(registration.client_secret.clone()),
-            registration_expires_at: Some(registration.expires_at),
-            refresh_token: token.refresh_token,
-            extra: Default::default(),
-        };
-        let to_store = cached.clone();
-        blocking(move || Ok(tokens.store(&key, &to_store)?)).await?;
-        Ok(cached)
+        let ctx = self.context();
+        ctx.single_flight(options.force, || async {
+            let registration = ctx
+                .registration(GrantFlow::DeviceCode, options.client_name.as_deref())
+                .await?;
+            let authorization = self
+                .oidc
+                .start_device_authorization(
+                    &registration.client_id,
+                    &registration.client_secret,
+                    &self.session.start_url,
+                )
+                .await?;
+            let token = self
+                .wait_for_approval(&registration, &authorization, prompt, options)
+                .await?;
+            ctx.store_token(&registration, token).await
+        })
+        .await
     }
 
-    /// A reusable cached device registration, or a new one (saved).
-    async fn registration(&self, options: &LoginOptions) -> Result<ClientRegistration, Error> {
-        let session = self.session.clone();
-        let registrations = self.caches.registrations();
-        let now = self.clock.now();
-        let cached = {
-            let (registrations, session) = (registrations.clone(), session.clone());
-            blocking(move || {
-                let key = RegistrationKey::for_session(&session);
-                Ok(registrations.load_reusable(&key, GrantFlow::DeviceCode, now))
-            })
-            .await?
-        };
-        if let Some(registration) = cached {
-            return Ok(registration);
+    fn context(&self) -> LoginContext<'_> {
+        LoginContext {
+            session: &self.session,
+            caches: &self.caches,
+            oidc: &self.oidc,
+            clock: &self.clock,
         }
-        let client_name = options
-            .client_name
-            .clone()
-            .unwrap_or_else(|| match &self.session.name {
-                Some(name) => format!("ssokit-{name}"),
-                None => format!("ssokit-{}", unix_seconds(now)),
-            });
-        let scopes = self.session.scopes.clone().filter(|s| !s.is_empty());
-        let request = RegisterClientRequest::public(client_name, scopes.clone());
-        let response = self.oidc.register_client(&request).await?;
-        let registration = ClientRegistration {
-            client_id: response.client_id,
-            client_secret: response.client_secret,
-            expires_at: response.client_secret_expires_at,
-            scopes,
-            grant_types: None,
-            extra: Default::default(),
-        };
-        let to_store = registration.clone();
-        blocking(move || {
-            let key = RegistrationKey::for_session(&session);
-            Ok(registrations.store(&key, &to_store)?)
-        })
-        .await?;
-        Ok(registration)
     }
 
     async fn wait_for_approval(
@@ -355,6 +290,126 @@ impl DeviceLogin {
                 PollStep::Fail(err) => return Err(err),
             }
         }
+    }
+}
+
+/// What both login flows share: the single-flight protocol around the token lock,
+/// the client registration, and writing the token.
+pub(crate) struct LoginContext<'a> {
+    pub(crate) session: &'a SsoSession,
+    pub(crate) caches: &'a CacheDirs,
+    pub(crate) oidc: &'a OidcClient,
+    pub(crate) clock: &'a SharedClock,
+}
+
+impl LoginContext<'_> {
+    /// Takes the token's cross-process lock, re-reads the cache, and runs `login`
+    /// only if the token is still unusable — or, with `force`, unless another process
+    /// wrote a new valid token while this one waited.
+    pub(crate) async fn single_flight<F, Fut>(
+        &self,
+        force: bool,
+        login: F,
+    ) -> Result<CachedToken, Error>
+    where
+        F: FnOnce() -> Fut,
+        Fut: std::future::Future<Output = Result<CachedToken, Error>>,
+    {
+        let key = self.session.token_cache_key_source().to_owned();
+        let tokens = self.caches.tokens();
+        let before = {
+            let (tokens, key) = (tokens.clone(), key.clone());
+            blocking(move || Ok(tokens.load(&key).ok())).await?
+        };
+        let _lock = {
+            let (tokens, key) = (tokens.clone(), key.clone());
+            blocking(move || Ok(tokens.lock(&key, LOGIN_LOCK_TIMEOUT)?)).await?
+        };
+        let current = blocking(move || Ok(tokens.load(&key).ok())).await?;
+        if let Some(current) = current {
+            let fresh = !current.needs_refresh(self.clock.now());
+            let written_meanwhile = before.as_ref() != Some(&current);
+            if fresh && (!force || written_meanwhile) {
+                tracing::debug!("another login already produced a valid token");
+                return Ok(current);
+            }
+        }
+        login().await
+    }
+
+    /// A reusable cached registration for `flow`, or a new one (saved under the AWS
+    /// CLI's key; a PKCE registration is told apart by its `grantTypes`).
+    pub(crate) async fn registration(
+        &self,
+        flow: GrantFlow,
+        client_name: Option<&str>,
+    ) -> Result<ClientRegistration, Error> {
+        let session = self.session.clone();
+        let registrations = self.caches.registrations();
+        let now = self.clock.now();
+        let cached = {
+            let (registrations, session) = (registrations.clone(), session.clone());
+            blocking(move || {
+                let key = RegistrationKey::for_session(&session);
+                Ok(registrations.load_reusable(&key, flow, now))
+            })
+            .await?
+        };
+        if let Some(registration) = cached {
+            return Ok(registration);
+        }
+        let client_name = client_name
+            .map(str::to_owned)
+            .unwrap_or_else(|| match &session.name {
+                Some(name) => format!("ssokit-{name}"),
+                None => format!("ssokit-{}", unix_seconds(now)),
+            });
+        let configured = session.scopes.clone().filter(|s| !s.is_empty());
+        let request = match flow {
+            GrantFlow::DeviceCode => RegisterClientRequest::public(client_name, configured),
+            GrantFlow::AuthorizationCode => RegisterClientRequest::public(
+                client_name,
+                Some(configured.unwrap_or_else(|| vec![super::pkce::DEFAULT_SCOPE.to_owned()])),
+            )
+            .grant_types(vec!["authorization_code".into(), "refresh_token".into()])
+            .redirect_uris(vec![super::pkce::REDIRECT_URI.to_owned()])
+            .issuer_url(session.start_url.clone()),
+        };
+        let response = self.oidc.register_client(&request).await?;
+        let registration = response.to_registration(&request);
+        let to_store = registration.clone();
+        blocking(move || {
+            let key = RegistrationKey::for_session(&session);
+            Ok(registrations.store(&key, &to_store)?)
+        })
+        .await?;
+        Ok(registration)
+    }
+
+    /// Writes the token a login obtained, as the AWS CLI does.
+    pub(crate) async fn store_token(
+        &self,
+        registration: &ClientRegistration,
+        token: TokenResponse,
+    ) -> Result<CachedToken, Error> {
+        let cached = CachedToken {
+            start_url: Some(self.session.start_url.clone()),
+            region: Some(self.session.region.clone()),
+            access_token: token.access_token,
+            expires_at: self.clock.now() + token.expires_in,
+            client_id: Some(registration.client_id.clone()),
+            client_secret: Some(registration.client_secret.clone()),
+            registration_expires_at: Some(registration.expires_at),
+            refresh_token: token.refresh_token,
+            extra: Default::default(),
+        };
+        let (tokens, key) = (
+            self.caches.tokens(),
+            self.session.token_cache_key_source().to_owned(),
+        );
+        let to_store = cached.clone();
+        blocking(move || Ok(tokens.store(&key, &to_store)?)).await?;
+        Ok(cached)
     }
 }
 

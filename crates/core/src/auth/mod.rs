@@ -7,7 +7,9 @@
 
 pub mod credentials;
 mod error;
+pub mod flow;
 pub mod login;
+pub mod pkce;
 pub mod token;
 
 pub use error::{AuthError, LoginTarget};

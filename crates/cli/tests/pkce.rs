@@ -1,0 +1,320 @@
+//! `ssokit login` with the PKCE authorization-code flow, end to end against the
+//! emulator: a real headless Chromium is the `BROWSER` (driven through chromedriver:
+//! the `BROWSER` command hands the URL to it, the test presses Allow or Deny), and
+//! scripted browsers for the wrong-state, timeout and stray-request cases. Flow
+//! selection is checked through the one line the CLI prints.
+#![allow(clippy::unwrap_used)]
+
+#[path = "../../emulator/tests/webdriver/mod.rs"]
+mod webdriver;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use ssokit_emulator::{BackgroundEmulator, Emulator, Operation, sample_accounts};
+use webdriver::Driver;
+
+const CONFIG: &str = "[profile dev]\nsso_session = org\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\nregion = eu-west-1\n\n\
+[sso-session org]\nsso_start_url = https://d-0000000000.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n";
+
+fn python() -> String {
+    std::env::var("SSOKIT_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
+}
+
+struct World {
+    home: tempfile::TempDir,
+    emulator: BackgroundEmulator,
+}
+
+fn world(auto_approve: bool) -> World {
+    let mut builder = Emulator::builder().accounts(sample_accounts());
+    if auto_approve {
+        builder = builder.auto_approve_after_polls(0);
+    }
+    let emulator = builder.start_in_background().unwrap();
+    let home = tempfile::tempdir().unwrap();
+    std::fs::create_dir(home.path().join(".aws")).unwrap();
+    std::fs::write(home.path().join(".aws/config"), CONFIG).unwrap();
+    World { home, emulator }
+}
+
+impl World {
+    /// A `BROWSER` program: a shell script running `body` (Python) with the URL.
+    fn browser(&self, name: &str, body: &str) -> PathBuf {
+        let path = self.home.path().join(name);
+        std::fs::write(
+            &path,
+            format!("#!/bin/sh\nexec {} -c '{body}' \"$1\"\n", python()),
+        )
+        .unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
+        }
+        path
+    }
+
+    fn login(&self, browser: &Path, extra: &[&str], vars: &[(&str, &str)]) -> Output {
+        let url = self.emulator.control().url().to_owned();
+        let mut c = Command::new(env!("CARGO_BIN_EXE_ssokit"));
+        c.args(["login", "--profile", "dev"])
+            .args(extra)
+            .env_clear()
+            .env("HOME", self.home.path())
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("AWS_ENDPOINT_URL_SSO", &url)
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
+            .env("BROWSER", browser)
+            .stdin(Stdio::null());
+        for (k, v) in vars {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    }
+
+    fn token_exists(&self) -> bool {
+        self.home
+            .path()
+            .join(".aws/sso/cache")
+            .join(format!("{}.json", ssokit::cache::token_cache_key("org")))
+            .exists()
+    }
+}
+
+/// Follows the authorize URL like a browser that approves at once.
+const FOLLOW: &str = "import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn chromium_approves_the_pkce_login_and_botocore_accepts_the_token() {
+    let w = world(false);
+    let driver = Driver::start().await;
+    // The BROWSER command hands the URL to the running Chromium.
+    let navigate = format!(
+        "import sys, json, urllib.request; urllib.request.urlopen(urllib.request.Request(\"{}/session/{}/url\", data=json.dumps({{\"url\": sys.argv[1]}}).encode(), headers={{\"Content-Type\": \"application/json\"}})).read()",
+        driver.base,
+        driver.session.clone().unwrap()
+    );
+    let browser = w.browser("chromium-browser", &navigate);
+    let (home, url) = (
+        w.home.path().to_owned(),
+        w.emulator.control().url().to_owned(),
+    );
+    let login = tokio::task::spawn_blocking({
+        let w_browser = browser.clone();
+        let emulator_url = url.clone();
+        move || {
+            Command::new(env!("CARGO_BIN_EXE_ssokit"))
+                .args([
+                    "login",
+                    "--profile",
+                    "dev",
+                    "--use-pkce",
+                    "--timeout",
+                    "120",
+                ])
+                .env_clear()
+                .env("HOME", &home)
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .env("AWS_ENDPOINT_URL_SSO", &emulator_url)
+                .env("AWS_ENDPOINT_URL_SSO_OIDC", &emulator_url)
+                .env("BROWSER", &w_browser)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap()
+        }
+    });
+    let authorize = driver.wait_for_url(&format!("{url}/authorize?")).await;
+    assert!(
+        authorize.contains("code_challenge_method=S256"),
+        "{authorize}"
+    );
+    assert!(
+        authorize.contains("scopes=sso%3Aaccount%3Aaccess"),
+        "{authorize}"
+    );
+    driver.click("#allow").await;
+    let landed = driver.wait_for_url("http://127.0.0.1:").await;
+    assert!(landed.contains("/oauth/callback?"), "{landed}");
+    assert!(driver.body_text().await.contains("Login complete"));
+    let out = login.await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Using the PKCE authorization-code flow: as requested."),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("Successfully logged into Start URL"),
+        "{stderr}"
+    );
+    assert!(w.token_exists());
+
+    // botocore, a peer no one here wrote, uses the token.
+    let botocore = Command::new(python())
+        .args(["-c", "import botocore.session as s; c = s.Session(profile=\"dev\").get_credentials().get_frozen_credentials(); print(c.access_key)"])
+        .env_clear()
+        .env("HOME", w.home.path())
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .env("AWS_ENDPOINT_URL_SSO", &url)
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
+        .output()
+        .unwrap();
+    assert!(
+        botocore.status.success(),
+        "{}",
+        String::from_utf8_lossy(&botocore.stderr)
+    );
+    assert!(String::from_utf8_lossy(&botocore.stdout).starts_with("ASIA"));
+    // A PKCE registration was cached, told apart by its grant types.
+    let registrations: Vec<_> = w
+        .emulator
+        .control()
+        .request_log()
+        .into_iter()
+        .filter(|r| r.operation == Some(Operation::RegisterClient))
+        .collect();
+    assert_eq!(registrations.len(), 1);
+
+    // Deny: a clear "denied" error, no token change.
+    let login = tokio::task::spawn_blocking({
+        let (home, browser, url) = (w.home.path().to_owned(), browser.clone(), url.clone());
+        move || {
+            Command::new(env!("CARGO_BIN_EXE_ssokit"))
+                .args([
+                    "login",
+                    "--profile",
+                    "dev",
+                    "--use-pkce",
+                    "--timeout",
+                    "120",
+                ])
+                .env_clear()
+                .env("HOME", &home)
+                .env("PATH", std::env::var("PATH").unwrap_or_default())
+                .env("AWS_ENDPOINT_URL_SSO", &url)
+                .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
+                .env("BROWSER", &browser)
+                .stdin(Stdio::null())
+                .output()
+                .unwrap()
+        }
+    });
+    // Wait for a new authorize page (the previous page was the callback).
+    driver.wait_for_url(&format!("{url}/authorize?")).await;
+    driver.click("#deny").await;
+    let out = login.await.unwrap();
+    assert_eq!(out.status.code(), Some(255));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("denied"), "{stderr}");
+    assert_eq!(
+        stderr.lines().filter(|l| l.starts_with("ssokit:")).count(),
+        1,
+        "{stderr}"
+    );
+    driver.call("DELETE", "", serde_json::Value::Null).await;
+}
+
+#[test]
+fn a_scripted_browser_completes_the_flow_after_a_stray_favicon_request() {
+    let w = world(true);
+    // Ask the listener for /favicon.ico first (browsers do), then follow the URL.
+    let script = "import sys, urllib.request, urllib.parse, urllib.error\nurl = sys.argv[1]\ncb = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)[\"redirect_uri\"][0]\nroot = cb.rsplit(\"/oauth/\", 1)[0]\ntry:\n    urllib.request.urlopen(root + \"/favicon.ico\")\nexcept urllib.error.HTTPError:\n    pass\nurllib.request.urlopen(url).read()";
+    let browser = w.browser("favicon-browser", script);
+    let out = w.login(&browser, &["--use-pkce", "--timeout", "60"], &[]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(w.token_exists());
+}
+
+#[test]
+fn a_wrong_state_is_rejected() {
+    let w = world(true);
+    let script = "import sys, urllib.request, urllib.parse\nurl = sys.argv[1]\ncb = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)[\"redirect_uri\"][0]\ntry:\n    urllib.request.urlopen(cb + \"?code=forged&state=not-the-state\").read()\nexcept Exception:\n    pass";
+    let browser = w.browser("forging-browser", script);
+    let out = w.login(&browser, &["--use-pkce", "--timeout", "60"], &[]);
+    assert_eq!(out.status.code(), Some(255));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("wrong state"), "{stderr}");
+    assert!(!w.token_exists());
+    assert_eq!(
+        w.emulator
+            .control()
+            .request_log()
+            .iter()
+            .filter(|r| r.operation == Some(Operation::CreateToken))
+            .count(),
+        0,
+        "a forged code is never exchanged"
+    );
+}
+
+#[test]
+fn pkce_gives_up_after_the_timeout() {
+    let w = world(false);
+    let browser = w.browser("absent-browser", "pass");
+    let out = w.login(&browser, &["--use-pkce", "--timeout", "2"], &[]);
+    assert_eq!(out.status.code(), Some(255));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("gave up waiting 2s"), "{stderr}");
+}
+
+#[test]
+fn the_flow_is_chosen_from_the_environment_and_said_in_one_line() {
+    let w = world(true);
+    let browser = w.browser("follow-browser", FOLLOW);
+    // A desktop: PKCE by default.
+    let out = w.login(&browser, &[], &[("DISPLAY", ":0")]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(
+            "Using the PKCE authorization-code flow: a local browser can reach 127.0.0.1."
+        ),
+        "{stderr}"
+    );
+    // Over SSH: the device code, even with a display.
+    let out = w.login(
+        &browser,
+        &["--no-browser"],
+        &[
+            ("DISPLAY", ":0"),
+            ("SSH_CONNECTION", "10.0.0.1 5 10.0.0.2 22"),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Using the device-code flow: over SSH"),
+        "{stderr}"
+    );
+    // No display and no BROWSER on Linux: the device code.
+    let url = w.emulator.control().url().to_owned();
+    let out = Command::new(env!("CARGO_BIN_EXE_ssokit"))
+        .args(["login", "--profile", "dev", "--no-browser"])
+        .env_clear()
+        .env("HOME", w.home.path())
+        .env("AWS_ENDPOINT_URL_SSO", &url)
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    if cfg!(target_os = "linux") {
+        // "no display", or "in a container without a display" where this runs in one.
+        assert!(stderr.contains("Using the device-code flow:"), "{stderr}");
+        assert!(stderr.contains("display"), "{stderr}");
+    }
+    // --use-device-code wins over everything.
+    let out = w.login(
+        &browser,
+        &["--use-device-code", "--no-browser"],
+        &[("DISPLAY", ":0")],
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Using the device-code flow: as requested.")
+    );
+}
