@@ -157,6 +157,13 @@ impl SsoCredentialsProvider {
         *self.inner.memory.write().unwrap_or_else(|e| e.into_inner()) = credentials;
     }
 
+    /// The credentials in memory if they have more than 15 minutes left — a
+    /// synchronous, allocation-light check for callers (the bindings) that want to
+    /// answer a memoized call without going through a future.
+    pub fn cached(&self) -> Option<Credentials> {
+        self.memorised(self.inner.clock.now())
+    }
+
     /// Credentials with more than 15 minutes left: from memory, else from the AWS CLI's
     /// cache file, else from GetRoleCredentials with the (refreshed) SSO token.
     pub async fn credentials(&self) -> Result<Credentials, Error> {
