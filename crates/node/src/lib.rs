@@ -1,15 +1,23 @@
 //! The Node.js addon behind the npm package `ssokit`: a thin layer that converts
-//! JavaScript options to `ssokit` calls and `ssokit::Error` to JavaScript errors with
-//! a stable `code`. No logic of its own.
+//! JavaScript options to `ssokit` calls, results to plain JavaScript objects, and
+//! `ssokit::Error` to JavaScript errors with a stable `code`. No logic of its own.
+//!
+//! The hand-written `ssokit.js` entry point re-exports these bindings, turns their
+//! errors into `SsoError` instances and adapts `AbortSignal` and `onPrompt`.
+
+pub mod emulator;
+pub mod profile;
+pub mod sso;
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use napi::bindgen_prelude::{ToNapiValue, TypeName};
+use napi::{Status, ValueType, sys};
 use napi_derive::napi;
 use ssokit::Error;
-use ssokit::cache::CacheDirs;
+use ssokit::auth::AuthError;
 use ssokit::env::Env;
-use ssokit::profile::{ProfileQuery, cache_paths, load_config, resolve_profile as core_resolve};
 
 /// A stable Node-style error code, which becomes `err.code`.
 #[derive(Debug, Clone, Copy)]
@@ -21,110 +29,94 @@ impl AsRef<str> for ErrorCode {
     }
 }
 
-type Result<T> = napi::Result<T, ErrorCode>;
+/// The result of a synchronous binding: its errors carry the code as `err.code`.
+type SyncResult<T> = napi::Result<T, ErrorCode>;
 
-/// Maps every core error to a JavaScript error with a stable code and the core's message.
-fn to_js(err: Error) -> napi::Error<ErrorCode> {
-    let code = match &err {
-        Error::Config(_) => "ERR_SSOKIT_CONFIG",
+/// The code of a configuration problem.
+const CONFIG: &str = "ERR_SSOKIT_CONFIG";
+/// The code of an emulator problem (a bad option, a port in use, an unknown user code).
+const EMULATOR: &str = "ERR_SSOKIT_EMULATOR";
+
+/// The one mapping of every core error to its stable code.
+fn code_of(err: &Error) -> &'static str {
+    match err {
+        Error::Config(_) => CONFIG,
         Error::Cache(_) => "ERR_SSOKIT_CACHE",
-        _ => "ERR_SSOKIT",
-    };
-    napi::Error::new(ErrorCode(code), err.to_string())
+        Error::Client(_) => "ERR_SSOKIT_SERVICE",
+        Error::Auth(auth) => match auth {
+            AuthError::NotLoggedIn { .. } => "ERR_SSOKIT_NOT_LOGGED_IN",
+            AuthError::SessionEnded { .. } => "ERR_SSOKIT_SESSION_EXPIRED",
+            AuthError::AccessDenied { .. } => "ERR_SSOKIT_ACCESS_DENIED",
+            AuthError::DeviceCodeExpired { .. } | AuthError::LoginTimeout { .. } => {
+                "ERR_SSOKIT_LOGIN_TIMEOUT"
+            }
+            AuthError::Cancelled { .. } => "ERR_SSOKIT_ABORTED",
+            _ => "ERR_SSOKIT_INTERNAL",
+        },
+        Error::Internal(_) => "ERR_SSOKIT_INTERNAL",
+        _ => "ERR_SSOKIT_INTERNAL",
+    }
 }
 
+/// A core error for a synchronous binding: `err.code` is the stable code.
+fn sync_error(err: Error) -> napi::Error<ErrorCode> {
+    napi::Error::new(ErrorCode(code_of(&err)), err.to_string())
+}
+
+/// An error with this code for an asynchronous binding. napi-rs rejects promises with
+/// its own status as `err.code`, so the stable code leads the message as
+/// `ERR_SSOKIT_…: message`; `ssokit.js` moves it back to `err.code`.
+fn coded(code: &str, message: impl std::fmt::Display) -> napi::Error {
+    napi::Error::new(Status::GenericFailure, format!("{code}: {message}"))
+}
+
+/// A core error for an asynchronous binding (see [`coded`]).
+fn async_error(err: Error) -> napi::Error {
+    coded(code_of(&err), err)
+}
+
+/// The environment of a call: `env` replaces the process environment (for tests).
 fn make_env(env: Option<HashMap<String, String>>) -> Env {
     env.map_or_else(Env::process, Env::from_vars)
 }
 
-/// Where to find the AWS config and which profile to use.
-#[napi(object)]
-#[derive(Default)]
-pub struct ProfileOptions {
-    /// The profile; defaults to `AWS_PROFILE`, then `default`.
-    pub profile: Option<String>,
-    /// The config file; defaults to `AWS_CONFIG_FILE`, then `~/.aws/config`.
-    pub config_file: Option<String>,
-    /// Replaces the process environment for this call (for tests).
-    pub env: Option<HashMap<String, String>>,
+/// A point in time, converted to a JavaScript `Date`.
+#[derive(Debug, Clone, Copy)]
+pub struct Timestamp(SystemTime);
+
+impl Timestamp {
+    fn millis(self) -> f64 {
+        match self.0.duration_since(UNIX_EPOCH) {
+            Ok(since) => since.as_millis() as f64,
+            Err(before) => -(before.duration().as_millis() as f64),
+        }
+    }
 }
 
-/// A resolved SSO profile: where its token comes from and which role it assumes.
-#[napi(object)]
-pub struct SsoProfile {
-    /// The profile name.
-    pub name: String,
-    /// The sso-session name; absent for a legacy profile.
-    pub session_name: Option<String>,
-    /// The IAM Identity Center start URL.
-    pub start_url: String,
-    /// The region of the Identity Center instance (`sso_region`).
-    pub sso_region: String,
-    /// The registration scopes, when configured.
-    pub scopes: Option<Vec<String>>,
-    /// The AWS account id; absent for a token-only profile.
-    pub account_id: Option<String>,
-    /// The role name; absent for a token-only profile.
-    pub role_name: Option<String>,
-    /// The profile's own `region` setting.
-    pub region: Option<String>,
-    /// The SSO OIDC endpoint URL.
-    pub oidc_endpoint: String,
-    /// The SSO portal endpoint URL.
-    pub portal_endpoint: String,
-    /// The token cache file shared with the AWS CLI (absent without a home directory).
-    pub token_cache_path: Option<String>,
-    /// The role-credentials cache file; absent for a token-only profile.
-    pub role_cache_path: Option<String>,
-    /// Non-fatal notes about the configuration.
-    pub warnings: Vec<String>,
+impl TypeName for Timestamp {
+    fn type_name() -> &'static str {
+        "Date"
+    }
+
+    fn value_type() -> ValueType {
+        ValueType::Object
+    }
 }
 
-fn path_string(path: PathBuf) -> String {
-    path.to_string_lossy().into_owned()
-}
-
-/// Resolves an SSO profile from the AWS config file. Throws an error with
-/// `code === 'ERR_SSOKIT_CONFIG'` naming the file, line, profile and key at fault.
-#[napi]
-pub fn resolve_profile(options: Option<ProfileOptions>) -> Result<SsoProfile> {
-    let options = options.unwrap_or_default();
-    let env = make_env(options.env);
-    let query = ProfileQuery {
-        profile: options.profile,
-        config_file: options.config_file.map(PathBuf::from),
-    };
-    let resolved = core_resolve(&query, &env).map_err(to_js)?;
-    let paths = CacheDirs::from_env(&env)
-        .ok()
-        .map(|dirs| cache_paths(&resolved, &dirs));
-    let session = resolved.session;
-    Ok(SsoProfile {
-        name: resolved.name,
-        session_name: session.name,
-        start_url: session.start_url,
-        sso_region: session.region,
-        scopes: session.scopes,
-        account_id: resolved.account_id,
-        role_name: resolved.role_name,
-        region: resolved.region,
-        oidc_endpoint: session.endpoints.oidc,
-        portal_endpoint: session.endpoints.portal,
-        token_cache_path: paths.as_ref().map(|p| path_string(p.token.clone())),
-        role_cache_path: paths.and_then(|p| p.role_credentials).map(path_string),
-        warnings: resolved.warnings,
-    })
-}
-
-/// The names of every profile in the config and credentials files.
-#[napi]
-pub fn list_profiles(options: Option<ProfileOptions>) -> Result<Vec<String>> {
-    let options = options.unwrap_or_default();
-    let env = make_env(options.env);
-    let config_file = options.config_file.map(PathBuf::from);
-    load_config(config_file.as_deref(), &env)
-        .map(|config| config.profile_names())
-        .map_err(to_js)
+impl ToNapiValue for Timestamp {
+    unsafe fn to_napi_value(env: sys::napi_env, val: Self) -> napi::Result<sys::napi_value> {
+        let mut date = std::ptr::null_mut();
+        // SAFETY: napi-rs calls this on the JavaScript thread with a live `env`.
+        let status = unsafe { sys::napi_create_date(env, val.millis(), &mut date) };
+        if status == sys::Status::napi_ok {
+            Ok(date)
+        } else {
+            Err(napi::Error::new(
+                Status::from(status),
+                "could not create a Date",
+            ))
+        }
+    }
 }
 
 /// The version of the ssokit native addon.

@@ -79,6 +79,8 @@ test('errors carry a stable code and an actionable message', () => {
   const env = awsHome()
   assert.throws(() => ssokit.resolveProfile({ profile: 'nope', env }), (err) => {
     assert.ok(err instanceof Error)
+    assert.ok(err instanceof ssokit.SsoError)
+    assert.equal(err.name, 'SsoError')
     assert.equal(err.code, 'ERR_SSOKIT_CONFIG')
     assert.match(err.message, /nope/)
     return true

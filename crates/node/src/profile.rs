@@ -1,0 +1,100 @@
+//! Profile resolution: `resolveProfile` and `listProfiles` (synchronous, no network).
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use napi_derive::napi;
+use ssokit::cache::CacheDirs;
+use ssokit::profile::{ProfileQuery, cache_paths, load_config, resolve_profile as core_resolve};
+
+use crate::{SyncResult as Result, make_env, sync_error};
+
+/// Where to find the AWS config and which profile to use.
+#[napi(object)]
+#[derive(Default)]
+pub struct ProfileOptions {
+    /// The profile; defaults to `AWS_PROFILE`, then `default`.
+    pub profile: Option<String>,
+    /// The config file; defaults to `AWS_CONFIG_FILE`, then `~/.aws/config`.
+    pub config_file: Option<String>,
+    /// Replaces the process environment for this call (for tests).
+    pub env: Option<HashMap<String, String>>,
+}
+
+/// A resolved SSO profile: where its token comes from and which role it assumes.
+#[napi(object, object_from_js = false)]
+pub struct SsoProfile {
+    /// The profile name.
+    pub name: String,
+    /// The sso-session name; absent for a legacy profile.
+    pub session_name: Option<String>,
+    /// The IAM Identity Center start URL.
+    pub start_url: String,
+    /// The region of the Identity Center instance (`sso_region`).
+    pub sso_region: String,
+    /// The registration scopes, when configured.
+    pub scopes: Option<Vec<String>>,
+    /// The AWS account id; absent for a token-only profile.
+    pub account_id: Option<String>,
+    /// The role name; absent for a token-only profile.
+    pub role_name: Option<String>,
+    /// The profile's own `region` setting.
+    pub region: Option<String>,
+    /// The SSO OIDC endpoint URL.
+    pub oidc_endpoint: String,
+    /// The SSO portal endpoint URL.
+    pub portal_endpoint: String,
+    /// The token cache file shared with the AWS CLI (absent without a home directory).
+    pub token_cache_path: Option<String>,
+    /// The role-credentials cache file; absent for a token-only profile.
+    pub role_cache_path: Option<String>,
+    /// Non-fatal notes about the configuration.
+    pub warnings: Vec<String>,
+}
+
+pub(crate) fn path_string(path: PathBuf) -> String {
+    path.to_string_lossy().into_owned()
+}
+
+/// Resolves an SSO profile from the AWS config file. Throws an error with
+/// `code === 'ERR_SSOKIT_CONFIG'` naming the file, line, profile and key at fault.
+#[napi]
+pub fn resolve_profile(options: Option<ProfileOptions>) -> Result<SsoProfile> {
+    let options = options.unwrap_or_default();
+    let env = make_env(options.env);
+    let query = ProfileQuery {
+        profile: options.profile,
+        config_file: options.config_file.map(PathBuf::from),
+    };
+    let resolved = core_resolve(&query, &env).map_err(sync_error)?;
+    let paths = CacheDirs::from_env(&env)
+        .ok()
+        .map(|dirs| cache_paths(&resolved, &dirs));
+    let session = resolved.session;
+    Ok(SsoProfile {
+        name: resolved.name,
+        session_name: session.name,
+        start_url: session.start_url,
+        sso_region: session.region,
+        scopes: session.scopes,
+        account_id: resolved.account_id,
+        role_name: resolved.role_name,
+        region: resolved.region,
+        oidc_endpoint: session.endpoints.oidc,
+        portal_endpoint: session.endpoints.portal,
+        token_cache_path: paths.as_ref().map(|p| path_string(p.token.clone())),
+        role_cache_path: paths.and_then(|p| p.role_credentials).map(path_string),
+        warnings: resolved.warnings,
+    })
+}
+
+/// The names of every profile in the config and credentials files.
+#[napi]
+pub fn list_profiles(options: Option<ProfileOptions>) -> Result<Vec<String>> {
+    let options = options.unwrap_or_default();
+    let env = make_env(options.env);
+    let config_file = options.config_file.map(PathBuf::from);
+    load_config(config_file.as_deref(), &env)
+        .map(|config| config.profile_names())
+        .map_err(sync_error)
+}

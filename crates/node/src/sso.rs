@@ -1,0 +1,540 @@
+//! Login, logout, tokens, credentials, status, accounts and roles: each a call into
+//! `ssokit::Sso` (or the core's logout and status functions) on napi-rs's tokio
+//! runtime, off the JavaScript thread.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use napi::Status;
+use napi::bindgen_prelude::Unknown;
+use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
+use napi_derive::napi;
+use ssokit::auth::credentials::SsoCredentialsProvider;
+use ssokit::auth::login::{
+    CancelToken, DevicePrompt, LoginOptions as CoreLoginOptions, LoginPrompt,
+};
+use ssokit::browser;
+use ssokit::cache::CacheDirs;
+use ssokit::env::Env;
+use ssokit::logout::{LogoutReport, logout_all, logout_session};
+use ssokit::profile::load_config;
+use ssokit::time::{Clock, SystemClock};
+use ssokit::{Error, Selector, Sso};
+
+use crate::profile::path_string;
+use crate::{CONFIG, Timestamp, async_error, coded, make_env};
+
+/// What to act on: a profile (the default) or an sso-session, and where the config is.
+#[napi(object)]
+#[derive(Default)]
+pub struct TargetOptions {
+    /// The profile; defaults to `AWS_PROFILE`, then `default`.
+    pub profile: Option<String>,
+    /// An sso-session by name, instead of a profile.
+    pub sso_session: Option<String>,
+    /// The config file; defaults to `AWS_CONFIG_FILE`, then `~/.aws/config`.
+    pub config_file: Option<String>,
+    /// Replaces the process environment for this call (for tests).
+    pub env: Option<HashMap<String, String>>,
+}
+
+fn selector(
+    profile: Option<String>,
+    sso_session: Option<String>,
+    config_file: Option<String>,
+) -> Selector {
+    Selector {
+        profile,
+        sso_session,
+        config_file: config_file.map(PathBuf::from),
+    }
+}
+
+fn resolve(options: TargetOptions) -> napi::Result<(Sso, Env)> {
+    let env = make_env(options.env);
+    let selector = selector(options.profile, options.sso_session, options.config_file);
+    let sso = Sso::resolve(&selector, &env).map_err(async_error)?;
+    Ok((sso, env))
+}
+
+/// Milliseconds from JavaScript as a duration; `what` names the option in the error.
+fn millis(ms: Option<f64>, what: &str) -> napi::Result<Option<Duration>> {
+    ms.map(|ms| {
+        Duration::try_from_secs_f64(ms / 1000.0)
+            .ok()
+            .filter(|d| !d.is_zero())
+            .ok_or_else(|| {
+                coded(
+                    CONFIG,
+                    format!("{what} must be a positive number of milliseconds, not {ms}"),
+                )
+            })
+    })
+    .transpose()
+}
+
+/// What the user is shown to approve a login: open the URL and enter the code.
+#[napi(object, object_from_js = false)]
+pub struct DevicePromptInfo {
+    /// The verification page, where the user enters the code.
+    pub verification_uri: String,
+    /// The verification page with the code filled in, when the service sends one.
+    pub verification_uri_complete: Option<String>,
+    /// The code to enter.
+    pub user_code: String,
+    /// When the code expires.
+    #[napi(ts_type = "Date")]
+    pub expires_at: Timestamp,
+}
+
+/// The JavaScript `onPrompt` callback, called from Rust on the JavaScript thread. Weak:
+/// it does not keep the process alive by itself (a pending login does).
+pub type PromptCallback =
+    ThreadsafeFunction<DevicePromptInfo, Unknown<'static>, DevicePromptInfo, Status, false, true>;
+
+/// Shows the device code through the JavaScript callback and opens the browser.
+struct JsPrompt {
+    callback: Option<Arc<PromptCallback>>,
+    open_browser: bool,
+    env: Env,
+}
+
+impl LoginPrompt for JsPrompt {
+    fn show(&self, prompt: &DevicePrompt) {
+        if let Some(callback) = &self.callback {
+            let info = DevicePromptInfo {
+                verification_uri: prompt.verification_uri.clone(),
+                verification_uri_complete: prompt.verification_uri_complete.clone(),
+                user_code: prompt.user_code.clone(),
+                expires_at: Timestamp(prompt.expires_at),
+            };
+            callback.call(info, ThreadsafeFunctionCallMode::NonBlocking);
+        }
+        if self.open_browser {
+            let url = prompt
+                .verification_uri_complete
+                .as_deref()
+                .unwrap_or(&prompt.verification_uri);
+            // The prompt shows the URL whether or not a browser opened.
+            let _opened = browser::open(url, &self.env);
+        }
+    }
+}
+
+/// Cancels a login: `ssokit.js` calls [`CancelHandle::cancel`] when the caller's
+/// `AbortSignal` fires.
+#[napi]
+#[derive(Default)]
+pub struct CancelHandle {
+    token: CancelToken,
+}
+
+#[napi]
+impl CancelHandle {
+    /// A handle that has not been cancelled.
+    #[napi(constructor)]
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Cancels the login this handle was given to; it fails with `ERR_SSOKIT_ABORTED`.
+    #[napi]
+    pub fn cancel(&self) {
+        self.token.cancel();
+    }
+
+    /// Whether [`cancel`](Self::cancel) was called.
+    #[napi(getter)]
+    pub fn cancelled(&self) -> bool {
+        self.token.is_cancelled()
+    }
+}
+
+/// Login options (the `AbortSignal` and `onPrompt` are adapted by `ssokit.js`).
+#[napi(object)]
+#[derive(Default)]
+pub struct LoginOptions {
+    /// The profile; defaults to `AWS_PROFILE`, then `default`.
+    pub profile: Option<String>,
+    /// An sso-session by name, instead of a profile.
+    pub sso_session: Option<String>,
+    /// The config file; defaults to `AWS_CONFIG_FILE`, then `~/.aws/config`.
+    pub config_file: Option<String>,
+    /// Replaces the process environment for this call (for tests).
+    pub env: Option<HashMap<String, String>>,
+    /// Open the verification page in the browser (default `true`).
+    pub open_browser: Option<bool>,
+    /// Log in even when a valid token exists (default `true`, like `aws sso login`).
+    pub force: Option<bool>,
+    /// Give up waiting for approval after this many milliseconds.
+    pub timeout: Option<f64>,
+    /// The OIDC client name to register (default `ssokit-<session>`).
+    pub client_name: Option<String>,
+}
+
+/// A completed login. The token itself is in the AWS CLI's cache, not here.
+#[napi(object, object_from_js = false)]
+pub struct LoginResult {
+    /// The sso-session name; absent for a legacy profile.
+    pub sso_session: Option<String>,
+    /// The IAM Identity Center start URL.
+    pub start_url: String,
+    /// The Identity Center region.
+    pub sso_region: String,
+    /// When the new token expires.
+    #[napi(ts_type = "Date")]
+    pub expiration: Timestamp,
+    /// The token cache file written (shared with the AWS CLI).
+    pub token_file: String,
+}
+
+/// Logs in with the device-code flow and writes the token where the AWS CLI does.
+/// Rejects with `ERR_SSOKIT_ABORTED` when `cancel` is cancelled.
+#[napi]
+pub async fn login(
+    options: Option<LoginOptions>,
+    #[napi(ts_arg_type = "((prompt: DevicePromptInfo) => void) | undefined | null")]
+    on_prompt: Option<PromptCallback>,
+    cancel: Option<&CancelHandle>,
+) -> napi::Result<LoginResult> {
+    let options = options.unwrap_or_default();
+    let timeout = millis(options.timeout, "timeout")?;
+    let (sso, env) = resolve(TargetOptions {
+        profile: options.profile,
+        sso_session: options.sso_session,
+        config_file: options.config_file,
+        env: options.env,
+    })?;
+    let prompt = JsPrompt {
+        callback: on_prompt.map(Arc::new),
+        open_browser: options.open_browser.unwrap_or(true),
+        env,
+    };
+    let core_options = CoreLoginOptions {
+        force: options.force.unwrap_or(true),
+        timeout,
+        cancel: cancel.map(|c| c.token.clone()),
+        client_name: options.client_name,
+    };
+    let token = sso
+        .login(&prompt, &core_options)
+        .await
+        .map_err(async_error)?;
+    let session = sso.session();
+    let key = session.token_cache_key_source();
+    Ok(LoginResult {
+        sso_session: session.name.clone(),
+        start_url: session.start_url.clone(),
+        sso_region: session.region.clone(),
+        expiration: Timestamp(token.expires_at),
+        token_file: path_string(sso.caches().tokens().path(key)),
+    })
+}
+
+/// What a logout did.
+#[napi(object, object_from_js = false)]
+pub struct LogoutResult {
+    /// Token files removed.
+    pub tokens_removed: Vec<String>,
+    /// Role-credentials files removed.
+    pub role_credentials_removed: Vec<String>,
+    /// Tokens the portal could not revoke (removed from disk all the same).
+    pub revoke_failures: u32,
+}
+
+impl From<LogoutReport> for LogoutResult {
+    fn from(report: LogoutReport) -> Self {
+        Self {
+            tokens_removed: report.tokens_removed.into_iter().map(path_string).collect(),
+            role_credentials_removed: report
+                .role_credentials_removed
+                .into_iter()
+                .map(path_string)
+                .collect(),
+            revoke_failures: u32::try_from(report.revoke_failures).unwrap_or(u32::MAX),
+        }
+    }
+}
+
+/// Logs out like `aws sso logout`: with neither `profile` nor `ssoSession`, every SSO
+/// token is revoked and removed with every cached SSO role credential; with one, only
+/// that session.
+#[napi]
+pub async fn logout(options: Option<TargetOptions>) -> napi::Result<LogoutResult> {
+    let options = options.unwrap_or_default();
+    let env = make_env(options.env);
+    let config_file = options.config_file.map(PathBuf::from);
+    let run = async {
+        let config = load_config(config_file.as_deref(), &env)?;
+        if options.profile.is_none() && options.sso_session.is_none() {
+            logout_all(&config, &env, &CacheDirs::from_env(&env)?).await
+        } else {
+            let selector = Selector {
+                profile: options.profile,
+                sso_session: options.sso_session,
+                config_file: config_file.clone(),
+            };
+            let sso = Sso::from_config(&config, &selector, &env)?;
+            logout_session(&sso, &config, &env).await
+        }
+    };
+    run.await.map(LogoutResult::from).map_err(async_error)
+}
+
+/// An SSO bearer token, as the AWS SDK's `TokenIdentity`.
+#[napi(object, object_from_js = false)]
+pub struct TokenIdentity {
+    /// The access token.
+    pub token: String,
+    /// When it expires.
+    #[napi(ts_type = "Date")]
+    pub expiration: Timestamp,
+}
+
+/// The SSO access token of a profile or session, refreshed first when it has less
+/// than 15 minutes left. Never logs in.
+#[napi]
+pub async fn get_token(options: Option<TargetOptions>) -> napi::Result<TokenIdentity> {
+    let (sso, _) = resolve(options.unwrap_or_default())?;
+    let token = sso.token_provider().token().await.map_err(async_error)?;
+    Ok(TokenIdentity {
+        token: token.access_token.expose_secret().to_owned(),
+        expiration: Timestamp(token.expires_at),
+    })
+}
+
+/// Where the config is, for `status`.
+#[napi(object)]
+#[derive(Default)]
+pub struct StatusOptions {
+    /// The config file; defaults to `AWS_CONFIG_FILE`, then `~/.aws/config`.
+    pub config_file: Option<String>,
+    /// Replaces the process environment for this call (for tests).
+    pub env: Option<HashMap<String, String>>,
+}
+
+/// The state of one sso-session or legacy start URL.
+#[napi(object, object_from_js = false)]
+pub struct SessionStatus {
+    /// The sso-session name; absent for a legacy start URL.
+    pub sso_session: Option<String>,
+    /// The start URL (empty when the session section could not be resolved).
+    pub start_url: String,
+    /// The Identity Center region.
+    pub sso_region: String,
+    /// The token file shared with the AWS CLI.
+    pub token_file: String,
+    /// Whether a token exists and has not expired.
+    pub logged_in: bool,
+    /// When the token expires (when a readable token exists).
+    #[napi(ts_type = "Date")]
+    pub expiration: Option<Timestamp>,
+    /// Seconds left before the token expires (0 when expired).
+    pub expires_in_seconds: Option<f64>,
+    /// Whether the token can be refreshed without a new login.
+    pub refreshable: bool,
+    /// The profiles that use this session, sorted.
+    pub profiles: Vec<String>,
+    /// Why the state is unknown or the token unusable.
+    pub problem: Option<String>,
+}
+
+/// The state of every sso-session and legacy start URL in the config, from the token
+/// cache (no network), like `ssokit status`.
+#[napi]
+pub async fn status(options: Option<StatusOptions>) -> napi::Result<Vec<SessionStatus>> {
+    let options = options.unwrap_or_default();
+    let env = make_env(options.env);
+    let config_file = options.config_file.map(PathBuf::from);
+    let config = load_config(config_file.as_deref(), &env).map_err(async_error)?;
+    let caches = CacheDirs::from_env(&env)
+        .map_err(Error::from)
+        .map_err(async_error)?;
+    let states = ssokit::status::status(&config, &env, &caches, SystemClock.now());
+    Ok(states
+        .into_iter()
+        .map(|s| SessionStatus {
+            sso_session: s.session,
+            start_url: s.start_url,
+            sso_region: s.region,
+            token_file: path_string(s.token_file),
+            logged_in: s.logged_in,
+            expiration: s.expires_at.map(Timestamp),
+            expires_in_seconds: s.expires_in_seconds.map(|n| n as f64),
+            refreshable: s.refreshable,
+            profiles: s.profiles,
+            problem: s.problem,
+        })
+        .collect())
+}
+
+/// An account the signed-in user may access.
+#[napi(object, object_from_js = false)]
+pub struct AccountInfo {
+    /// The account id.
+    pub account_id: String,
+    /// The account name, when the service sends it.
+    pub account_name: Option<String>,
+    /// The account's email address, when the service sends it.
+    pub email_address: Option<String>,
+}
+
+/// Every account the signed-in user may access (all pages).
+#[napi]
+pub async fn list_accounts(options: Option<TargetOptions>) -> napi::Result<Vec<AccountInfo>> {
+    let (sso, _) = resolve(options.unwrap_or_default())?;
+    let accounts = sso.list_accounts().await.map_err(async_error)?;
+    Ok(accounts
+        .into_iter()
+        .map(|a| AccountInfo {
+            account_id: a.account_id,
+            account_name: a.account_name,
+            email_address: a.email_address,
+        })
+        .collect())
+}
+
+/// What `listRoles` lists.
+#[napi(object)]
+#[derive(Default)]
+pub struct ListRolesOptions {
+    /// The account; defaults to every account the user may access.
+    pub account_id: Option<String>,
+    /// The profile; defaults to `AWS_PROFILE`, then `default`.
+    pub profile: Option<String>,
+    /// An sso-session by name, instead of a profile.
+    pub sso_session: Option<String>,
+    /// The config file; defaults to `AWS_CONFIG_FILE`, then `~/.aws/config`.
+    pub config_file: Option<String>,
+    /// Replaces the process environment for this call (for tests).
+    pub env: Option<HashMap<String, String>>,
+}
+
+/// A role the signed-in user may assume.
+#[napi(object, object_from_js = false)]
+pub struct RoleInfo {
+    /// The account id.
+    pub account_id: String,
+    /// The role name.
+    pub role_name: String,
+}
+
+/// The roles the signed-in user may assume, in one account or in every account.
+#[napi]
+pub async fn list_roles(options: Option<ListRolesOptions>) -> napi::Result<Vec<RoleInfo>> {
+    let options = options.unwrap_or_default();
+    let (sso, _) = resolve(TargetOptions {
+        profile: options.profile,
+        sso_session: options.sso_session,
+        config_file: options.config_file,
+        env: options.env,
+    })?;
+    let run = async {
+        let accounts = match options.account_id {
+            Some(id) => vec![id],
+            None => sso
+                .list_accounts()
+                .await?
+                .into_iter()
+                .map(|a| a.account_id)
+                .collect(),
+        };
+        let mut roles = Vec::new();
+        for id in accounts {
+            roles.extend(sso.list_roles(&id).await?.into_iter().map(|r| RoleInfo {
+                account_id: r.account_id,
+                role_name: r.role_name,
+            }));
+        }
+        Ok::<_, Error>(roles)
+    };
+    run.await.map_err(async_error)
+}
+
+/// Options of a credentials provider (`fromSso`).
+#[napi(object)]
+#[derive(Default)]
+pub struct ProviderOptions {
+    /// The profile; defaults to `AWS_PROFILE`, then `default`.
+    pub profile: Option<String>,
+    /// The config file; defaults to `AWS_CONFIG_FILE`, then `~/.aws/config`.
+    pub config_file: Option<String>,
+    /// Replaces the process environment (for tests).
+    pub env: Option<HashMap<String, String>>,
+    /// Log in (device code) when there is no usable token, instead of failing with
+    /// `ERR_SSOKIT_NOT_LOGGED_IN` or `ERR_SSOKIT_SESSION_EXPIRED`.
+    pub auto_login: Option<bool>,
+    /// For an automatic login: open the verification page (default `true`).
+    pub open_browser: Option<bool>,
+    /// For an automatic login: give up after this many milliseconds.
+    pub login_timeout: Option<f64>,
+}
+
+/// AWS credentials, as the AWS SDK's `AwsCredentialIdentity`.
+#[napi(object, object_from_js = false)]
+pub struct Credentials {
+    /// The access key id.
+    pub access_key_id: String,
+    /// The secret access key.
+    pub secret_access_key: String,
+    /// The session token.
+    pub session_token: Option<String>,
+    /// When the credentials expire.
+    #[napi(ts_type = "Date")]
+    pub expiration: Option<Timestamp>,
+    /// The account the credentials belong to.
+    pub account_id: Option<String>,
+}
+
+/// The role-credentials provider of one profile: memoized, refreshed 15 minutes before
+/// expiry, one request for concurrent callers, sharing `~/.aws/cli/cache`.
+#[napi]
+pub struct CredentialsProvider {
+    inner: SsoCredentialsProvider,
+}
+
+#[napi]
+impl CredentialsProvider {
+    /// Resolves the profile (reading the config file, no network).
+    #[napi(constructor)]
+    pub fn new(
+        options: Option<ProviderOptions>,
+        #[napi(ts_arg_type = "((prompt: DevicePromptInfo) => void) | undefined | null")]
+        on_prompt: Option<PromptCallback>,
+    ) -> napi::Result<Self> {
+        let options = options.unwrap_or_default();
+        let login_timeout = millis(options.login_timeout, "loginTimeout")?;
+        let env = make_env(options.env);
+        let selector = selector(options.profile, None, options.config_file);
+        let sso = Sso::resolve(&selector, &env).map_err(async_error)?;
+        let mut inner = sso.credentials_provider().map_err(async_error)?;
+        if options.auto_login.unwrap_or(false) {
+            let prompt = JsPrompt {
+                callback: on_prompt.map(Arc::new),
+                open_browser: options.open_browser.unwrap_or(true),
+                env,
+            };
+            let login = CoreLoginOptions {
+                timeout: login_timeout,
+                ..CoreLoginOptions::default()
+            };
+            inner = inner.with_auto_login(sso.caches(), Arc::new(prompt), login);
+        }
+        Ok(Self { inner })
+    }
+
+    /// The credentials: from memory, the AWS CLI's cache, or the SSO portal.
+    #[napi]
+    pub async fn credentials(&self) -> napi::Result<Credentials> {
+        let c = self.inner.credentials().await.map_err(async_error)?;
+        Ok(Credentials {
+            access_key_id: c.access_key_id().to_owned(),
+            secret_access_key: c.secret_access_key().to_owned(),
+            session_token: c.session_token().map(str::to_owned),
+            expiration: c.expiry().map(Timestamp),
+            account_id: c.account_id().map(|a| a.as_str().to_owned()),
+        })
+    }
+}
