@@ -56,6 +56,10 @@ impl World {
     }
 
     fn login(&self, browser: &Path, extra: &[&str], vars: &[(&str, &str)]) -> Output {
+        self.login_command(browser, extra, vars).output().unwrap()
+    }
+
+    fn login_command(&self, browser: &Path, extra: &[&str], vars: &[(&str, &str)]) -> Command {
         let url = self.emulator.control().url().to_owned();
         let mut c = Command::new(env!("CARGO_BIN_EXE_ssokit"));
         c.args(["login", "--profile", "dev"])
@@ -70,7 +74,13 @@ impl World {
         for (k, v) in vars {
             c.env(k, v);
         }
-        c.output().unwrap()
+        c
+    }
+
+    /// `ssokit login --use-pkce` in the background (the test drives the browser).
+    fn spawn_pkce_login(&self, browser: &Path) -> tokio::task::JoinHandle<Output> {
+        let mut command = self.login_command(browser, &["--use-pkce", "--timeout", "120"], &[]);
+        tokio::task::spawn_blocking(move || command.output().unwrap())
     }
 
     fn token_exists(&self) -> bool {
@@ -96,34 +106,8 @@ async fn chromium_approves_the_pkce_login_and_botocore_accepts_the_token() {
         driver.session.clone().unwrap()
     );
     let browser = w.browser("chromium-browser", &navigate);
-    let (home, url) = (
-        w.home.path().to_owned(),
-        w.emulator.control().url().to_owned(),
-    );
-    let login = tokio::task::spawn_blocking({
-        let w_browser = browser.clone();
-        let emulator_url = url.clone();
-        move || {
-            Command::new(env!("CARGO_BIN_EXE_ssokit"))
-                .args([
-                    "login",
-                    "--profile",
-                    "dev",
-                    "--use-pkce",
-                    "--timeout",
-                    "120",
-                ])
-                .env_clear()
-                .env("HOME", &home)
-                .env("PATH", std::env::var("PATH").unwrap_or_default())
-                .env("AWS_ENDPOINT_URL_SSO", &emulator_url)
-                .env("AWS_ENDPOINT_URL_SSO_OIDC", &emulator_url)
-                .env("BROWSER", &w_browser)
-                .stdin(Stdio::null())
-                .output()
-                .unwrap()
-        }
-    });
+    let url = w.emulator.control().url().to_owned();
+    let login = w.spawn_pkce_login(&browser);
     let authorize = driver.wait_for_url(&format!("{url}/authorize?")).await;
     assert!(
         authorize.contains("code_challenge_method=S256"),
@@ -177,29 +161,7 @@ async fn chromium_approves_the_pkce_login_and_botocore_accepts_the_token() {
     assert_eq!(registrations.len(), 1);
 
     // Deny: a clear "denied" error, no token change.
-    let login = tokio::task::spawn_blocking({
-        let (home, browser, url) = (w.home.path().to_owned(), browser.clone(), url.clone());
-        move || {
-            Command::new(env!("CARGO_BIN_EXE_ssokit"))
-                .args([
-                    "login",
-                    "--profile",
-                    "dev",
-                    "--use-pkce",
-                    "--timeout",
-                    "120",
-                ])
-                .env_clear()
-                .env("HOME", &home)
-                .env("PATH", std::env::var("PATH").unwrap_or_default())
-                .env("AWS_ENDPOINT_URL_SSO", &url)
-                .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
-                .env("BROWSER", &browser)
-                .stdin(Stdio::null())
-                .output()
-                .unwrap()
-        }
-    });
+    let login = w.spawn_pkce_login(&browser);
     // Wait for a new authorize page (the previous page was the callback).
     driver.wait_for_url(&format!("{url}/authorize?")).await;
     driver.click("#deny").await;

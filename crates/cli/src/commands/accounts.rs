@@ -3,6 +3,7 @@
 use std::fmt::Write as _;
 
 use serde_json::json;
+use ssokit::populate::{DEFAULT_CONCURRENCY, list_assignments};
 
 use crate::cli::{ListArgs, RolesArgs};
 use crate::exit::{CmdResult, Outcome};
@@ -59,21 +60,24 @@ pub(crate) async fn accounts(args: &ListArgs) -> CmdResult {
 
 pub(crate) async fn roles(args: &RolesArgs) -> CmdResult {
     let sso = super::resolve(&args.list.target)?;
-    let accounts: Vec<(String, Option<String>)> = match &args.account_id {
-        Some(id) => vec![(id.clone(), None)],
-        None => sso
-            .list_accounts()
+    let found: Vec<(String, Option<String>, String)> = match &args.account_id {
+        Some(id) => sso
+            .list_roles(id)
             .await?
             .into_iter()
-            .map(|a| (a.account_id, a.account_name))
+            .map(|r| (id.clone(), None, r.role_name))
+            .collect(),
+        None => list_assignments(&sso, DEFAULT_CONCURRENCY)
+            .await?
+            .into_iter()
+            .flat_map(|a| {
+                let (id, name) = (a.account.account_id, a.account.account_name);
+                a.roles
+                    .into_iter()
+                    .map(move |r| (id.clone(), name.clone(), r.role_name))
+            })
             .collect(),
     };
-    let mut found = Vec::new();
-    for (id, name) in accounts {
-        for role in sso.list_roles(&id).await? {
-            found.push((id.clone(), name.clone(), role.role_name));
-        }
-    }
     if args.list.json {
         let list: Vec<_> = found
             .iter()
