@@ -18,7 +18,7 @@ cargo fmt --all -- --check
 step "Rust: clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Python: virtualenv and tools (also the botocore that Rust interop tests run)"
+step "Python: virtualenv and tools (pytest, boto3, mypy; also the botocore that Rust interop tests run)"
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
@@ -41,7 +41,7 @@ step "Python: build the extension (maturin develop)"
 VIRTUAL_ENV="$root/.venv" PATH="$root/.venv/bin:$PATH" \
     .venv/bin/maturin develop --quiet --manifest-path crates/python/Cargo.toml
 
-step "Python: pytest"
+step "Python: pytest (against the embedded emulator; includes mypy --strict on the typed example)"
 .venv/bin/python -m pytest crates/python/tests -q
 
 step "Node: npm ci, build, test"

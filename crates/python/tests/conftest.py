@@ -1,11 +1,16 @@
-"""Shared fixtures: a temporary AWS home, never the real ~/.aws."""
+"""Shared fixtures: a temporary AWS home and a local Identity Center (the emulator
+linked into the native module); never the real ~/.aws, never the network."""
 
 from __future__ import annotations
 
 import textwrap
 from pathlib import Path
+from typing import Iterator
 
 import pytest
+
+import ssokit
+from ssokit.testing import Emulator
 
 SAMPLE_CONFIG = textwrap.dedent(
     """\
@@ -34,6 +39,34 @@ SAMPLE_CONFIG = textwrap.dedent(
     """
 )
 
+ACCOUNTS = [
+    {"id": "111122223333", "name": "dev", "roles": ["ReadOnly", "Admin"]},
+    {"id": "444455556666", "name": "prod", "roles": ["ReadOnly"]},
+]
+
+
+@pytest.fixture(autouse=True)
+def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test runs with HOME in a temporary directory and no AWS variables, so
+    nothing can read or write the real ~/.aws."""
+    home = tmp_path / "guard-home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))
+    for name in (
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_CONFIG_FILE",
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_ENDPOINT_URL",
+        "AWS_ENDPOINT_URL_SSO",
+        "AWS_ENDPOINT_URL_SSO_OIDC",
+        "BROWSER",
+    ):
+        monkeypatch.delenv(name, raising=False)
+
 
 @pytest.fixture
 def aws_home(tmp_path: Path) -> dict[str, str]:
@@ -41,3 +74,18 @@ def aws_home(tmp_path: Path) -> dict[str, str]:
     (tmp_path / ".aws").mkdir()
     (tmp_path / ".aws" / "config").write_text(SAMPLE_CONFIG)
     return {"HOME": str(tmp_path)}
+
+
+@pytest.fixture
+def idc() -> Iterator[Emulator]:
+    """A running emulator that approves device logins by itself."""
+    with Emulator(accounts=ACCOUNTS) as emulator:
+        yield emulator
+
+
+@pytest.fixture
+def logged_in(idc: Emulator) -> Emulator:
+    """The emulator, with a token for its sso-session in the temporary home."""
+    ssokit.login("dev", open_browser=False, on_prompt=lambda _prompt: None)
+    idc.clear_requests()
+    return idc
