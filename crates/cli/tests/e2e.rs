@@ -269,6 +269,38 @@ fn exec_sets_the_environment_and_passes_the_exit_code_through() {
     assert_eq!(out.status.code(), Some(128 + 15));
 }
 
+#[cfg(unix)]
+#[test]
+fn exec_passes_sigterm_on_to_the_command() {
+    let w = world();
+    w.login();
+    let child = w
+        .command(&[
+            "exec",
+            "--profile",
+            "dev",
+            "--",
+            "sh",
+            "-c",
+            "trap 'exit 42' TERM; while :; do sleep 0.05; done",
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(800));
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(
+        out.status.code(),
+        Some(42),
+        "the command saw SIGTERM and its exit code came back"
+    );
+}
+
 #[test]
 fn accounts_and_roles() {
     let w = world();

@@ -1,6 +1,8 @@
 //! `ssokit exec -- CMD ARGS...`: runs a command with the profile's credentials in its
 //! environment and passes its exit status through (128 + N when a signal N ended it).
-//! Ctrl-C reaches the child through the terminal; ssokit waits for the child.
+//! SIGTERM and SIGHUP sent to ssokit are passed on to the child (on Unix); Ctrl-C
+//! reaches the child from the terminal (they share a process group) and ssokit
+//! ignores it. ssokit waits for the child and exits as it did.
 
 use std::process::Stdio;
 
@@ -45,19 +47,14 @@ pub(crate) async fn run(args: &ExecArgs) -> CmdResult {
     let mut child = command.spawn().map_err(|e| {
         ssokit::Error::Internal(format!("cannot run {}: {e}", program.to_string_lossy()))
     })?;
-    // Ctrl-C goes to the child (same process group); ssokit keeps waiting for it.
-    let ignore_ctrl_c = tokio::spawn(async {
-        loop {
-            if tokio::signal::ctrl_c().await.is_err() {
-                break;
-            }
-        }
-    });
+    // SIGTERM and SIGHUP go on to the child; Ctrl-C reaches it from the terminal.
+    // ssokit keeps waiting for the child's status either way.
+    let forwarding = forward_signals(child.id());
     let status = child
         .wait()
         .await
         .map_err(|e| ssokit::Error::Internal(format!("waiting for the command failed: {e}")))?;
-    ignore_ctrl_c.abort();
+    forwarding.abort();
     if let Some(code) = status.code() {
         return Ok(Outcome::Code(u8::try_from(code & 0xff).unwrap_or(1)));
     }
@@ -69,4 +66,40 @@ pub(crate) async fn run(args: &ExecArgs) -> CmdResult {
         }
     }
     Ok(Outcome::Code(1))
+}
+
+/// Passes SIGTERM and SIGHUP on to the child, and ignores SIGINT (the terminal
+/// delivers it to the child too), until aborted.
+#[cfg(unix)]
+fn forward_signals(child: Option<u32>) -> tokio::task::JoinHandle<()> {
+    use rustix::process::{Pid, Signal, kill_process};
+    use tokio::signal::unix::{SignalKind, signal};
+    tokio::spawn(async move {
+        let pid = child
+            .and_then(|id| i32::try_from(id).ok())
+            .and_then(Pid::from_raw);
+        let (Ok(mut int), Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
+            return;
+        };
+        loop {
+            let sig = tokio::select! {
+                _ = int.recv() => continue,
+                _ = term.recv() => Signal::TERM,
+                _ = hup.recv() => Signal::HUP,
+            };
+            if let Some(pid) = pid {
+                let _ = kill_process(pid, sig);
+            }
+        }
+    })
+}
+
+/// Elsewhere: Ctrl-C is ignored by ssokit while the child runs.
+#[cfg(not(unix))]
+fn forward_signals(_child: Option<u32>) -> tokio::task::JoinHandle<()> {
+    tokio::spawn(async { while tokio::signal::ctrl_c().await.is_ok() {} })
 }
