@@ -177,6 +177,37 @@ fn credentials_process_output_is_exact_and_cached() {
 }
 
 #[test]
+fn debug_logs_never_contain_secrets() {
+    let w = world();
+    let out = w.run(&["-v", "login", "--profile", "dev", "--no-browser"]);
+    assert!(out.status.success());
+    let login_log = String::from_utf8(out.stderr).unwrap();
+    let out = w.run(&["-v", "credentials", "--profile", "dev"]);
+    assert!(out.status.success());
+    let log = format!("{login_log}{}", String::from_utf8(out.stderr).unwrap());
+    assert!(log.contains("DEBUG"), "-v prints debug logs: {log}");
+    let creds: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let token: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            w.aws()
+                .join("sso/cache")
+                .join(format!("{}.json", ssokit::cache::token_cache_key("org"))),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    for secret in [
+        creds["SecretAccessKey"].as_str().unwrap(),
+        creds["SessionToken"].as_str().unwrap(),
+        token["accessToken"].as_str().unwrap(),
+        token["refreshToken"].as_str().unwrap(),
+        token["clientSecret"].as_str().unwrap(),
+    ] {
+        assert!(!log.contains(secret), "a secret reached the debug log");
+    }
+}
+
+#[test]
 fn credentials_in_every_format() {
     let w = world();
     w.login();
