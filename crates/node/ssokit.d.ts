@@ -13,6 +13,7 @@ import type {
   LoginOptions as NativeLoginOptions,
   LoginResult,
   LogoutResult,
+  PkcePromptInfo,
   ProfileOptions,
   ProviderOptions,
   RoleInfo,
@@ -34,6 +35,7 @@ export type {
   ListRolesOptions,
   LoginResult,
   LogoutResult,
+  PkcePromptInfo,
   ProfileOptions,
   RoleInfo,
   SessionStatus,
@@ -48,10 +50,12 @@ export type {
  * - `ERR_SSOKIT_CONFIG`: the AWS config file, a profile or an option is wrong;
  * - `ERR_SSOKIT_NOT_LOGGED_IN`: no token in the cache: log in;
  * - `ERR_SSOKIT_SESSION_EXPIRED`: the SSO session ended (expired, revoked, refresh refused): log in again;
- * - `ERR_SSOKIT_ACCESS_DENIED`: the user denied the login in the browser;
+ * - `ERR_SSOKIT_ACCESS_DENIED`: the user denied the login in the browser (or, with PKCE, the
+ *   browser's answer did not match the login: a wrong `state`);
  * - `ERR_SSOKIT_LOGIN_TIMEOUT`: the login was not approved in time (or its code expired);
  * - `ERR_SSOKIT_ABORTED`: the login was aborted through its `AbortSignal`;
- * - `ERR_SSOKIT_SERVICE`: IAM Identity Center failed or could not be reached;
+ * - `ERR_SSOKIT_SERVICE`: IAM Identity Center failed or could not be reached (or its
+ *   authorize page answered with an OAuth error other than `access_denied`);
  * - `ERR_SSOKIT_CACHE`: a cache file under `~/.aws` could not be read, written or locked;
  * - `ERR_SSOKIT_EMULATOR`: an {@link Emulator} call failed (bad option, unknown user code);
  * - `ERR_SSOKIT_INTERNAL`: a bug in ssokit (please report it).
@@ -126,18 +130,45 @@ export type SsoCredentialsProvider = (
  */
 export declare function fromSso(init?: FromSsoInit): SsoCredentialsProvider
 
+/**
+ * What {@link login}'s `onPrompt` receives; tell the two apart by `flow`:
+ * - `'device-code'`: {@link DevicePromptInfo} — a URL and a code to enter, on any device;
+ * - `'pkce'`: {@link PkcePromptInfo} — the `authorizeUrl` to open in a browser on this
+ *   machine (it redirects to ssokit's listener on 127.0.0.1).
+ */
+export type LoginPrompt = DevicePromptInfo | PkcePromptInfo
+
+/** The login flows of {@link LoginOptions.flow}. */
+export type LoginFlow = 'auto' | 'pkce' | 'device-code'
+
 /** Options of {@link login}. */
 export interface LoginOptions extends NativeLoginOptions {
-  /** Shows the user the URL and code (default: printed on stderr). */
-  onPrompt?: (prompt: DevicePromptInfo) => void
+  /**
+   * The flow: `'auto'` (the default) chooses as the core does — PKCE for sso-session
+   * profiles when a local browser can reach 127.0.0.1; the device code for legacy
+   * profiles, over SSH (`SSH_CONNECTION`/`SSH_TTY`), in containers and sessions without
+   * a display (read from `env` when given). `'pkce'` or `'device-code'` forces one. The
+   * result's `flow` and `flowReason` say which was used and why.
+   */
+  flow?: LoginFlow
+  /**
+   * Shows the user what to do (default: printed on stderr): `{ flow: 'device-code',
+   * verificationUri, verificationUriComplete, userCode, expiresAt }` or `{ flow: 'pkce',
+   * authorizeUrl }`. Called once per login, as the browser is opened (unless
+   * `openBrowser: false`). If it throws, the login is cancelled and rejects with that
+   * error.
+   */
+  onPrompt?: (prompt: LoginPrompt) => void
   /** Aborts the login: it rejects with `ERR_SSOKIT_ABORTED`. */
   signal?: AbortSignal
 }
 
 /**
- * Logs in with the device-code flow, like `aws sso login`, and writes the token to
- * `~/.aws/sso/cache`, where the AWS CLI and SDKs read it. Waits for the user off the
- * JavaScript thread.
+ * Logs in like `aws sso login` — with the PKCE authorization-code flow or the device
+ * code (see {@link LoginOptions.flow}) — and writes the token to `~/.aws/sso/cache`,
+ * where the AWS CLI and SDKs read it. Waits for the user off the JavaScript thread.
+ * Resolves with where the token went and which flow was used (`flow`, `flowReason`),
+ * never the token itself.
  */
 export declare function login(options?: LoginOptions): Promise<LoginResult>
 

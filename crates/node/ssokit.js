@@ -53,8 +53,18 @@ function wrapAsync (fn) {
   }
 }
 
-// What `aws sso login` prints, on stderr.
-function defaultPrompt (p) {
+// What `aws sso login` prints, on stderr: the code and URL of the device flow, or the
+// authorize URL of the PKCE flow (opened in the browser unless `openBrowser: false`).
+function defaultPrompt (p, openBrowser = true) {
+  if (p.flow === 'pkce') {
+    process.stderr.write(
+      (openBrowser
+        ? 'Opening the authorization page in your browser. If it does not open, visit:\n\n'
+        : 'Open this URL in a browser on this machine and approve the request:\n\n') +
+        `${p.authorizeUrl}\n`
+    )
+    return
+  }
   const complete = p.verificationUriComplete ?? p.verificationUri
   process.stderr.write(
     'To sign in, open the following URL in a browser (on any device):\n\n' +
@@ -69,8 +79,8 @@ function aborted (signal) {
 
 // The onPrompt callback for native code: a throwing callback cancels the login, and
 // the login then rejects with what it threw.
-function promptFor (onPrompt, cancel, state) {
-  const show = onPrompt ?? defaultPrompt
+function promptFor (onPrompt, openBrowser, cancel, state) {
+  const show = onPrompt ?? ((p) => defaultPrompt(p, openBrowser !== false))
   return (prompt) => {
     try {
       show(prompt)
@@ -89,7 +99,7 @@ async function login (options = {}) {
   const onAbort = () => cancel.cancel()
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
-    return await native.login(rest, promptFor(onPrompt, cancel, state), cancel)
+    return await native.login(rest, promptFor(onPrompt, rest.openBrowser, cancel, state), cancel)
   } catch (err) {
     if (state.promptError !== undefined) throw state.promptError
     const error = toSsoError(err)
@@ -100,10 +110,44 @@ async function login (options = {}) {
   }
 }
 
+// Credentials are served from memory only while they have more than this left, as in
+// the core (which refreshes them 15 minutes before they expire).
+const REFRESH_WINDOW_MS = 15 * 60 * 1000
+
+function fresh (credentials) {
+  const expiration = credentials?.expiration
+  return expiration instanceof Date && expiration.getTime() - Date.now() > REFRESH_WINDOW_MS
+}
+
+// A new plain object per call (the AWS SDK copies and may annotate what it gets).
+function copy (c) {
+  return {
+    accessKeyId: c.accessKeyId,
+    secretAccessKey: c.secretAccessKey,
+    sessionToken: c.sessionToken,
+    expiration: new Date(c.expiration.getTime()),
+    accountId: c.accountId
+  }
+}
+
 function fromSso (init = {}) {
   const { onPrompt, ...options } = init ?? {}
   let provider
-  return async function ssokitCredentials () {
+  let memo // the last credentials, served while fresh() holds
+
+  async function fetchCredentials () {
+    try {
+      memo = await provider.credentials()
+      return copy(memo)
+    } catch (err) {
+      throw toSsoError(err)
+    }
+  }
+
+  // Not an async function: a memoized call is one freshness check and a resolved
+  // promise — no native promise, no thread hop.
+  return function ssokitCredentials () {
+    if (fresh(memo)) return Promise.resolve(copy(memo))
     try {
       // Created on the first call (as the AWS SDK's providers resolve lazily) and
       // kept: it memoizes, refreshes and coalesces concurrent calls.
@@ -111,10 +155,16 @@ function fromSso (init = {}) {
         const prompt = options.autoLogin ? (onPrompt ?? defaultPrompt) : undefined
         provider = new native.CredentialsProvider(options, prompt && safePrompt(prompt))
       }
-      return await provider.credentials()
+      // The core's memory, synchronously (another caller may have fetched meanwhile).
+      const cached = provider.cached()
+      if (fresh(cached)) {
+        memo = cached
+        return Promise.resolve(copy(memo))
+      }
     } catch (err) {
-      throw toSsoError(err)
+      return Promise.reject(toSsoError(err))
     }
+    return fetchCredentials()
   }
 }
 

@@ -6,7 +6,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::Error;
-use crate::auth::credentials::{SsoCredentialsProvider, from_profile};
+use crate::auth::credentials::SsoCredentialsProvider;
 use crate::auth::flow::{Flow, FlowChoice, RealMachine, choose_flow};
 use crate::auth::login::{DeviceLogin, LoginOptions, LoginPrompt};
 use crate::auth::pkce::PkceLogin;
@@ -198,15 +198,22 @@ impl Sso {
     /// A configuration error for a session or a token-only profile.
     pub fn credentials_provider(&self) -> Result<SsoCredentialsProvider, Error> {
         let profile = self.require_role_profile()?;
-        let provider = from_profile(
-            profile,
-            self.target.clone(),
-            &self.caches,
-            &self.http,
+        let (Some(account), Some(role)) = (&profile.account_id, &profile.role_name) else {
+            return Err(crate::config::ConfigError::TokenOnlyProfile {
+                profile: profile.name.clone(),
+            }
+            .into());
+        };
+        // The same HTTP clients as this `Sso`: building one loads the system's root
+        // certificates, which costs milliseconds.
+        Ok(SsoCredentialsProvider::new(
+            self.token_provider(),
+            self.portal.clone(),
+            account.clone(),
+            role.clone(),
+            Some(self.caches.role_credentials()),
             Arc::clone(&self.clock),
-            true,
-        )?;
-        Ok(provider)
+        ))
     }
 
     /// The role credentials in the AWS CLI's cache, if they have more than 15 minutes

@@ -51,6 +51,10 @@ fn code_of(err: &Error) -> &'static str {
                 "ERR_SSOKIT_LOGIN_TIMEOUT"
             }
             AuthError::Cancelled { .. } => "ERR_SSOKIT_ABORTED",
+            // The browser came back with an answer that is not this login's.
+            AuthError::StateMismatch { .. } => "ERR_SSOKIT_ACCESS_DENIED",
+            // The authorize page answered with an OAuth error other than access_denied.
+            AuthError::AuthorizeFailed { .. } => "ERR_SSOKIT_SERVICE",
             _ => "ERR_SSOKIT_INTERNAL",
         },
         Error::Internal(_) => "ERR_SSOKIT_INTERNAL",

@@ -8,10 +8,11 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use napi::Status;
-use napi::bindgen_prelude::Unknown;
+use napi::bindgen_prelude::{Either, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use ssokit::auth::credentials::SsoCredentialsProvider;
+use ssokit::auth::flow::Flow;
 use ssokit::auth::login::{
     CancelToken, DevicePrompt, LoginOptions as CoreLoginOptions, LoginPrompt,
 };
@@ -75,9 +76,13 @@ fn millis(ms: Option<f64>, what: &str) -> napi::Result<Option<Duration>> {
     .transpose()
 }
 
-/// What the user is shown to approve a login: open the URL and enter the code.
+/// What the user is shown to approve a device-code login: open the URL and enter the
+/// code.
 #[napi(object, object_from_js = false)]
 pub struct DevicePromptInfo {
+    /// The flow: always `'device-code'` here.
+    #[napi(ts_type = "'device-code'")]
+    pub flow: String,
     /// The verification page, where the user enters the code.
     pub verification_uri: String,
     /// The verification page with the code filled in, when the service sends one.
@@ -89,10 +94,45 @@ pub struct DevicePromptInfo {
     pub expires_at: Timestamp,
 }
 
+/// What the user is shown to approve a PKCE login: the authorize page, to open in a
+/// browser on this machine (it redirects to ssokit's listener on 127.0.0.1).
+#[napi(object, object_from_js = false)]
+pub struct PkcePromptInfo {
+    /// The flow: always `'pkce'` here.
+    #[napi(ts_type = "'pkce'")]
+    pub flow: String,
+    /// The authorize URL.
+    pub authorize_url: String,
+}
+
+/// What `onPrompt` receives: a device-code prompt or a PKCE prompt.
+pub type PromptInfo = Either<DevicePromptInfo, PkcePromptInfo>;
+
 /// The JavaScript `onPrompt` callback, called from Rust on the JavaScript thread. Weak:
 /// it does not keep the process alive by itself (a pending login does).
 pub type PromptCallback =
-    ThreadsafeFunction<DevicePromptInfo, Unknown<'static>, DevicePromptInfo, Status, false, true>;
+    ThreadsafeFunction<PromptInfo, Unknown<'static>, PromptInfo, Status, false, true>;
+
+/// The `flow` option as a core request: `auto` (or none) lets the core choose.
+fn requested_flow(flow: Option<&str>) -> napi::Result<Option<Flow>> {
+    match flow {
+        None | Some("auto") => Ok(None),
+        Some("pkce") => Ok(Some(Flow::Pkce)),
+        Some("device-code") => Ok(Some(Flow::DeviceCode)),
+        Some(other) => Err(coded(
+            CONFIG,
+            format!("flow must be 'auto', 'pkce' or 'device-code', not '{other}'"),
+        )),
+    }
+}
+
+/// The name of a flow in JavaScript (the values of the `flow` option).
+fn flow_name(flow: Flow) -> &'static str {
+    match flow {
+        Flow::Pkce => "pkce",
+        Flow::DeviceCode => "device-code",
+    }
+}
 
 /// Shows the device code through the JavaScript callback and opens the browser.
 struct JsPrompt {
@@ -105,12 +145,13 @@ impl LoginPrompt for JsPrompt {
     fn show(&self, prompt: &DevicePrompt) {
         if let Some(callback) = &self.callback {
             let info = DevicePromptInfo {
+                flow: flow_name(Flow::DeviceCode).to_owned(),
                 verification_uri: prompt.verification_uri.clone(),
                 verification_uri_complete: prompt.verification_uri_complete.clone(),
                 user_code: prompt.user_code.clone(),
                 expires_at: Timestamp(prompt.expires_at),
             };
-            callback.call(info, ThreadsafeFunctionCallMode::NonBlocking);
+            callback.call(Either::A(info), ThreadsafeFunctionCallMode::NonBlocking);
         }
         if self.open_browser {
             let url = prompt
@@ -164,7 +205,11 @@ pub struct LoginOptions {
     pub config_file: Option<String>,
     /// Replaces the process environment for this call (for tests).
     pub env: Option<HashMap<String, String>>,
-    /// Open the verification page in the browser (default `true`).
+    /// The login flow: `'auto'` (the default: PKCE where a local browser can reach
+    /// 127.0.0.1, else the device code), `'pkce'` or `'device-code'`.
+    #[napi(ts_type = "'auto' | 'pkce' | 'device-code'")]
+    pub flow: Option<String>,
+    /// Open the verification or authorize page in the browser (default `true`).
     pub open_browser: Option<bool>,
     /// Log in even when a valid token exists (default `true`, like `aws sso login`).
     pub force: Option<bool>,
@@ -188,40 +233,70 @@ pub struct LoginResult {
     pub expiration: Timestamp,
     /// The token cache file written (shared with the AWS CLI).
     pub token_file: String,
+    /// The flow used.
+    #[napi(ts_type = "'pkce' | 'device-code'")]
+    pub flow: String,
+    /// Why that flow: `as requested`, or why `auto` chose it (for example `over SSH: …`).
+    pub flow_reason: String,
 }
 
-/// Logs in with the device-code flow and writes the token where the AWS CLI does.
-/// Rejects with `ERR_SSOKIT_ABORTED` when `cancel` is cancelled.
+/// Logs in with the flow of `options.flow` (chosen by the core for `auto`) and writes
+/// the token where the AWS CLI does. Rejects with `ERR_SSOKIT_ABORTED` when `cancel`
+/// is cancelled.
 #[napi]
 pub async fn login(
     options: Option<LoginOptions>,
-    #[napi(ts_arg_type = "((prompt: DevicePromptInfo) => void) | undefined | null")]
+    #[napi(
+        ts_arg_type = "((prompt: DevicePromptInfo | PkcePromptInfo) => void) | undefined | null"
+    )]
     on_prompt: Option<PromptCallback>,
     cancel: Option<&CancelHandle>,
 ) -> napi::Result<LoginResult> {
     let options = options.unwrap_or_default();
     let timeout = millis(options.timeout, "timeout")?;
+    let requested = requested_flow(options.flow.as_deref())?;
     let (sso, env) = resolve(TargetOptions {
         profile: options.profile,
         sso_session: options.sso_session,
         config_file: options.config_file,
         env: options.env,
     })?;
-    let prompt = JsPrompt {
-        callback: on_prompt.map(Arc::new),
-        open_browser: options.open_browser.unwrap_or(true),
-        env,
-    };
+    let choice = sso.choose_flow(requested, &env);
+    let callback = on_prompt.map(Arc::new);
+    let open_browser = options.open_browser.unwrap_or(true);
     let core_options = CoreLoginOptions {
         force: options.force.unwrap_or(true),
         timeout,
         cancel: cancel.map(|c| c.token.clone()),
         client_name: options.client_name,
     };
-    let token = sso
-        .login(&prompt, &core_options)
-        .await
-        .map_err(async_error)?;
+    let result = match choice.flow {
+        Flow::DeviceCode => {
+            let prompt = JsPrompt {
+                callback,
+                open_browser,
+                env,
+            };
+            sso.login(&prompt, &core_options).await
+        }
+        Flow::Pkce => {
+            let prompt = move |url: &str| {
+                if let Some(callback) = &callback {
+                    let info = PkcePromptInfo {
+                        flow: flow_name(Flow::Pkce).to_owned(),
+                        authorize_url: url.to_owned(),
+                    };
+                    callback.call(Either::B(info), ThreadsafeFunctionCallMode::NonBlocking);
+                }
+                if open_browser {
+                    // The prompt shows the URL whether or not a browser opened.
+                    let _opened = browser::open(url, &env);
+                }
+            };
+            sso.pkce_login().login(&prompt, &core_options).await
+        }
+    };
+    let token = result.map_err(async_error)?;
     let session = sso.session();
     let key = session.token_cache_key_source();
     Ok(LoginResult {
@@ -230,6 +305,8 @@ pub async fn login(
         sso_region: session.region.clone(),
         expiration: Timestamp(token.expires_at),
         token_file: path_string(sso.caches().tokens().path(key)),
+        flow: flow_name(choice.flow).to_owned(),
+        flow_reason: choice.reason.to_owned(),
     })
 }
 
@@ -529,12 +606,25 @@ impl CredentialsProvider {
     #[napi]
     pub async fn credentials(&self) -> napi::Result<Credentials> {
         let c = self.inner.credentials().await.map_err(async_error)?;
-        Ok(Credentials {
+        Ok(Credentials::from(&c))
+    }
+
+    /// The credentials in memory if they have more than 15 minutes left, else `null`:
+    /// synchronous, for the memoized fast path of `fromSso` (no promise, no thread hop).
+    #[napi]
+    pub fn cached(&self) -> Option<Credentials> {
+        self.inner.cached().as_ref().map(Credentials::from)
+    }
+}
+
+impl From<&aws_credential_types::Credentials> for Credentials {
+    fn from(c: &aws_credential_types::Credentials) -> Self {
+        Self {
             access_key_id: c.access_key_id().to_owned(),
             secret_access_key: c.secret_access_key().to_owned(),
             session_token: c.session_token().map(str::to_owned),
             expiration: c.expiry().map(Timestamp),
             account_id: c.account_id().map(|a| a.as_str().to_owned()),
-        })
+        }
     }
 }

@@ -68,6 +68,54 @@ test('short-lived credentials are refreshed 15 minutes before expiry', async () 
   }
 })
 
+test('memoized calls are answered synchronously from memory, with a new object each', async () => {
+  const env = freshHome(emu)
+  await loginApproved(emu, env)
+  const provider = ssokit.fromSso({ env })
+  const first = await provider()
+  const before = count(emu, 'GetRoleCredentials')
+  const pending = provider()
+  assert.ok(pending instanceof Promise)
+  const second = await pending
+  assert.notEqual(second, first)
+  assert.deepEqual(second, first)
+  assert.notEqual(second.expiration, first.expiration)
+  second.accessKeyId = 'changed'
+  second.expiration.setTime(0)
+  const third = await provider()
+  assert.equal(third.accessKeyId, first.accessKeyId)
+  assert.deepEqual(third.expiration, first.expiration)
+  for (let i = 0; i < 1000; i++) await provider()
+  assert.equal(count(emu, 'GetRoleCredentials'), before)
+})
+
+test('the native provider\'s cached() is null until credentials are in memory', async () => {
+  const native = require('../index.js')
+  const env = freshHome(emu)
+  await loginApproved(emu, env)
+  const provider = new native.CredentialsProvider({ env })
+  assert.equal(provider.cached(), null)
+  const fetched = await provider.credentials()
+  const cached = provider.cached()
+  assert.deepEqual(cached, fetched)
+  assert.equal(Object.getPrototypeOf(cached), Object.prototype)
+})
+
+test('credentials with just over 15 minutes left are memoized', async () => {
+  const short = await ssokit.Emulator.start({ credentialsLifetimeSeconds: 16 * 60 })
+  try {
+    const env = freshHome(short)
+    await loginApproved(short, env)
+    const provider = ssokit.fromSso({ env })
+    const a = await provider()
+    const b = await provider()
+    assert.equal(a.accessKeyId, b.accessKeyId)
+    assert.equal(count(short, 'GetRoleCredentials'), 1)
+  } finally {
+    await short.stop()
+  }
+})
+
 test('not logged in is ERR_SSOKIT_NOT_LOGGED_IN, raised lazily', async () => {
   const env = freshHome(emu)
   const provider = ssokit.fromSso({ env })

@@ -1,0 +1,183 @@
+'use strict'
+// login's `flow` option: PKCE against the embedded emulator (which approves
+// `GET /authorize` at once by redirecting to ssokit's loopback listener), the device
+// code on request, and `auto` choosing from the environment and saying why.
+
+const { test, before, after } = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+
+const { ssokit, freshHome, removeHomes, count } = require('./helpers')
+
+let emu
+before(async () => { emu = await ssokit.Emulator.start({ autoApproveAfterPolls: 0 }) })
+after(async () => {
+  await emu.stop()
+  removeHomes()
+})
+
+// Plays the browser: follows the authorize page's redirect to the loopback callback.
+function browse (url, pages) {
+  pages.push(fetch(url).then(async (res) => ({ status: res.status, url: res.url, body: await res.text() })))
+}
+
+test('flow: pkce logs in through the loopback listener and writes the token', async () => {
+  const env = freshHome(emu)
+  const prompts = []
+  const pages = []
+  const result = await ssokit.login({
+    env,
+    flow: 'pkce',
+    openBrowser: false,
+    onPrompt: (p) => {
+      prompts.push(p)
+      browse(p.authorizeUrl, pages)
+    }
+  })
+  assert.equal(prompts.length, 1)
+  assert.deepEqual(Object.keys(prompts[0]).sort(), ['authorizeUrl', 'flow'])
+  assert.equal(prompts[0].flow, 'pkce')
+  const authorize = new URL(prompts[0].authorizeUrl)
+  assert.equal(authorize.origin, emu.url)
+  assert.equal(authorize.pathname, '/authorize')
+  assert.equal(authorize.searchParams.get('response_type'), 'code')
+  assert.equal(authorize.searchParams.get('code_challenge_method'), 'S256')
+  assert.match(authorize.searchParams.get('redirect_uri'), /^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback$/)
+  const page = await pages[0]
+  assert.equal(page.status, 200)
+  assert.match(page.url, /^http:\/\/127\.0\.0\.1:\d+\/oauth\/callback\?/)
+  assert.match(page.body, /Login complete/)
+
+  assert.equal(result.flow, 'pkce')
+  assert.equal(result.flowReason, 'as requested')
+  assert.equal(result.ssoSession, 'emulator')
+  assert.ok(result.expiration instanceof Date && result.expiration > new Date())
+  assert.ok(result.tokenFile.startsWith(env.HOME))
+  const cached = JSON.parse(fs.readFileSync(result.tokenFile, 'utf8'))
+  assert.equal(cached.startUrl, result.startUrl)
+  assert.ok(cached.accessToken && cached.refreshToken)
+  assert.equal(Object.values(result).some((v) => v === cached.accessToken), false)
+
+  // The token is usable: credentials come from it.
+  const credentials = await ssokit.fromSso({ env })()
+  assert.match(credentials.accessKeyId, /^ASIA/)
+})
+
+test('flow: pkce with the default openBrowser opens $BROWSER with the authorize URL', async () => {
+  const env = freshHome(emu)
+  const seen = `${env.HOME}/browser-url`
+  // A "browser" that records its argument; ssokit's onPrompt then plays the real one.
+  const script = `${env.HOME}/browser.sh`
+  fs.writeFileSync(script, `#!/bin/sh\nprintf '%s' "$1" > '${seen}'\n`, { mode: 0o755 })
+  const pages = []
+  let url
+  const result = await ssokit.login({
+    env: { ...env, BROWSER: script },
+    flow: 'pkce',
+    onPrompt: (p) => {
+      url = p.authorizeUrl
+      browse(p.authorizeUrl, pages)
+    }
+  })
+  await pages[0]
+  assert.equal(result.flow, 'pkce')
+  for (let i = 0; i < 50 && !fs.existsSync(seen); i++) await new Promise((resolve) => setTimeout(resolve, 20))
+  assert.equal(fs.readFileSync(seen, 'utf8'), url)
+})
+
+test('flow: pkce without a browser reply times out; an abort cancels it', async () => {
+  const env = freshHome(emu)
+  await assert.rejects(
+    ssokit.login({ env, flow: 'pkce', openBrowser: false, timeout: 300, onPrompt: () => {} }),
+    { name: 'SsoError', code: 'ERR_SSOKIT_LOGIN_TIMEOUT' }
+  )
+  const controller = new AbortController()
+  await assert.rejects(
+    ssokit.login({
+      env,
+      flow: 'pkce',
+      openBrowser: false,
+      signal: controller.signal,
+      onPrompt: () => setTimeout(() => controller.abort(), 50)
+    }),
+    { name: 'SsoError', code: 'ERR_SSOKIT_ABORTED' }
+  )
+  assert.equal(fs.existsSync(ssokit.resolveProfile({ env }).tokenCachePath), false)
+})
+
+test('flow: pkce with a wrong state is rejected', async () => {
+  const env = freshHome(emu)
+  const pages = []
+  await assert.rejects(
+    ssokit.login({
+      env,
+      flow: 'pkce',
+      openBrowser: false,
+      onPrompt: (p) => {
+        const redirect = new URL(new URL(p.authorizeUrl).searchParams.get('redirect_uri'))
+        redirect.search = '?code=forged&state=not-this-login'
+        browse(redirect.href, pages)
+      }
+    }),
+    (err) => {
+      assert.equal(err.code, 'ERR_SSOKIT_ACCESS_DENIED')
+      assert.match(err.message, /state/)
+      return true
+    }
+  )
+  assert.match((await pages[0]).body, /failed|rejected/i)
+})
+
+test('flow: device-code still logs in with a device prompt', async () => {
+  const env = freshHome(emu)
+  const prompts = []
+  const before = count(emu, 'StartDeviceAuthorization')
+  const result = await ssokit.login({
+    env,
+    flow: 'device-code',
+    openBrowser: false,
+    onPrompt: (p) => prompts.push(p)
+  })
+  assert.equal(result.flow, 'device-code')
+  assert.equal(result.flowReason, 'as requested')
+  assert.equal(count(emu, 'StartDeviceAuthorization'), before + 1)
+  assert.equal(prompts.length, 1)
+  assert.equal(prompts[0].flow, 'device-code')
+  assert.match(prompts[0].userCode, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/)
+  assert.ok(fs.existsSync(result.tokenFile))
+})
+
+test('flow: auto over SSH picks the device code and says why', async () => {
+  const env = { ...freshHome(emu), SSH_CONNECTION: '1 2 3 4', DISPLAY: ':0' }
+  const prompts = []
+  const result = await ssokit.login({ env, openBrowser: false, onPrompt: (p) => prompts.push(p) })
+  assert.equal(result.flow, 'device-code')
+  assert.match(result.flowReason, /SSH/)
+  assert.equal(prompts[0].flow, 'device-code')
+  // 'auto' spelled out is the same.
+  const again = await ssokit.login({ env, flow: 'auto', openBrowser: false, onPrompt: () => {} })
+  assert.equal(again.flow, 'device-code')
+  assert.equal(again.flowReason, result.flowReason)
+})
+
+test('flow: auto on WSL picks PKCE for an sso-session profile', async () => {
+  // WSL: PKCE whatever the machine looks like (no container or display check).
+  const env = { ...freshHome(emu), WSL_DISTRO_NAME: 'Ubuntu' }
+  const pages = []
+  const result = await ssokit.login({
+    env,
+    openBrowser: false,
+    onPrompt: (p) => browse(p.authorizeUrl, pages)
+  })
+  assert.equal(result.flow, 'pkce')
+  assert.match(result.flowReason, /WSL/)
+  assert.equal((await pages[0]).status, 200)
+})
+
+test('an unknown flow is ERR_SSOKIT_CONFIG', async () => {
+  const env = freshHome(emu)
+  await assert.rejects(
+    ssokit.login({ env, flow: 'magic', openBrowser: false }),
+    { name: 'SsoError', code: 'ERR_SSOKIT_CONFIG', message: /flow must be 'auto', 'pkce' or 'device-code'/ }
+  )
+})
