@@ -62,7 +62,7 @@ def main() -> None:
     from ssokit.testing import Emulator
 
     with Emulator(accounts=[{"id": "111122223333", "name": "dev", "roles": ["ReadOnly"]}]) as idc:
-        ssokit.login("dev", open_browser=False, on_prompt=lambda p: None)
+        ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
         provider = ssokit.CredentialProvider("dev")
         c_ssokit = per_call(provider, args.calls)
 

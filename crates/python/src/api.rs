@@ -10,6 +10,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
 use ssokit::auth::credentials::SsoCredentialsProvider;
+use ssokit::auth::flow::Flow;
 use ssokit::auth::login::{CancelToken as CoreCancelToken, LoginOptions};
 use ssokit::cache::CacheDirs;
 use ssokit::env::Env;
@@ -64,6 +65,19 @@ fn duration(value: &Bound<'_, PyAny>) -> PyResult<Duration> {
         .map_err(|_| PyValueError::new_err("timeout must be a positive number of seconds"))
 }
 
+/// The flow a caller asked for: `"auto"` (None: let the core choose), `"pkce"` or
+/// `"device-code"`.
+fn requested_flow(flow: &str) -> PyResult<Option<Flow>> {
+    match flow {
+        "auto" => Ok(None),
+        "pkce" => Ok(Some(Flow::Pkce)),
+        "device-code" => Ok(Some(Flow::DeviceCode)),
+        other => Err(PyValueError::new_err(format!(
+            "flow must be \"auto\", \"pkce\" or \"device-code\", not {other:?}"
+        ))),
+    }
+}
+
 /// Cancels a login from another thread (a GUI's Cancel button): pass it as
 /// `ssokit.login(cancel=token)` and call `token.cancel()`.
 #[pyclass(frozen, module = "ssokit")]
@@ -98,14 +112,16 @@ impl CancelToken {
     }
 }
 
-/// Logs in with the device-code flow and caches the token where the AWS CLI does.
+/// Logs in — with the PKCE authorization-code flow or the device code, as `flow`
+/// says or the core chooses — and caches the token where the AWS CLI does.
 #[pyfunction]
-#[pyo3(signature = (profile=None, *, sso_session=None, open_browser=true, on_prompt=None, timeout=None, force=true, cancel=None, config_file=None, env=None))]
+#[pyo3(signature = (profile=None, *, sso_session=None, flow="auto", open_browser=true, on_prompt=None, timeout=None, force=true, cancel=None, config_file=None, env=None))]
 #[allow(clippy::too_many_arguments)] // Python keyword arguments
 pub(crate) fn login(
     py: Python<'_>,
     profile: Option<String>,
     sso_session: Option<String>,
+    flow: &str,
     open_browser: bool,
     on_prompt: Option<Py<PyAny>>,
     timeout: Option<Bound<'_, PyAny>>,
@@ -114,8 +130,10 @@ pub(crate) fn login(
     config_file: Option<PathBuf>,
     env: Option<HashMap<String, String>>,
 ) -> PyResult<Token> {
+    let requested = requested_flow(flow)?;
     let env = make_env(env);
     let sso = resolve(py, profile, sso_session, config_file, &env)?;
+    let choice = sso.choose_flow(requested, &env);
     let cancel = cancel.map(|c| c.token.clone()).unwrap_or_default();
     let options = LoginOptions {
         force,
@@ -130,13 +148,22 @@ pub(crate) fn login(
         Some(cancel.clone()),
     ));
     let shown = Arc::clone(&prompt);
+    let chosen = choice.flow;
     let result = run_raw(
         py,
-        async move { sso.login(shown.as_ref(), &options).await },
+        async move {
+            match chosen {
+                Flow::Pkce => {
+                    let authorize = |url: &str| shown.authorize(url);
+                    sso.pkce_login().login(&authorize, &options).await
+                }
+                Flow::DeviceCode => sso.login(shown.as_ref(), &options).await,
+            }
+        },
         Some(&cancel),
     )?;
     match result {
-        Ok(token) => Token::new(py, token),
+        Ok(token) => Token::from_login(py, token, choice),
         Err(e) => Err(prompt.take_error().unwrap_or_else(|| to_py(py, e))),
     }
 }

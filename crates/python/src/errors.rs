@@ -95,7 +95,20 @@ pub(crate) fn to_py(py: Python<'_>, err: Error) -> PyErr {
         Error::Auth(e) => match e {
             AuthError::NotLoggedIn { .. } => NotLoggedInError::new_err(message),
             AuthError::SessionEnded { .. } => SessionExpiredError::new_err(message),
-            AuthError::AccessDenied { .. } => AccessDeniedError::new_err(message),
+            // A wrong `state` in the PKCE callback: the browser's answer was not for
+            // this login, so it is not approved.
+            AuthError::AccessDenied { .. } | AuthError::StateMismatch { .. } => {
+                AccessDeniedError::new_err(message)
+            }
+            // The authorize page answered with an OAuth error other than
+            // `access_denied`: the service's error, with its code.
+            AuthError::AuthorizeFailed { error, .. } => {
+                let err = ServiceError::new_err(message);
+                let value = err.value(py);
+                let _ = value.setattr("code", error);
+                let _ = value.setattr("status", py.None());
+                err
+            }
             AuthError::DeviceCodeExpired { .. } | AuthError::LoginTimeout { .. } => {
                 LoginTimeoutError::new_err(message)
             }

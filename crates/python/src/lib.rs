@@ -23,6 +23,7 @@ fn ssokit_python(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<types::Credentials>()?;
     m.add_class::<types::Token>()?;
     m.add_class::<types::DevicePrompt>()?;
+    m.add_class::<types::PkcePrompt>()?;
     m.add_class::<types::Account>()?;
     m.add_class::<types::Role>()?;
     m.add_class::<types::SessionStatus>()?;

@@ -7,11 +7,20 @@ use std::time::SystemTime;
 use pyo3::prelude::*;
 
 use crate::repr::Repr;
+use ssokit::auth::flow::{Flow, FlowChoice};
 use ssokit::cache::CachedToken;
 use ssokit::client::{AccountInfo, RoleInfo};
 use ssokit::logout::LogoutReport as CoreLogoutReport;
 use ssokit::secret::{AccessToken, REDACTED};
 use ssokit::status::SessionStatus as CoreSessionStatus;
+
+/// The Python name of a login flow (the values of `login(flow=...)`).
+pub(crate) fn flow_name(flow: Flow) -> &'static str {
+    match flow {
+        Flow::DeviceCode => "device-code",
+        Flow::Pkce => "pkce",
+    }
+}
 
 /// An aware UTC `datetime`.
 fn datetime(py: Python<'_>, time: SystemTime) -> PyResult<Py<PyAny>> {
@@ -98,6 +107,8 @@ pub(crate) struct Token {
     expiration: Py<PyAny>,
     start_url: Option<String>,
     region: Option<String>,
+    /// The flow `login` chose (None for a token that did not come from `login`).
+    flow: Option<FlowChoice>,
 }
 
 impl Token {
@@ -108,6 +119,19 @@ impl Token {
             token: token.access_token,
             start_url: token.start_url,
             region: token.region,
+            flow: None,
+        })
+    }
+
+    /// The token a login returned, with the flow it chose and why.
+    pub(crate) fn from_login(
+        py: Python<'_>,
+        token: CachedToken,
+        choice: FlowChoice,
+    ) -> PyResult<Self> {
+        Ok(Self {
+            flow: Some(choice),
+            ..Self::new(py, token)?
         })
     }
 }
@@ -138,13 +162,32 @@ impl Token {
         self.region.as_deref()
     }
 
+    /// The flow `login` used, "pkce" or "device-code"; None when the token did not
+    /// come from `login` (`get_token`).
+    #[getter]
+    fn flow(&self) -> Option<&'static str> {
+        self.flow.as_ref().map(|c| flow_name(c.flow))
+    }
+
+    /// Why `login` chose that flow ("as requested", "over SSH: ...", ...), or None.
+    #[getter]
+    fn flow_reason(&self) -> Option<&'static str> {
+        self.flow.as_ref().map(|c| c.reason)
+    }
+
     fn __repr__(&self, py: Python<'_>) -> String {
-        Repr::new(py, "Token")
+        let repr = Repr::new(py, "Token")
             .field("access_token", REDACTED)
             .field("expiration", &self.expiration)
             .field("start_url", self.start_url.as_deref())
-            .field("region", self.region.as_deref())
-            .finish()
+            .field("region", self.region.as_deref());
+        match &self.flow {
+            Some(choice) => repr
+                .field("flow", flow_name(choice.flow))
+                .field("flow_reason", choice.reason)
+                .finish(),
+            None => repr.finish(),
+        }
     }
 }
 
@@ -182,8 +225,15 @@ impl DevicePrompt {
 
 #[pymethods]
 impl DevicePrompt {
+    /// Always "device-code" (a `PkcePrompt` says "pkce").
+    #[getter]
+    fn flow(&self) -> &'static str {
+        flow_name(Flow::DeviceCode)
+    }
+
     fn __repr__(&self, py: Python<'_>) -> String {
         Repr::new(py, "DevicePrompt")
+            .field("flow", flow_name(Flow::DeviceCode))
             .field("verification_uri", &self.verification_uri)
             .field(
                 "verification_uri_complete",
@@ -191,6 +241,44 @@ impl DevicePrompt {
             )
             .field("user_code", &self.user_code)
             .field("expires_at", &self.expires_at)
+            .field("browser_opened", self.browser_opened)
+            .finish()
+    }
+}
+
+/// What the user must do to approve a PKCE login: open `authorize_url` in a browser
+/// on this machine (it returns to ssokit's listener on 127.0.0.1); passed to
+/// `on_prompt`.
+#[pyclass(frozen, get_all, module = "ssokit")]
+pub(crate) struct PkcePrompt {
+    /// The Identity Center authorize page to open.
+    authorize_url: String,
+    /// True when ssokit opened the page in a browser.
+    browser_opened: bool,
+}
+
+impl PkcePrompt {
+    /// For the authorize URL of a login.
+    pub(crate) fn new(authorize_url: &str, browser_opened: bool) -> Self {
+        Self {
+            authorize_url: authorize_url.to_owned(),
+            browser_opened,
+        }
+    }
+}
+
+#[pymethods]
+impl PkcePrompt {
+    /// Always "pkce" (a `DevicePrompt` says "device-code").
+    #[getter]
+    fn flow(&self) -> &'static str {
+        flow_name(Flow::Pkce)
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> String {
+        Repr::new(py, "PkcePrompt")
+            .field("flow", flow_name(Flow::Pkce))
+            .field("authorize_url", &self.authorize_url)
             .field("browser_opened", self.browser_opened)
             .finish()
     }

@@ -86,6 +86,6 @@ def idc() -> Iterator[Emulator]:
 @pytest.fixture
 def logged_in(idc: Emulator) -> Emulator:
     """The emulator, with a token for its sso-session in the temporary home."""
-    ssokit.login("dev", open_browser=False, on_prompt=lambda _prompt: None)
+    ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda _prompt: None)
     idc.clear_requests()
     return idc

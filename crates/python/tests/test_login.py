@@ -32,7 +32,7 @@ def wait_for_code(idc: Emulator, timeout: float = 10.0) -> str:
 
 def test_login_writes_the_shared_token_and_shows_the_prompt(idc: Emulator) -> None:
     prompts: list[ssokit.DevicePrompt] = []
-    token = ssokit.login("dev", open_browser=False, on_prompt=prompts.append)
+    token = ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=prompts.append)
     assert len(prompts) == 1
     p = prompts[0]
     assert p.verification_uri.startswith(idc.url)
@@ -53,7 +53,7 @@ def test_login_writes_the_shared_token_and_shows_the_prompt(idc: Emulator) -> No
 
 
 def test_default_prompt_goes_to_python_stderr(idc: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
-    ssokit.login(sso_session=idc.sso_session, open_browser=False)
+    ssokit.login(sso_session=idc.sso_session, flow="device-code", open_browser=False)
     err = capsys.readouterr().err
     assert "enter the code" in err
     assert "/device" in err
@@ -66,7 +66,7 @@ def test_browser_is_opened_with_the_complete_url(idc: Emulator, tmp_path: Path, 
     browser.chmod(0o755)
     monkeypatch.setenv("BROWSER", str(browser))
     prompts: list[ssokit.DevicePrompt] = []
-    ssokit.login("dev", on_prompt=prompts.append)
+    ssokit.login("dev", flow="device-code", on_prompt=prompts.append)
     assert prompts[0].browser_opened
     deadline = time.monotonic() + 5
     while not opened.exists() and time.monotonic() < deadline:
@@ -78,7 +78,7 @@ def test_manual_approval_from_another_thread() -> None:
     with Emulator(auto_approve=False) as idc:
         approver = threading.Thread(target=lambda: idc.approve(wait_for_code(idc)))
         approver.start()
-        token = ssokit.login("dev", open_browser=False, on_prompt=lambda p: None)
+        token = ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
         approver.join()
         assert token.access_token
         assert ssokit.status()[0].logged_in
@@ -88,14 +88,14 @@ def test_denied_login_raises_access_denied() -> None:
     with Emulator(auto_approve=False) as idc:
         threading.Thread(target=lambda: idc.deny(wait_for_code(idc))).start()
         with pytest.raises(ssokit.AccessDeniedError, match="denied"):
-            ssokit.login("dev", open_browser=False, on_prompt=lambda p: None)
+            ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
 
 
 def test_timeout_raises_login_timeout() -> None:
     with Emulator(auto_approve=False):
         started = time.monotonic()
         with pytest.raises(ssokit.LoginTimeoutError):
-            ssokit.login("dev", open_browser=False, on_prompt=lambda p: None, timeout=timedelta(seconds=1.5))
+            ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, timeout=timedelta(seconds=1.5))
         assert time.monotonic() - started < 10
 
 
@@ -108,7 +108,7 @@ def test_exception_in_on_prompt_cancels_the_login() -> None:
 
     with Emulator(auto_approve=False) as idc:
         with pytest.raises(Boom):
-            ssokit.login("dev", open_browser=False, on_prompt=on_prompt)
+            ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=on_prompt)
         assert not ssokit.status()[0].logged_in
         assert idc.count("CreateToken") == 0
 
@@ -119,7 +119,7 @@ def test_cancel_token_from_another_thread() -> None:
     with Emulator(auto_approve=False):
         threading.Timer(0.3, cancel.cancel).start()
         with pytest.raises(ssokit.LoginCancelledError):
-            ssokit.login("dev", open_browser=False, on_prompt=lambda p: None, cancel=cancel)
+            ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, cancel=cancel)
     assert cancel.cancelled and "True" in repr(cancel)
 
 
@@ -129,19 +129,19 @@ def test_ctrl_c_interrupts_a_login_cleanly() -> None:
         threading.Timer(0.5, _thread.interrupt_main).start()
         started = time.monotonic()
         with pytest.raises(KeyboardInterrupt):
-            ssokit.login("dev", open_browser=False, on_prompt=lambda p: None)
+            ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
         assert time.monotonic() - started < 5
         # The lock is free and the poll loop has stopped: a new login works at once.
         polls = idc.count("CreateToken")
         time.sleep(1.5)
         assert idc.count("CreateToken") == polls
         idc.set_auto_approve(True)
-        assert ssokit.login("dev", open_browser=False, on_prompt=lambda p: None).access_token
+        assert ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None).access_token
 
 
 def test_force_false_keeps_a_valid_token(logged_in: Emulator) -> None:
     first = ssokit.get_token("dev")
-    again = ssokit.login("dev", open_browser=False, force=False, on_prompt=lambda p: None)
+    again = ssokit.login("dev", flow="device-code", open_browser=False, force=False, on_prompt=lambda p: None)
     assert again.access_token == first.access_token
     assert logged_in.count("StartDeviceAuthorization") == 0
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import threading
+import urllib.request
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Literal, Optional
 
 import ssokit
 import ssokit.aio
@@ -25,6 +26,23 @@ def show(prompt: ssokit.DevicePrompt) -> None:
     expires: datetime = prompt.expires_at
     opened: bool = prompt.browser_opened
     assert url and code and expires and (complete or not opened)
+    assert prompt.flow == "device-code"
+
+
+def browse(prompt: ssokit.PkcePrompt) -> None:
+    """Plays the person at the browser: the emulator approves the authorize page
+    at once and redirects to ssokit's listener on 127.0.0.1."""
+    assert prompt.flow == "pkce" and not prompt.browser_opened
+    with urllib.request.urlopen(prompt.authorize_url, timeout=10) as page:
+        assert page.status == 200
+
+
+def either(prompt: ssokit.LoginPrompt) -> None:
+    """A callback for flow="auto": it gets one prompt or the other."""
+    if isinstance(prompt, ssokit.PkcePrompt):
+        browse(prompt)
+    else:
+        show(prompt)
 
 
 def use_everything(idc: Emulator) -> List[str]:
@@ -37,11 +55,23 @@ def use_everything(idc: Emulator) -> List[str]:
 
     cancel = ssokit.CancelToken()
     token: ssokit.Token = ssokit.login(
-        "dev", open_browser=False, on_prompt=show, timeout=timedelta(minutes=5), cancel=cancel
+        "dev",
+        flow="device-code",
+        open_browser=False,
+        on_prompt=show,
+        timeout=timedelta(minutes=5),
+        cancel=cancel,
     )
     assert not cancel.cancelled
     expires: datetime = token.expiration
     notes.append(f"token until {expires.isoformat()}")
+    pkce: ssokit.Token = ssokit.login("dev", flow="pkce", open_browser=False, on_prompt=browse, timeout=30)
+    used: Optional[Literal["pkce", "device-code"]] = pkce.flow
+    why: Optional[str] = pkce.flow_reason
+    notes.append(f"{used} login ({why})")
+    auto: ssokit.Token = ssokit.login("dev", open_browser=False, on_prompt=either, env={**idc.env, "SSH_TTY": "/dev/pts/0"})
+    assert auto.flow == "device-code"
+    token = auto
     same: ssokit.Token = ssokit.get_token(sso_session=idc.sso_session)
     assert same.access_token == token.access_token
 
@@ -104,7 +134,7 @@ def use_everything(idc: Emulator) -> List[str]:
         notes.append(f"{code} {status}")
 
     async def relogin() -> ssokit.Token:
-        return await ssokit.aio.login("dev", open_browser=False, on_prompt=show)
+        return await ssokit.aio.login("dev", flow="device-code", open_browser=False, on_prompt=show)
 
     asyncio.run(relogin())
     asyncio.run(ssokit.aio.logout())

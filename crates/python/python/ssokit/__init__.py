@@ -8,7 +8,7 @@ Example::
 
     import ssokit
 
-    ssokit.login("dev")                          # device code; opens a browser
+    ssokit.login("dev")                          # PKCE or device code; opens a browser
     session = ssokit.boto3_session("dev")        # refreshes its own credentials
     print(session.client("sts").get_caller_identity()["Arn"])
 
@@ -20,7 +20,7 @@ awaitable versions, and ``ssokit.testing.Emulator`` a local Identity Center for 
 from __future__ import annotations
 
 import os as _os
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Union
 
 from ssokit._ssokit import (
     AccessDeniedError,
@@ -35,6 +35,7 @@ from ssokit._ssokit import (
     LoginTimeoutError,
     LogoutReport,
     NotLoggedInError,
+    PkcePrompt,
     Role,
     ServiceError,
     SessionExpiredError,
@@ -57,6 +58,10 @@ from ssokit._ssokit import (
 
 if TYPE_CHECKING:
     import boto3
+
+LoginPrompt = Union[DevicePrompt, PkcePrompt]
+LoginPrompt.__doc__ = """What ``login``'s ``on_prompt`` receives: a ``DevicePrompt`` (``flow ==
+"device-code"``) or a ``PkcePrompt`` (``flow == "pkce"``)."""
 
 if hasattr(_os, "register_at_fork"):
     # ssokit's I/O threads do not survive a fork; a child starts its own.
@@ -105,9 +110,11 @@ __all__ = [
     "Credentials",
     "DevicePrompt",
     "LoginCancelledError",
+    "LoginPrompt",
     "LoginTimeoutError",
     "LogoutReport",
     "NotLoggedInError",
+    "PkcePrompt",
     "Role",
     "ServiceError",
     "SessionExpiredError",

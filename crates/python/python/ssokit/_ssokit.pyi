@@ -4,12 +4,14 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from os import PathLike
 from pathlib import Path
-from typing import Optional, Union, final
+from typing import Literal, Optional, Union, final, overload
 
 __version__: str
 
 _PathArg = Optional[Union[str, PathLike[str]]]
 _Env = Optional[Mapping[str, str]]
+_Flow = Literal["auto", "pkce", "device-code"]
+_Timeout = Optional[Union[float, timedelta]]
 
 # -- exceptions -------------------------------------------------------------------
 
@@ -143,11 +145,22 @@ class Token:
     @property
     def region(self) -> Optional[str]:
         """The Identity Center region, when the cache file records it."""
+    @property
+    def flow(self) -> Optional[Literal["pkce", "device-code"]]:
+        """The flow ``login`` used; None for a token from ``get_token``."""
+    @property
+    def flow_reason(self) -> Optional[str]:
+        """Why ``login`` chose that flow (``"as requested"``, ``"over SSH: ..."``,
+        ...); None for a token from ``get_token``."""
 
 @final
 class DevicePrompt:
-    """What the user must see to approve a device login; passed to ``on_prompt``."""
+    """What the user must see to approve a device-code login; passed to
+    ``on_prompt``."""
 
+    @property
+    def flow(self) -> Literal["device-code"]:
+        """Always ``"device-code"`` (a ``PkcePrompt`` says ``"pkce"``)."""
     @property
     def verification_uri(self) -> str:
         """The page where the user enters the code."""
@@ -163,6 +176,22 @@ class DevicePrompt:
     @property
     def browser_opened(self) -> bool:
         """True when ssokit opened the verification page in a browser."""
+
+@final
+class PkcePrompt:
+    """What the user must do to approve a PKCE login: open ``authorize_url`` in a
+    browser on this machine (the page returns to ssokit's listener on 127.0.0.1);
+    passed to ``on_prompt``."""
+
+    @property
+    def flow(self) -> Literal["pkce"]:
+        """Always ``"pkce"`` (a ``DevicePrompt`` says ``"device-code"``)."""
+    @property
+    def authorize_url(self) -> str:
+        """The Identity Center authorize page to open (it holds no secret)."""
+    @property
+    def browser_opened(self) -> bool:
+        """True when ssokit opened the page in a browser."""
 
 @final
 class Account:
@@ -277,34 +306,72 @@ def list_profiles(
 ) -> list[str]:
     """The names of every profile in the config and credentials files."""
 
+@overload
 def login(
     profile: Optional[str] = None,
     *,
     sso_session: Optional[str] = None,
+    flow: Literal["device-code"],
     open_browser: bool = True,
     on_prompt: Optional[Callable[[DevicePrompt], object]] = None,
-    timeout: Optional[Union[float, timedelta]] = None,
+    timeout: _Timeout = None,
+    force: bool = True,
+    cancel: Optional[CancelToken] = None,
+    config_file: _PathArg = None,
+    env: _Env = None,
+) -> Token: ...
+@overload
+def login(
+    profile: Optional[str] = None,
+    *,
+    sso_session: Optional[str] = None,
+    flow: Literal["pkce"],
+    open_browser: bool = True,
+    on_prompt: Optional[Callable[[PkcePrompt], object]] = None,
+    timeout: _Timeout = None,
+    force: bool = True,
+    cancel: Optional[CancelToken] = None,
+    config_file: _PathArg = None,
+    env: _Env = None,
+) -> Token: ...
+@overload
+def login(
+    profile: Optional[str] = None,
+    *,
+    sso_session: Optional[str] = None,
+    flow: _Flow = "auto",
+    open_browser: bool = True,
+    on_prompt: Optional[Callable[[Union[DevicePrompt, PkcePrompt]], object]] = None,
+    timeout: _Timeout = None,
     force: bool = True,
     cancel: Optional[CancelToken] = None,
     config_file: _PathArg = None,
     env: _Env = None,
 ) -> Token:
-    """Log in with the device-code flow (like ``aws sso login --use-device-code``)
-    and cache the token where the AWS CLI and boto3 find it.
+    """Log in like ``aws sso login`` and cache the token where the AWS CLI and boto3
+    find it.
 
     Logs in to the sso-session of ``profile`` (default ``$AWS_PROFILE``, then
-    ``default``), or to ``sso_session`` by name. With ``open_browser`` the
-    verification page opens in a browser (``$BROWSER`` or the platform's opener).
-    ``on_prompt`` receives a ``DevicePrompt`` (URL, complete URL, user code, expiry)
-    to show it in a GUI or notebook; it is called from one of ssokit's threads.
-    Without it the prompt is written to ``sys.stderr``. ``timeout`` (seconds or a
-    ``timedelta``) stops waiting for approval; ``force=False`` keeps a valid cached
-    token instead of logging in again. Many processes logging in at once show one
-    code. The GIL is released while waiting; Ctrl-C (KeyboardInterrupt) and
-    ``cancel.cancel()`` end the login cleanly.
+    ``default``), or to ``sso_session`` by name. ``flow="auto"`` (the default) uses
+    the PKCE authorization-code flow (one click in a browser on this machine) when a
+    local browser can reach 127.0.0.1, and the device code for legacy profiles, over
+    SSH, in containers and in sessions without a display (judged from ``env`` when
+    given); ``"pkce"`` or ``"device-code"`` forces one. ``Token.flow`` and
+    ``Token.flow_reason`` say which was used and why.
+
+    With ``open_browser`` the page opens in a browser (``$BROWSER`` or the
+    platform's opener). ``on_prompt`` receives a ``DevicePrompt`` (URL, complete URL,
+    user code, expiry) or a ``PkcePrompt`` (``authorize_url``) to show it in a GUI or
+    notebook; it is called from one of ssokit's threads. Without it the prompt is
+    written to ``sys.stderr``. ``timeout`` (seconds or a ``timedelta``) stops waiting
+    for approval (a PKCE login waits 10 minutes by default); ``force=False`` keeps a
+    valid cached token instead of logging in again. Many processes logging in at
+    once show one prompt. The GIL is released while waiting; Ctrl-C
+    (KeyboardInterrupt) and ``cancel.cancel()`` end the login cleanly.
 
     Raises ``AccessDeniedError``, ``LoginTimeoutError``, ``LoginCancelledError``,
-    ``ConfigError``, ``ServiceError``, or the exception ``on_prompt`` raised.
+    ``ConfigError``, ``ServiceError``, ``ValueError`` (an unknown ``flow``), or the
+    exception ``on_prompt`` raised.
     """
 
 def logout(
@@ -388,7 +455,7 @@ class CredentialProvider:
         ``ConfigError`` for a missing, invalid or token-only profile. No network.
 
         With ``auto_login=True``, a missing or ended login starts a device-code login
-        (one for all threads and processes) shown through ``on_prompt`` (or
+        (always the device code; one for all threads and processes) shown through ``on_prompt`` (or
         ``sys.stderr``) instead of raising ``NotLoggedInError``.
         """
     def __call__(self) -> Credentials:

@@ -26,7 +26,7 @@ import asyncio
 import functools
 import os
 from datetime import timedelta
-from typing import Callable, List, Mapping, Optional, Union
+from typing import Callable, List, Literal, Mapping, Optional, Union, overload
 
 from ssokit import _ssokit
 from ssokit._ssokit import (
@@ -35,6 +35,7 @@ from ssokit._ssokit import (
     Credentials,
     DevicePrompt,
     LogoutReport,
+    PkcePrompt,
     Role,
     SessionStatus,
     Token,
@@ -42,27 +43,78 @@ from ssokit._ssokit import (
 
 _PathArg = Optional[Union[str, "os.PathLike[str]"]]
 _Env = Optional[Mapping[str, str]]
+_Flow = Literal["auto", "pkce", "device-code"]
+_Timeout = Optional[Union[float, timedelta]]
 
 _to_thread = asyncio.to_thread
+
+
+@overload
+async def login(
+    profile: Optional[str] = None,
+    *,
+    sso_session: Optional[str] = None,
+    flow: Literal["device-code"],
+    open_browser: bool = True,
+    on_prompt: Optional[Callable[[DevicePrompt], object]] = None,
+    timeout: _Timeout = None,
+    force: bool = True,
+    config_file: _PathArg = None,
+    env: _Env = None,
+) -> Token: ...
+
+
+@overload
+async def login(
+    profile: Optional[str] = None,
+    *,
+    sso_session: Optional[str] = None,
+    flow: Literal["pkce"],
+    open_browser: bool = True,
+    on_prompt: Optional[Callable[[PkcePrompt], object]] = None,
+    timeout: _Timeout = None,
+    force: bool = True,
+    config_file: _PathArg = None,
+    env: _Env = None,
+) -> Token: ...
+
+
+@overload
+async def login(
+    profile: Optional[str] = None,
+    *,
+    sso_session: Optional[str] = None,
+    flow: _Flow = "auto",
+    open_browser: bool = True,
+    on_prompt: Optional[Callable[[Union[DevicePrompt, PkcePrompt]], object]] = None,
+    timeout: _Timeout = None,
+    force: bool = True,
+    config_file: _PathArg = None,
+    env: _Env = None,
+) -> Token: ...
 
 
 async def login(
     profile: Optional[str] = None,
     *,
     sso_session: Optional[str] = None,
+    flow: _Flow = "auto",
     open_browser: bool = True,
-    on_prompt: Optional[Callable[[DevicePrompt], object]] = None,
-    timeout: Optional[Union[float, timedelta]] = None,
+    on_prompt: Optional[Callable[..., object]] = None,
+    timeout: _Timeout = None,
     force: bool = True,
     config_file: _PathArg = None,
     env: _Env = None,
 ) -> Token:
-    """Awaitable ``ssokit.login``. Cancelling the awaiting task cancels the login."""
+    """Awaitable ``ssokit.login`` (``flow`` is ``"auto"``, ``"pkce"`` or
+    ``"device-code"``, as there). Cancelling the awaiting task cancels the login —
+    the PKCE listener or the device-code polling stops at once."""
     cancel = CancelToken()
     call = functools.partial(
         _ssokit.login,
         profile,
         sso_session=sso_session,
+        flow=flow,
         open_browser=open_browser,
         on_prompt=on_prompt,
         timeout=timeout,

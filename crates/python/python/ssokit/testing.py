@@ -11,7 +11,7 @@ manager it points the process at itself and at a temporary AWS home::
     def test_my_code() -> None:
         accounts = [{"id": "111122223333", "name": "dev", "roles": ["ReadOnly"]}]
         with Emulator(accounts=accounts) as idc:
-            ssokit.login("dev", open_browser=False)   # approved by the emulator
+            ssokit.login("dev", flow="device-code", open_browser=False)   # approved by the emulator
             assert ssokit.get_credentials("dev").account_id == "111122223333"
             assert idc.count("GetRoleCredentials") == 1
 
@@ -144,8 +144,11 @@ class Emulator:
 
         ``accounts`` are mappings with ``id`` (12 digits), ``name``, ``roles`` and
         optionally ``email``. With ``auto_approve`` (the default) device logins are
-        approved at the first poll, as if a person pressed Allow; with
-        ``auto_approve=False`` call ``approve()``. The lifetimes (seconds or
+        approved at the first poll, as if a person pressed Allow, and PKCE logins when
+        the authorize page is opened (``GET /authorize`` redirects straight to
+        ssokit's listener: open ``PkcePrompt.authorize_url`` in ``on_prompt``, e.g.
+        with ``urllib.request.urlopen``); with ``auto_approve=False`` call
+        ``approve()`` (device logins; the authorize page then shows Allow and Deny). The lifetimes (seconds or
         ``timedelta``) default to the service's: tokens 1 hour, sessions 8 hours,
         role credentials 1 hour. ``poll_interval`` is the device-flow interval in
         whole seconds (at least 1).
@@ -324,7 +327,8 @@ class Emulator:
         return codes[0]
 
     def set_auto_approve(self, enabled: bool) -> None:
-        """Turns automatic approval of device logins on or off."""
+        """Turns automatic approval of device logins and PKCE authorize requests on or
+        off."""
         self.server.set_auto_approve(0 if enabled else None)
 
     # -- the request log ------------------------------------------------------------
