@@ -208,6 +208,26 @@ fn debug_logs_never_contain_secrets() {
 }
 
 #[test]
+fn plain_http_to_the_local_emulator_never_goes_through_a_proxy() {
+    let w = world();
+    w.login();
+    // A dead proxy: if a loopback plain-HTTP request went to it, it would fail (and
+    // the token would have travelled to it in clear text).
+    let out = w
+        .command(&["credentials", "--profile", "dev"])
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .env("http_proxy", "http://127.0.0.1:9")
+        .env("ALL_PROXY", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn credentials_in_every_format() {
     let w = world();
     w.login();
@@ -376,6 +396,12 @@ fn logout_removes_sso_files_and_leaves_the_rest() {
     let sso_cache = w.aws().join("sso/cache");
     let cli_cache = w.aws().join("cli/cache");
     std::fs::write(sso_cache.join("not-json.json"), "garbage").unwrap();
+    // A token file another tool wrote oddly (an empty refreshToken): still a token.
+    std::fs::write(
+        sso_cache.join("odd-token.json"),
+        r#"{"accessToken":"x","expiresAt":"2020-01-01T00:00:00Z","refreshToken":""}"#,
+    )
+    .unwrap();
     std::fs::write(
         cli_cache.join("assume-role.json"),
         r#"{"ProviderType":"assume-role","Credentials":{}}"#,
@@ -411,6 +437,7 @@ fn logout_removes_sso_files_and_leaves_the_rest() {
     };
     let token = format!("{}.json", ssokit::cache::token_cache_key("org"));
     assert!(!names(&sso_cache).contains(&token), "the token is gone");
+    assert!(!names(&sso_cache).contains(&"odd-token.json".to_string()));
     assert!(names(&sso_cache).contains(&"not-json.json".to_string()));
     assert_eq!(
         names(&sso_cache).len(),

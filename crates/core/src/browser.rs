@@ -16,8 +16,9 @@ pub enum Opened {
 
 /// The commands to try, in order: `$BROWSER` (a `:`-separated list, each entry a
 /// command, `%s` replaced by the URL or the URL appended), then on WSL `wslview` and
-/// `cmd.exe /c start`, then the platform opener (`open` on macOS, `xdg-open`
-/// elsewhere; `cmd /c start` on Windows).
+/// `rundll32.exe url.dll,FileProtocolHandler` (the Windows browser, without the
+/// shell parsing of `cmd /c start`, which would cut the URL at `&`), then the
+/// platform opener (`open` on macOS, `xdg-open` elsewhere, `rundll32` on Windows).
 pub fn candidates(env: &Env) -> Vec<Vec<String>> {
     let mut out = Vec::new();
     if let Some(browser) = env.get_non_empty("BROWSER") {
@@ -28,22 +29,13 @@ pub fn candidates(env: &Env) -> Vec<Vec<String>> {
     if env.get_non_empty("WSL_DISTRO_NAME").is_some() || env.get_non_empty("WSL_INTEROP").is_some()
     {
         out.push(vec!["wslview".into()]);
-        out.push(vec![
-            "cmd.exe".into(),
-            "/c".into(),
-            "start".into(),
-            "\"\"".into(),
-        ]);
+        // Not `cmd.exe /c start`: cmd would split the URL at `&` and run the rest.
+        out.push(vec!["rundll32.exe".into(), "url.dll,FileProtocolHandler".into()]);
     }
     if cfg!(target_os = "macos") {
         out.push(vec!["open".into()]);
     } else if cfg!(windows) {
-        out.push(vec![
-            "cmd".into(),
-            "/c".into(),
-            "start".into(),
-            "\"\"".into(),
-        ]);
+        out.push(vec!["rundll32".into(), "url.dll,FileProtocolHandler".into()]);
     } else {
         out.push(vec!["xdg-open".into()]);
     }
@@ -92,7 +84,7 @@ mod tests {
         assert_eq!(c[0], ["firefox", "--new-tab"]);
         assert_eq!(c[1], ["chromium", "%s"]);
         assert_eq!(c[2], ["wslview"]);
-        assert_eq!(c[3][0], "cmd.exe");
+        assert_eq!(c[3], ["rundll32.exe", "url.dll,FileProtocolHandler"]);
     }
 
     #[test]

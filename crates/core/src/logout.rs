@@ -75,6 +75,47 @@ async fn revoke(token: &CachedToken, config: &AwsConfig, env: &Env, http: &HttpC
     }
 }
 
+/// True when a JSON object is an SSO token file: it has `accessToken` (any case).
+fn has_access_token(map: &serde_json::Map<String, serde_json::Value>) -> bool {
+    map.keys().any(|k| k.eq_ignore_ascii_case("accessToken"))
+}
+
+/// Removes a cache file under its `<stem>.lock`, so a refresh in flight does not
+/// write the token back right after.
+async fn remove_locked(path: &Path) -> Result<bool, Error> {
+    let lock = path.with_extension("lock");
+    let path = path.to_owned();
+    crate::auth::blocking(move || {
+        let _lock = crate::cache::CacheLock::acquire(&lock, crate::cache::DEFAULT_LOCK_TIMEOUT)?;
+        remove(&path)
+    })
+    .await
+}
+
+/// HTTP settings for revoking: defaults plus the CA bundle of the environment.
+fn revoke_settings(env: &Env) -> HttpSettings {
+    let settings = HttpSettings::default();
+    match env.get_non_empty("AWS_CA_BUNDLE") {
+        Some(bundle) => settings.ca_bundle(bundle),
+        None => settings,
+    }
+}
+
+/// Logs out as the selector says: with neither a profile nor a session, everything
+/// ([`logout_all`]); else only that profile's or session's ([`logout_session`]).
+pub async fn logout(
+    config: &AwsConfig,
+    selector: &crate::Selector,
+    env: &Env,
+) -> Result<LogoutReport, Error> {
+    if selector.profile.is_none() && selector.sso_session.is_none() {
+        logout_all(config, env, &CacheDirs::from_env(env)?).await
+    } else {
+        let sso = Sso::from_config(config, selector, env)?;
+        logout_session(&sso, config, env).await
+    }
+}
+
 /// `aws sso logout`: every SSO token in `caches` revoked and removed, every SSO
 /// role-credentials file removed.
 pub async fn logout_all(
@@ -82,19 +123,22 @@ pub async fn logout_all(
     env: &Env,
     caches: &CacheDirs,
 ) -> Result<LogoutReport, Error> {
-    let http = HttpClient::new(&HttpSettings::default())?;
+    let http = HttpClient::new(&revoke_settings(env))?;
     let mut report = LogoutReport::default();
     for path in json_files(&caches.sso) {
         let Ok(map) = read_json_object(&path) else {
             continue; // not JSON: not ours to judge
         };
-        let Ok(token) = CachedToken::from_json(map, &path) else {
+        if !has_access_token(&map) {
             continue; // a registration or another tool's file
-        };
-        if !revoke(&token, config, env, &http).await {
+        }
+        // Revoke when the file is complete enough to; remove it in any case.
+        if let Ok(token) = CachedToken::from_json(map, &path)
+            && !revoke(&token, config, env, &http).await
+        {
             report.revoke_failures += 1;
         }
-        if remove(&path)? {
+        if remove_locked(&path).await? {
             report.tokens_removed.push(path);
         }
     }
@@ -128,7 +172,9 @@ pub async fn logout_session(
         }
     }
     let path = tokens.path(&key);
-    if remove(&path)? {
+    // Only a token file: never a file that is not JSON or has no `accessToken`.
+    let is_token = read_json_object(&path).is_ok_and(|map| has_access_token(&map));
+    if is_token && remove_locked(&path).await? {
         report.tokens_removed.push(path);
     }
     for name in config.profile_names() {

@@ -167,10 +167,22 @@ pub fn render_block(
     (out, names)
 }
 
+/// The marker lines of a config file are not one BEGIN followed by one END.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("line {line}: {reason}; fix or remove the ssokit marker lines, then run populate again")]
+pub struct DamagedBlock {
+    /// The 1-based line of the offending marker.
+    pub line: usize,
+    /// What is wrong.
+    pub reason: &'static str,
+}
+
 /// `existing` with the block of `session` replaced by `block` (or appended after a
-/// blank line), every other byte unchanged. A file with CRLF line ends gets the block
-/// with CRLF too.
-pub fn apply_block(existing: &str, session: &str, block: &str) -> String {
+/// blank line), every other byte unchanged. Markers count only as whole lines (so
+/// session `org` never matches `org2`'s block); a BEGIN without its END, an END
+/// without a BEGIN, or two blocks are an error rather than a guess that could eat
+/// hand-written profiles. A file with CRLF line ends gets the block with CRLF too.
+pub fn apply_block(existing: &str, session: &str, block: &str) -> Result<String, DamagedBlock> {
     let crlf = existing.contains("\r\n");
     let block = if crlf {
         block.replace('\n', "\r\n")
@@ -178,28 +190,56 @@ pub fn apply_block(existing: &str, session: &str, block: &str) -> String {
         block.to_owned()
     };
     let (begin, end) = markers(session);
-    if let Some(start) = existing.find(&begin)
-        && let Some(end_rel) = existing[start..].find(&end)
-    {
-        let mut stop = start + end_rel + end.len();
-        // Take the marker line's own line end with it.
-        if existing[stop..].starts_with("\r\n") {
-            stop += 2;
-        } else if existing[stop..].starts_with('\n') {
-            stop += 1;
+    // (line number, byte offset of the line, byte offset after its line end, is_begin)
+    let mut found = Vec::new();
+    let mut offset = 0;
+    for (index, line) in existing.split_inclusive('\n').enumerate() {
+        let text = line.trim();
+        if text == begin || text == end {
+            found.push((index + 1, offset, offset + line.len(), text == begin));
         }
-        return format!("{}{}{}", &existing[..start], block, &existing[stop..]);
+        offset += line.len();
     }
-    let nl = if crlf { "\r\n" } else { "\n" };
-    let mut out = existing.to_owned();
-    if !out.is_empty() && !out.ends_with('\n') {
-        out.push_str(nl);
+    match found.as_slice() {
+        [] => {
+            let nl = if crlf { "\r\n" } else { "\n" };
+            let mut out = existing.to_owned();
+            if !out.is_empty() && !out.ends_with('\n') {
+                out.push_str(nl);
+            }
+            if !out.is_empty() {
+                out.push_str(nl);
+            }
+            out.push_str(&block);
+            Ok(out)
+        }
+        [(_, start, _, true), (_, _, stop, false)] => {
+            let mut out = format!("{}{}", &existing[..*start], block);
+            let rest = &existing[*stop..];
+            // The old END line may have lacked a line end (end of file).
+            if !existing[..*stop].ends_with('\n') && !rest.is_empty() {
+                out.push_str(if crlf { "\r\n" } else { "\n" });
+            }
+            out.push_str(rest);
+            Ok(out)
+        }
+        [(line, _, _, true)] => Err(DamagedBlock {
+            line: *line,
+            reason: "a BEGIN marker without its END marker",
+        }),
+        [(line, _, _, false), ..] => Err(DamagedBlock {
+            line: *line,
+            reason: "an END marker without a BEGIN marker before it",
+        }),
+        [_, _, (line, ..), ..] => Err(DamagedBlock {
+            line: *line,
+            reason: "more than one block for this sso-session",
+        }),
+        [(_, _, _, true), (line, _, _, true)] => Err(DamagedBlock {
+            line: *line,
+            reason: "a second BEGIN marker before the END marker",
+        }),
     }
-    if !out.is_empty() {
-        out.push_str(nl);
-    }
-    out.push_str(&block);
-    out
 }
 
 /// The profile names defined outside `session`'s block in `text`.
@@ -241,6 +281,64 @@ pub fn write_config(path: &Path, text: &str) -> Result<PathBuf, Error> {
     let mode = fs::metadata(&real).ok().map(|m| m.permissions());
     crate::cache::write_file_atomic(&real, text.as_bytes(), mode)?;
     Ok(real)
+}
+
+/// What [`populate`] did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Populated {
+    /// The whole new config file.
+    pub text: String,
+    /// The generated profile names.
+    pub names: Vec<String>,
+    /// How many accounts were listed.
+    pub accounts: usize,
+    /// The file written (the symlink's target, if the config is a link); `None` for a
+    /// dry run.
+    pub written: Option<PathBuf>,
+}
+
+/// `ssokit configure populate`: lists every account and role of `sso` (patiently:
+/// bounded concurrency, backoff on throttling), renders the block for
+/// `options.sso_session`, puts it into the config file at `path` in place of the old
+/// block (every other byte kept), and writes the file atomically unless `dry_run`.
+pub async fn populate(
+    sso: &Sso,
+    path: &Path,
+    options: &RenderOptions,
+    dry_run: bool,
+) -> Result<Populated, Error> {
+    let settings = crate::client::HttpSettings::for_session(sso.session()).retry(patient_retry());
+    let sso = sso.clone().with_http_settings(settings)?;
+    let assignments = list_assignments(&sso, DEFAULT_CONCURRENCY).await?;
+    let existing = match fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(CacheError::io("read", path, e).into()),
+    };
+    let taken = names_outside_block(&existing, &options.sso_session);
+    let (block, names) = render_block(&assignments, options, &taken);
+    let text = apply_block(&existing, &options.sso_session, &block).map_err(|e| {
+        crate::config::ConfigError::InvalidValue {
+            key: format!(
+                "ssokit populate block for sso-session {}",
+                options.sso_session
+            ),
+            value: String::new(),
+            location: path.display().to_string(),
+            reason: e.to_string(),
+        }
+    })?;
+    let written = if dry_run {
+        None
+    } else {
+        Some(write_config(path, &text)?)
+    };
+    Ok(Populated {
+        text,
+        names,
+        accounts: assignments.len(),
+        written,
+    })
 }
 
 /// A retry policy patient enough for big organisations: listing hundreds of
@@ -315,9 +413,9 @@ mod tests {
             &options(),
             &HashSet::new(),
         );
-        let once = apply_block(hand_written, "org", &block);
+        let once = apply_block(hand_written, "org", &block).unwrap();
         assert!(once.starts_with(hand_written));
-        let twice = apply_block(&once, "org", &block);
+        let twice = apply_block(&once, "org", &block).unwrap();
         assert_eq!(once, twice);
         // A new listing replaces the block in place; text after it survives.
         let with_tail = format!("{once}[profile after]\nregion = x\n");
@@ -326,14 +424,51 @@ mod tests {
             &options(),
             &HashSet::new(),
         );
-        let updated = apply_block(&with_tail, "org", &block2);
+        let updated = apply_block(&with_tail, "org", &block2).unwrap();
         assert!(updated.starts_with(hand_written));
         assert!(updated.ends_with("[profile after]\nregion = x\n"));
         assert!(updated.contains("b.R") && !updated.contains("a.R"));
         // A file without a final newline, and CRLF files.
-        let crlf = apply_block("[profile a]\r\nregion = x", "org", &block);
+        let crlf = apply_block("[profile a]\r\nregion = x", "org", &block).unwrap();
         assert!(crlf.starts_with("[profile a]\r\nregion = x\r\n\r\n# BEGIN"));
         assert!(!crlf.replace("\r\n", "").contains('\n'));
+    }
+
+    #[test]
+    fn damaged_or_foreign_markers_are_errors_or_ignored() {
+        let (block, _) = render_block(
+            &[assignment("111111111111", Some("a"), &["R"])],
+            &options(),
+            &HashSet::new(),
+        );
+        let (begin, end) = markers("org");
+        let mine = "[profile mine]\nregion = x\n";
+        // A BEGIN without END: an error, the hand-written profile is not eaten.
+        let err = apply_block(&format!("{begin}\n{mine}"), "org", &block).unwrap_err();
+        assert_eq!(err.line, 1);
+        assert!(err.to_string().contains("without its END"));
+        // An END alone, two BEGINs, two blocks.
+        assert!(apply_block(&format!("{mine}{end}\n"), "org", &block).is_err());
+        assert!(apply_block(&format!("{begin}\n{begin}\n{end}\n"), "org", &block).is_err());
+        let two = format!("{begin}\n{end}\n{mine}{begin}\n{end}\n");
+        assert!(
+            apply_block(&two, "org", &block)
+                .unwrap_err()
+                .to_string()
+                .contains("more than one")
+        );
+        // Another session's block is not ours: `org` does not match `org2`.
+        let (begin2, end2) = markers("org2");
+        let other = format!("{begin2}\n[profile x]\n{end2}\n");
+        let out = apply_block(&other, "org", &block).unwrap();
+        assert!(out.starts_with(&other));
+        // A marker quoted inside a line is not a marker.
+        let quoted = format!("# see {begin}\n");
+        assert!(
+            apply_block(&quoted, "org", &block)
+                .unwrap()
+                .starts_with(&quoted)
+        );
     }
 
     #[test]
@@ -347,7 +482,8 @@ mod tests {
             "[default]\n[profile  x ]\n[profilenot]\n[sso-session org]\n",
             "org",
             &block,
-        );
+        )
+        .unwrap();
         let names = names_outside_block(&text, "org");
         let expected: HashSet<String> = ["default".to_string(), "x".to_string()].into();
         assert_eq!(names, expected);

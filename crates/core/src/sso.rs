@@ -9,7 +9,7 @@ use crate::Error;
 use crate::auth::credentials::SsoCredentialsProvider;
 use crate::auth::flow::{Flow, FlowChoice, RealMachine, choose_flow};
 use crate::auth::login::{DeviceLogin, LoginOptions, LoginPrompt};
-use crate::auth::pkce::PkceLogin;
+use crate::auth::pkce::{AuthorizePrompt, PkceLogin};
 use crate::auth::token::SsoTokenProvider;
 use crate::auth::{LoginTarget, SharedSleeper, TokioSleeper};
 use crate::cache::{CacheDirs, CachedRoleCredentials, CachedToken, RoleCacheScope};
@@ -75,6 +75,12 @@ impl Sso {
                 Self::new(profile.session.clone(), Some(profile), target, caches)
             }
         }
+    }
+
+    /// For a resolved profile (the slow path after [`resolve_cached`]).
+    pub fn for_profile(profile: SsoProfile, caches: CacheDirs) -> Result<Self, Error> {
+        let target = LoginTarget::Profile(profile.name.clone());
+        Self::new(profile.session.clone(), Some(profile), target, caches)
     }
 
     /// From resolved parts, with the system clock and default HTTP settings.
@@ -174,6 +180,21 @@ impl Sso {
         choose_flow(&self.session, requested, env, &RealMachine)
     }
 
+    /// Logs in with `flow`: the device code shown through `device`, or the PKCE
+    /// authorize URL handed to `authorize`.
+    pub async fn login_with_flow(
+        &self,
+        flow: Flow,
+        device: &dyn LoginPrompt,
+        authorize: &dyn AuthorizePrompt,
+        options: &LoginOptions,
+    ) -> Result<CachedToken, Error> {
+        match flow {
+            Flow::DeviceCode => self.login(device, options).await,
+            Flow::Pkce => self.pkce_login().login(authorize, options).await,
+        }
+    }
+
     /// Logs in with the device-code flow (see [`DeviceLogin::login`]).
     pub async fn login(
         &self,
@@ -255,6 +276,23 @@ impl Sso {
     pub fn portal(&self) -> &PortalClient {
         &self.portal
     }
+}
+
+/// The `credential_process` fast path: resolves the profile `selector` names and
+/// returns its role credentials from the AWS CLI's cache if they have more than 15
+/// minutes left — one config parse and one file read, no HTTP client. On a miss,
+/// [`Sso::for_profile`] builds the rest from what this returned.
+pub fn resolve_cached(
+    selector: &Selector,
+    env: &Env,
+    now: std::time::SystemTime,
+) -> Result<(SsoProfile, CacheDirs, Option<CachedRoleCredentials>), Error> {
+    let config = load_config(selector.config_file.as_deref(), env)?;
+    let name = selected_profile_name(selector.profile.as_deref(), env);
+    let profile = config.resolve_sso_profile(&name, env)?;
+    let caches = CacheDirs::from_env(env)?;
+    let cached = cached_role_credentials(&profile, &caches, now);
+    Ok((profile, caches, cached))
 }
 
 /// The cached role credentials of `profile` under `caches`, if they have more than 15

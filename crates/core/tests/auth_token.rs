@@ -371,3 +371,38 @@ async fn twenty_processes_make_one_refresh() {
     assert!(statuses.iter().all(|s| s.success()), "{statuses:?}");
     // MockServer verifies `expect(1)` when dropped.
 }
+
+#[tokio::test]
+async fn a_refused_refresh_token_is_never_sent_again() {
+    let server = MockServer::start().await;
+    refresh_mock()
+        .respond_with(
+            ResponseTemplate::new(400)
+                .insert_header("x-amzn-ErrorType", "InvalidGrantException")
+                .set_body_json(json!({"error": "invalid_grant"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let home = tempfile::tempdir().unwrap();
+    let tokens = caches(home.path()).tokens();
+    tokens
+        .store("my-sso", &refreshable_token(T0 + 600))
+        .unwrap();
+    let clock = ManualClock::new(at(T0));
+    let p = provider(&server.uri(), &tokens, &clock);
+    // Still valid: served, though the refresh was refused.
+    assert_eq!(
+        p.token().await.unwrap().access_token.expose_secret(),
+        "old-access"
+    );
+    clock.advance(Duration::from_secs(120));
+    assert_eq!(
+        p.token().await.unwrap().access_token.expose_secret(),
+        "old-access"
+    );
+    // Expired: the session has ended, without asking the service again.
+    clock.advance(Duration::from_secs(600));
+    let err = p.token().await.unwrap_err();
+    assert!(err.to_string().contains("has ended"), "{err}");
+}

@@ -8,15 +8,12 @@
 
 use std::sync::Arc;
 
-use ssokit::auth::LoginTarget;
 use ssokit::auth::login::{DevicePrompt, LoginOptions, LoginPrompt};
-use ssokit::cache::CacheDirs;
-use ssokit::config::selected_profile_name;
 use ssokit::env::Env;
 use ssokit::export::{ExportFormat, export_credentials, from_sdk_credentials};
-use ssokit::profile::load_config;
-use ssokit::sso::cached_role_credentials;
+use ssokit::sso::resolve_cached;
 use ssokit::time::{Clock, SystemClock};
+use ssokit::{Selector, Sso};
 
 use crate::cli::{CredentialsArgs, Format};
 use crate::exit::{CmdResult, Outcome};
@@ -36,23 +33,19 @@ fn format(f: Format) -> ExportFormat {
 
 pub(crate) fn run(args: &CredentialsArgs) -> CmdResult {
     let env = Env::process();
-    let config = load_config(args.config_file.as_deref(), &env)?;
-    let name = selected_profile_name(args.profile.as_deref(), &env);
-    let profile = config.resolve_sso_profile(&name, &env)?;
-    let caches = CacheDirs::from_env(&env)?;
-    if let Some(cached) = cached_role_credentials(&profile, &caches, SystemClock.now()) {
+    let selector = Selector {
+        profile: args.profile.clone(),
+        sso_session: None,
+        config_file: args.config_file.clone(),
+    };
+    let (profile, caches, cached) = resolve_cached(&selector, &env, SystemClock.now())?;
+    if let Some(cached) = cached {
         print(&export_credentials(&cached, format(args.format)));
         return Ok(Outcome::Success);
     }
     let runtime = crate::runtime()?;
     let credentials = runtime.block_on(async {
-        let target = LoginTarget::Profile(profile.name.clone());
-        let sso = ssokit::Sso::new(
-            profile.session.clone(),
-            Some(profile),
-            target,
-            caches.clone(),
-        )?;
+        let sso = Sso::for_profile(profile, caches.clone())?;
         let mut provider = sso.credentials_provider()?;
         if args.login {
             let ui = Arc::new(DevicePromptUi::new(!args.no_browser));

@@ -8,6 +8,8 @@ use std::process::Stdio;
 
 use ssokit::env::Env;
 use ssokit::export::{credential_vars, from_sdk_credentials};
+use ssokit::sso::resolve_cached;
+use ssokit::time::{Clock, SystemClock};
 use ssokit::{Selector, Sso};
 
 use crate::cli::ExecArgs;
@@ -20,10 +22,15 @@ pub(crate) async fn run(args: &ExecArgs) -> CmdResult {
         sso_session: None,
         config_file: args.config_file.clone(),
     };
-    let sso = Sso::resolve(&selector, &env)?;
-    let credentials = match sso.cached_role_credentials() {
+    // The fast path first: the AWS CLI's cache, no network, no HTTP client.
+    let (profile, caches, cached) = resolve_cached(&selector, &env, SystemClock.now())?;
+    let region = profile.region.clone();
+    let credentials = match cached {
         Some(cached) => cached,
-        None => from_sdk_credentials(&sso.credentials_provider()?.credentials().await?),
+        None => {
+            let sso = Sso::for_profile(profile, caches)?;
+            from_sdk_credentials(&sso.credentials_provider()?.credentials().await?)
+        }
     };
     let Some((program, rest)) = args.command.split_first() else {
         return Ok(Outcome::Code(crate::exit::USAGE));
@@ -37,7 +44,7 @@ pub(crate) async fn run(args: &ExecArgs) -> CmdResult {
     for (name, value) in credential_vars(&credentials) {
         command.env(name, value);
     }
-    if let Some(region) = sso.profile().and_then(|p| p.region.as_deref()) {
+    if let Some(region) = region.as_deref() {
         command
             .env("AWS_REGION", region)
             .env("AWS_DEFAULT_REGION", region);

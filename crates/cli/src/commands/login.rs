@@ -42,31 +42,25 @@ pub(crate) async fn run(args: &LoginArgs) -> CmdResult {
         cancel: Some(cancel),
         client_name: None,
     };
-    let result = match choice.flow {
-        Flow::DeviceCode => {
-            let ui = DevicePromptUi::new(!args.no_browser);
-            let prompt = |p: &DevicePrompt| ui.show(p);
-            let result = sso.login(&prompt, &options).await;
-            ui.spinner.stop();
-            result
-        }
-        Flow::Pkce => {
-            let no_browser = args.no_browser;
-            let prompt = move |url: &str| {
-                let opened = !no_browser && matches!(open(url, &env), Opened::Started(_));
-                if opened {
-                    note(&format!(
-                        "Opened the authorization page in your browser. If it did not open, visit:\n\n{url}\n"
-                    ));
-                } else {
-                    note(&format!(
-                        "Open this URL in a browser on this machine and approve the request:\n\n{url}\n"
-                    ));
-                }
-            };
-            sso.pkce_login().login(&prompt, &options).await
+    let ui = DevicePromptUi::new(!args.no_browser);
+    let device = |p: &DevicePrompt| ui.show(p);
+    let no_browser = args.no_browser;
+    let authorize = move |url: &str| {
+        let opened = !no_browser && matches!(open(url, &env), Opened::Started(_));
+        if opened {
+            note(&format!(
+                "Opened the authorization page in your browser. If it did not open, visit:\n\n{url}\n"
+            ));
+        } else {
+            note(&format!(
+                "Open this URL in a browser on this machine and approve the request:\n\n{url}\n"
+            ));
         }
     };
+    let result = sso
+        .login_with_flow(choice.flow, &device, &authorize, &options)
+        .await;
+    ui.spinner.stop();
     let token = result?;
     let session = sso.session();
     let what = match &session.name {

@@ -1,9 +1,8 @@
 //! `ssokit logout`: bare, what `aws sso logout` does; with a profile or session, only
 //! that one.
 
-use ssokit::cache::CacheDirs;
 use ssokit::env::Env;
-use ssokit::logout::{logout_all, logout_session};
+use ssokit::logout::logout;
 use ssokit::profile::load_config;
 
 use crate::cli::TargetArgs;
@@ -13,12 +12,7 @@ use crate::ui::note;
 pub(crate) async fn run(args: &TargetArgs) -> CmdResult {
     let env = Env::process();
     let config = load_config(args.config_file.as_deref(), &env)?;
-    let report = if args.profile.is_none() && args.sso_session.is_none() {
-        logout_all(&config, &env, &CacheDirs::from_env(&env)?).await?
-    } else {
-        let sso = ssokit::Sso::from_config(&config, &super::selector(args), &env)?;
-        logout_session(&sso, &config, &env).await?
-    };
+    let report = logout(&config, &super::selector(args), &env).await?;
     note(&format!(
         "Logged out: removed {} token file(s) and {} cached role credential file(s){}.",
         report.tokens_removed.len(),

@@ -180,8 +180,10 @@ impl SsoCredentialsProvider {
             self.remember(Some(c.clone()));
             return Ok(c);
         }
-        // Other processes sharing the AWS CLI's cache wait for this one's call and use
-        // its result: take the entry's lock, then look again.
+        // The token first (a refresh, or an automatic login, can take long and has its
+        // own lock), then the entry's lock: other processes sharing the AWS CLI's cache
+        // wait for this one's call and use its result.
+        let token = self.inner.token.token().await?;
         let lock = self.lock_cached().await?;
         if lock.is_some()
             && let Some(cached) = self.load_cached(self.inner.clock.now()).await
@@ -190,7 +192,6 @@ impl SsoCredentialsProvider {
             self.remember(Some(c.clone()));
             return Ok(c);
         }
-        let token = self.inner.token.token().await?;
         let role = match self.get_role_credentials(&token).await {
             Err(ServiceError::Unauthorized { .. }) => {
                 self.remember(None);

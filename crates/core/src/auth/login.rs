@@ -25,6 +25,9 @@ use crate::time::SharedClock;
 /// How much `slow_down` adds to the polling interval, for the rest of the login.
 pub const SLOW_DOWN_INCREMENT: Duration = Duration::from_secs(5);
 
+/// The longest pause between two polls, whatever the server's `interval` says.
+pub const MAX_POLL_INTERVAL: Duration = Duration::from_secs(60);
+
 /// How long a login waits for another process's login to finish before giving up.
 pub const LOGIN_LOCK_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
@@ -233,9 +236,13 @@ impl DeviceLogin {
         options: &LoginOptions,
     ) -> Result<TokenResponse, Error> {
         let started = self.clock.now();
-        let code_expires = started + authorization.expires_in;
+        // Overflowing values from a server (or a caller) mean "no limit" here, not a panic.
+        let far = started + Duration::from_secs(100 * 365 * 86_400);
+        let code_expires = started.checked_add(authorization.expires_in).unwrap_or(far);
         let deadline = match options.timeout {
-            Some(t) if started + t < code_expires => Some(started + t),
+            Some(t) if started.checked_add(t).is_some_and(|d| d < code_expires) => {
+                started.checked_add(t)
+            }
             _ => None,
         };
         prompt.show(&DevicePrompt {
@@ -249,17 +256,20 @@ impl DeviceLogin {
             registration.client_secret.clone(),
             authorization.device_code.clone(),
         );
-        let mut interval = authorization.interval;
+        let mut interval = authorization.interval.min(MAX_POLL_INTERVAL);
         loop {
+            // Never sleep past the deadline or the code's expiry.
+            let stop = deadline.map_or(code_expires, |d| d.min(code_expires));
+            let nap = interval.min(stop.duration_since(self.clock.now()).unwrap_or_default());
             let cancelled = match &options.cancel {
                 Some(cancel) => {
                     tokio::select! {
-                        () = self.sleeper.sleep(interval) => false,
+                        () = self.sleeper.sleep(nap) => false,
                         () = cancel.cancelled() => true,
                     }
                 }
                 None => {
-                    self.sleeper.sleep(interval).await;
+                    self.sleeper.sleep(nap).await;
                     false
                 }
             };
@@ -286,7 +296,7 @@ impl DeviceLogin {
             let result = self.oidc.create_token(&request).await;
             match poll_step(result, interval, &self.target) {
                 PollStep::Done(token) => return Ok(token),
-                PollStep::Wait(next) => interval = next,
+                PollStep::Wait(next) => interval = next.min(MAX_POLL_INTERVAL),
                 PollStep::Fail(err) => return Err(err),
             }
         }
@@ -392,11 +402,12 @@ impl LoginContext<'_> {
         registration: &ClientRegistration,
         token: TokenResponse,
     ) -> Result<CachedToken, Error> {
+        let expires_at = token.expires_at(self.clock.now());
         let cached = CachedToken {
             start_url: Some(self.session.start_url.clone()),
             region: Some(self.session.region.clone()),
             access_token: token.access_token,
-            expires_at: self.clock.now() + token.expires_in,
+            expires_at,
             client_id: Some(registration.client_id.clone()),
             client_secret: Some(registration.client_secret.clone()),
             registration_expires_at: Some(registration.expires_at),

@@ -323,6 +323,12 @@ impl PkceLogin {
                     .into());
                 }
                 Callback::Denied(error) => {
+                    // Any local request can set this text: keep it short and plain.
+                    let error: String = error
+                        .chars()
+                        .filter(|c| c.is_ascii_alphanumeric() || "_-.".contains(*c))
+                        .take(64)
+                        .collect();
                     return Err(AuthError::AuthorizeFailed {
                         target: self.target.clone(),
                         error,

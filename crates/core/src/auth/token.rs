@@ -24,9 +24,10 @@ use aws_credential_types::provider::token::ProvideToken;
 use super::login::{DeviceLogin, LoginOptions, LoginPrompt};
 use super::{AuthError, LoginTarget, blocking};
 use crate::Error;
-use crate::cache::{CachedToken, DEFAULT_LOCK_TIMEOUT, TokenCache};
+use crate::cache::{CacheError, CachedToken, DEFAULT_LOCK_TIMEOUT, TokenCache};
 use crate::client::{CreateTokenRequest, OidcClient, ServiceError};
 use crate::config::SsoSession;
+use crate::secret::RefreshToken;
 use crate::time::SharedClock;
 
 /// At most one refresh attempt per this interval and provider.
@@ -123,6 +124,21 @@ impl fmt::Debug for AutoLogin {
 struct State {
     token: Option<CachedToken>,
     last_refresh_attempt: Option<SystemTime>,
+    /// A refresh token the service refused (`invalid_grant`): never sent again; the
+    /// token it came with is served until it expires, then the session has ended.
+    refused: Option<RefreshToken>,
+}
+
+impl State {
+    /// `token` as far as refreshing goes: without its refresh token if that one was
+    /// refused before.
+    fn refreshable_view(&self, token: &CachedToken) -> CachedToken {
+        let mut view = token.clone();
+        if view.refresh_token.is_some() && view.refresh_token == self.refused {
+            view.refresh_token = None;
+        }
+        view
+    }
 }
 
 impl fmt::Debug for SsoTokenProvider {
@@ -247,7 +263,11 @@ impl SsoTokenProvider {
             return Ok(token.clone());
         }
         let disk = self.load().await?;
-        match decide(&disk, now, state.last_refresh_attempt) {
+        match decide(
+            &state.refreshable_view(&disk),
+            now,
+            state.last_refresh_attempt,
+        ) {
             Decision::Use => {
                 state.token = Some(disk.clone());
                 Ok(disk)
@@ -256,7 +276,7 @@ impl SsoTokenProvider {
                 state.token = None;
                 Err(self.ended(reason))
             }
-            Decision::Refresh => self.refresh(state).await,
+            Decision::Refresh => self.refresh(state, disk).await,
         }
     }
 
@@ -288,17 +308,30 @@ impl SsoTokenProvider {
         .await
     }
 
-    async fn refresh(&self, state: &mut State) -> Result<CachedToken, Error> {
+    async fn refresh(&self, state: &mut State, disk: CachedToken) -> Result<CachedToken, Error> {
         let inner = &self.inner;
         let key = inner.session.token_cache_key_source().to_owned();
         let tokens = inner.tokens.clone();
         let lock_key = key.clone();
-        let _lock = blocking(move || Ok(tokens.lock(&lock_key, DEFAULT_LOCK_TIMEOUT)?)).await?;
+        let lock = blocking(move || Ok(tokens.lock(&lock_key, DEFAULT_LOCK_TIMEOUT)?)).await;
+        let _lock = match lock {
+            Ok(lock) => lock,
+            // Another process holds the lock for long (a login in progress): a token
+            // that has not expired is still good; serve it and try again later.
+            Err(Error::Cache(CacheError::LockTimeout { .. }))
+                if !disk.is_expired(inner.clock.now()) =>
+            {
+                state.last_refresh_attempt = Some(inner.clock.now());
+                state.token = Some(disk.clone());
+                return Ok(disk);
+            }
+            Err(e) => return Err(e),
+        };
 
         // Another process may have refreshed while this one waited for the lock.
         let now = inner.clock.now();
         let current = self.load().await?;
-        match decide(&current, now, None) {
+        match decide(&state.refreshable_view(&current), now, None) {
             Decision::Use => {
                 state.token = Some(current.clone());
                 return Ok(current);
@@ -322,8 +355,8 @@ impl SsoTokenProvider {
         match inner.oidc.create_token(&request).await {
             Ok(response) => {
                 let mut fresh = current;
+                fresh.expires_at = response.expires_at(inner.clock.now());
                 fresh.access_token = response.access_token;
-                fresh.expires_at = inner.clock.now() + response.expires_in;
                 if let Some(refresh_token) = response.refresh_token {
                     fresh.refresh_token = Some(refresh_token);
                 }
@@ -336,6 +369,9 @@ impl SsoTokenProvider {
                 Ok(fresh)
             }
             Err(err) => {
+                if matches!(err, ServiceError::InvalidGrant { .. }) {
+                    state.refused = current.refresh_token.clone();
+                }
                 let still_valid = !current.is_expired(inner.clock.now());
                 tracing::warn!(session = %key, error = %err, still_valid, "SSO token refresh failed");
                 if still_valid {
