@@ -168,7 +168,9 @@ fn register(shared: &Shared, body: Result<Bytes, BytesRejection>) -> Result<Valu
     }))
 }
 
-#[derive(Debug, Deserialize)]
+// No Debug outside tests: it holds secrets.
+#[cfg_attr(test, derive(Debug))]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct StartDeviceBody {
     client_id: Option<String>,
@@ -220,7 +222,9 @@ fn start_device(shared: &Shared, body: Result<Bytes, BytesRejection>) -> Result<
     }))
 }
 
-#[derive(Debug, Deserialize)]
+// No Debug outside tests: it holds secrets.
+#[cfg_attr(test, derive(Debug))]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct CreateTokenBody {
     client_id: Option<String>,

@@ -65,7 +65,8 @@ pub struct SessionInfo {
 }
 
 /// A registered OIDC client.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
+// Debug is written by hand below: it redacts the secret.
 pub(crate) struct Client {
     pub(crate) id: String,
     pub(crate) secret: String,
@@ -76,6 +77,17 @@ pub(crate) struct Client {
     pub(crate) issuer_url: Option<String>,
     pub(crate) issued_at: SystemTime,
     pub(crate) expires_at: SystemTime,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("id", &self.id)
+            .field("secret", &"** redacted **")
+            .field("name", &self.name)
+            .field("scopes", &self.scopes)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Client {
@@ -120,7 +132,8 @@ struct DeviceAuth {
 }
 
 /// A started device authorization.
-#[derive(Debug)]
+// No Debug outside tests: it holds secrets.
+#[cfg_attr(test, derive(Debug))]
 pub(crate) struct StartedDevice {
     pub(crate) device_code: String,
     pub(crate) user_code: String,
@@ -196,7 +209,8 @@ struct RefreshGrant {
 }
 
 /// What CreateToken returns.
-#[derive(Debug)]
+// No Debug outside tests: it holds secrets.
+#[cfg_attr(test, derive(Debug))]
 pub(crate) struct Tokens {
     pub(crate) access_token: String,
     pub(crate) expires_in: u64,
