@@ -30,12 +30,18 @@ pub fn candidates(env: &Env) -> Vec<Vec<String>> {
     {
         out.push(vec!["wslview".into()]);
         // Not `cmd.exe /c start`: cmd would split the URL at `&` and run the rest.
-        out.push(vec!["rundll32.exe".into(), "url.dll,FileProtocolHandler".into()]);
+        out.push(vec![
+            "rundll32.exe".into(),
+            "url.dll,FileProtocolHandler".into(),
+        ]);
     }
     if cfg!(target_os = "macos") {
         out.push(vec!["open".into()]);
     } else if cfg!(windows) {
-        out.push(vec!["rundll32".into(), "url.dll,FileProtocolHandler".into()]);
+        out.push(vec![
+            "rundll32".into(),
+            "url.dll,FileProtocolHandler".into(),
+        ]);
     } else {
         out.push(vec!["xdg-open".into()]);
     }

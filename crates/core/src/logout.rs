@@ -7,7 +7,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::Error;
-use crate::cache::{CacheDirs, CachedToken, RoleCacheScope, read_json_object};
+use crate::cache::{CacheDirs, CachedToken, read_json_object};
 use crate::client::{HttpClient, HttpSettings, PortalClient};
 use crate::config::AwsConfig;
 use crate::env::Env;
@@ -187,10 +187,7 @@ pub async fn logout_session(
         let (Some(account), Some(role)) = (&profile.account_id, &profile.role_name) else {
             continue;
         };
-        let scope = match &profile.session.name {
-            Some(n) => RoleCacheScope::Session(n),
-            None => RoleCacheScope::StartUrl(&profile.session.start_url),
-        };
+        let scope = profile.session.role_cache_scope();
         let path = caches.role_credentials().path(account, role, scope);
         if remove(&path)? {
             report.role_credentials_removed.push(path);

@@ -5,7 +5,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::Error;
-use crate::cache::{CacheDirs, RegistrationKey, RoleCacheScope};
+use crate::cache::{CacheDirs, RegistrationKey};
 use crate::config::{AwsConfig, ConfigFiles, SsoProfile, selected_profile_name};
 use crate::env::Env;
 
@@ -58,10 +58,7 @@ pub struct CachePaths {
 pub fn cache_paths(profile: &SsoProfile, dirs: &CacheDirs) -> CachePaths {
     let session = &profile.session;
     let key = RegistrationKey::for_session(session);
-    let scope = match &session.name {
-        Some(name) => RoleCacheScope::Session(name),
-        None => RoleCacheScope::StartUrl(&session.start_url),
-    };
+    let scope = session.role_cache_scope();
     let role_credentials = match (&profile.account_id, &profile.role_name) {
         (Some(account), Some(role)) => Some(dirs.role_credentials().path(account, role, scope)),
         _ => None,

@@ -12,7 +12,7 @@ use crate::auth::login::{DeviceLogin, LoginOptions, LoginPrompt};
 use crate::auth::pkce::{AuthorizePrompt, PkceLogin};
 use crate::auth::token::SsoTokenProvider;
 use crate::auth::{LoginTarget, SharedSleeper, TokioSleeper};
-use crate::cache::{CacheDirs, CachedRoleCredentials, CachedToken, RoleCacheScope};
+use crate::cache::{CacheDirs, CachedRoleCredentials, CachedToken};
 use crate::client::{AccountInfo, HttpClient, HttpSettings, OidcClient, PortalClient, RoleInfo};
 use crate::config::{AwsConfig, SsoProfile, SsoSession, selected_profile_name};
 use crate::env::Env;
@@ -306,10 +306,7 @@ pub fn cached_role_credentials(
         profile.account_id.as_deref()?,
         profile.role_name.as_deref()?,
     );
-    let scope = match &profile.session.name {
-        Some(name) => RoleCacheScope::Session(name),
-        None => RoleCacheScope::StartUrl(&profile.session.start_url),
-    };
+    let scope = profile.session.role_cache_scope();
     caches
         .role_credentials()
         .load(account, role, scope)

@@ -26,8 +26,7 @@ use super::token::{AutoLogin, SsoTokenProvider};
 use super::{AuthError, LoginTarget, TokioSleeper, blocking};
 use crate::Error;
 use crate::cache::{
-    CacheDirs, CachedRoleCredentials, DEFAULT_LOCK_TIMEOUT, REFRESH_WINDOW, RoleCacheScope,
-    RoleCredentialsCache,
+    CacheDirs, CachedRoleCredentials, DEFAULT_LOCK_TIMEOUT, REFRESH_WINDOW, RoleCredentialsCache,
 };
 use crate::client::{HttpClient, HttpSettings, OidcClient, PortalClient, ServiceError};
 use crate::config::SsoProfile;
@@ -229,14 +228,6 @@ impl SsoCredentialsProvider {
             .await
     }
 
-    fn scope(&self) -> RoleCacheScope<'_> {
-        let session = self.inner.token.session();
-        match &session.name {
-            Some(name) => RoleCacheScope::Session(name),
-            None => RoleCacheScope::StartUrl(&session.start_url),
-        }
-    }
-
     async fn lock_cached(&self) -> Result<Option<crate::cache::CacheLock>, Error> {
         let Some(cache) = self.inner.role_cache.clone() else {
             return Ok(None);
@@ -244,10 +235,7 @@ impl SsoCredentialsProvider {
         let (account, role) = (self.inner.account_id.clone(), self.inner.role_name.clone());
         let session = self.inner.token.session().clone();
         blocking(move || {
-            let scope = match &session.name {
-                Some(name) => RoleCacheScope::Session(name),
-                None => RoleCacheScope::StartUrl(&session.start_url),
-            };
+            let scope = session.role_cache_scope();
             Ok(Some(cache.lock(
                 &account,
                 &role,
@@ -260,25 +248,26 @@ impl SsoCredentialsProvider {
 
     async fn load_cached(&self, now: SystemTime) -> Option<CachedRoleCredentials> {
         let cache = self.inner.role_cache.clone()?;
-        let path = cache.path(&self.inner.account_id, &self.inner.role_name, self.scope());
-        let loaded = blocking(move || {
-            Ok(crate::cache::read_json_object(&path)
-                .and_then(|map| CachedRoleCredentials::from_json(map, &path))
-                .ok())
-        })
-        .await
-        .ok()
-        .flatten();
-        loaded.filter(|c| c.is_fresh(now))
+        let (account, role) = (self.inner.account_id.clone(), self.inner.role_name.clone());
+        let session = self.inner.token.session().clone();
+        blocking(move || Ok(cache.load(&account, &role, session.role_cache_scope()).ok()))
+            .await
+            .ok()
+            .flatten()
+            .filter(|c| c.is_fresh(now))
     }
 
     async fn store_cached(&self, credentials: &CachedRoleCredentials) {
         let Some(cache) = self.inner.role_cache.clone() else {
             return;
         };
-        let path = cache.path(&self.inner.account_id, &self.inner.role_name, self.scope());
-        let json = credentials.to_json();
-        let result = blocking(move || Ok(crate::cache::write_json_object(&path, json, &[])?)).await;
+        let (account, role) = (self.inner.account_id.clone(), self.inner.role_name.clone());
+        let session = self.inner.token.session().clone();
+        let credentials = credentials.clone();
+        let result = blocking(move || {
+            Ok(cache.store(&account, &role, session.role_cache_scope(), &credentials)?)
+        })
+        .await;
         if let Err(e) = result {
             // The credentials are still good; only the sharing with other processes failed.
             tracing::warn!(error = %e, "could not write the role-credentials cache");
