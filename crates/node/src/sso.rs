@@ -20,6 +20,7 @@ use ssokit::browser;
 use ssokit::cache::CacheDirs;
 use ssokit::env::Env;
 use ssokit::logout::{LogoutReport, logout_all, logout_session};
+use ssokit::populate::{DEFAULT_CONCURRENCY, list_assignments};
 use ssokit::profile::load_config;
 use ssokit::time::{Clock, SystemClock};
 use ssokit::{Error, Selector, Sso};
@@ -509,22 +510,27 @@ pub async fn list_roles(options: Option<ListRolesOptions>) -> napi::Result<Vec<R
         env: options.env,
     })?;
     let run = async {
-        let accounts = match options.account_id {
-            Some(id) => vec![id],
-            None => sso
-                .list_accounts()
+        let roles: Vec<RoleInfo> = match options.account_id {
+            Some(id) => sso
+                .list_roles(&id)
                 .await?
                 .into_iter()
-                .map(|a| a.account_id)
+                .map(|r| RoleInfo {
+                    account_id: r.account_id,
+                    role_name: r.role_name,
+                })
+                .collect(),
+            // Every account's roles, with the core's bounded concurrency and backoff.
+            None => list_assignments(&sso, DEFAULT_CONCURRENCY)
+                .await?
+                .into_iter()
+                .flat_map(|a| a.roles)
+                .map(|r| RoleInfo {
+                    account_id: r.account_id,
+                    role_name: r.role_name,
+                })
                 .collect(),
         };
-        let mut roles = Vec::new();
-        for id in accounts {
-            roles.extend(sso.list_roles(&id).await?.into_iter().map(|r| RoleInfo {
-                account_id: r.account_id,
-                role_name: r.role_name,
-            }));
-        }
         Ok::<_, Error>(roles)
     };
     run.await.map_err(async_error)
