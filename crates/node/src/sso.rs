@@ -271,32 +271,27 @@ pub async fn login(
         cancel: cancel.map(|c| c.token.clone()),
         client_name: options.client_name,
     };
-    let result = match choice.flow {
-        Flow::DeviceCode => {
-            let prompt = JsPrompt {
-                callback,
-                open_browser,
-                env,
+    let device = JsPrompt {
+        callback: callback.clone(),
+        open_browser,
+        env: env.clone(),
+    };
+    let authorize = move |url: &str| {
+        if let Some(callback) = &callback {
+            let info = PkcePromptInfo {
+                flow: flow_name(Flow::Pkce).to_owned(),
+                authorize_url: url.to_owned(),
             };
-            sso.login(&prompt, &core_options).await
+            callback.call(Either::B(info), ThreadsafeFunctionCallMode::NonBlocking);
         }
-        Flow::Pkce => {
-            let prompt = move |url: &str| {
-                if let Some(callback) = &callback {
-                    let info = PkcePromptInfo {
-                        flow: flow_name(Flow::Pkce).to_owned(),
-                        authorize_url: url.to_owned(),
-                    };
-                    callback.call(Either::B(info), ThreadsafeFunctionCallMode::NonBlocking);
-                }
-                if open_browser {
-                    // The prompt shows the URL whether or not a browser opened.
-                    let _opened = browser::open(url, &env);
-                }
-            };
-            sso.pkce_login().login(&prompt, &core_options).await
+        if open_browser {
+            // The prompt shows the URL whether or not a browser opened.
+            let _opened = browser::open(url, &env);
         }
     };
+    let result = sso
+        .login_with_flow(choice.flow, &device, &authorize, &core_options)
+        .await;
     let token = result.map_err(async_error)?;
     let session = sso.session();
     let key = session.token_cache_key_source();

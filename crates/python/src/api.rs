@@ -152,13 +152,9 @@ pub(crate) fn login(
     let result = run_raw(
         py,
         async move {
-            match chosen {
-                Flow::Pkce => {
-                    let authorize = |url: &str| shown.authorize(url);
-                    sso.pkce_login().login(&authorize, &options).await
-                }
-                Flow::DeviceCode => sso.login(shown.as_ref(), &options).await,
-            }
+            let authorize = |url: &str| shown.authorize(url);
+            sso.login_with_flow(chosen, shown.as_ref(), &authorize, &options)
+                .await
         },
         Some(&cancel),
     )?;
