@@ -30,6 +30,24 @@ fn provider(server_uri: &str, tokens: &TokenCache, clock: &ManualClock) -> SsoTo
     )
 }
 
+/// A temporary home whose token cache holds `token` for session `my-sso`.
+fn seeded(token: CachedToken) -> (tempfile::TempDir, TokenCache) {
+    let home = tempfile::tempdir().unwrap();
+    let tokens = caches(home.path()).tokens();
+    tokens.store("my-sso", &token).unwrap();
+    (home, tokens)
+}
+
+/// The access token the provider serves now.
+async fn access(p: &SsoTokenProvider) -> String {
+    p.token()
+        .await
+        .unwrap()
+        .access_token
+        .expose_secret()
+        .to_owned()
+}
+
 fn refresh_ok() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({
         "accessToken": "new-access",
@@ -58,17 +76,10 @@ async fn a_fresh_token_is_served_without_any_call() {
         .expect(0)
         .mount(&server)
         .await;
-    let home = tempfile::tempdir().unwrap();
-    let tokens = caches(home.path()).tokens();
-    tokens
-        .store("my-sso", &refreshable_token(T0 + 3600))
-        .unwrap();
+    let (_home, tokens) = seeded(refreshable_token(T0 + 3600));
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &tokens, &clock);
-    assert_eq!(
-        p.token().await.unwrap().access_token.expose_secret(),
-        "old-access"
-    );
+    assert_eq!(access(&p).await, "old-access");
 }
 
 #[tokio::test]
@@ -98,10 +109,7 @@ async fn refreshes_inside_the_window_and_keeps_other_fields() {
     assert_eq!(disk.registration_expires_at, old.registration_expires_at);
     assert_eq!(disk.extra["fromANewerCli"], 42);
     // Served from memory afterwards.
-    assert_eq!(
-        p.token().await.unwrap().access_token.expose_secret(),
-        "new-access"
-    );
+    assert_eq!(access(&p).await, "new-access");
 }
 
 #[tokio::test]
@@ -112,17 +120,10 @@ async fn exactly_fifteen_minutes_left_is_not_refreshed() {
         .expect(0)
         .mount(&server)
         .await;
-    let home = tempfile::tempdir().unwrap();
-    let tokens = caches(home.path()).tokens();
-    tokens
-        .store("my-sso", &refreshable_token(T0 + 900))
-        .unwrap();
+    let (_home, tokens) = seeded(refreshable_token(T0 + 900));
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &tokens, &clock);
-    assert_eq!(
-        p.token().await.unwrap().access_token.expose_secret(),
-        "old-access"
-    );
+    assert_eq!(access(&p).await, "old-access");
 }
 
 #[tokio::test]
@@ -135,9 +136,7 @@ async fn a_refresh_token_without_rotation_is_kept() {
         .expect(1)
         .mount(&server)
         .await;
-    let home = tempfile::tempdir().unwrap();
-    let tokens = caches(home.path()).tokens();
-    tokens.store("my-sso", &refreshable_token(T0 - 5)).unwrap();
+    let (_home, tokens) = seeded(refreshable_token(T0 - 5));
     let clock = ManualClock::new(at(T0));
     provider(&server.uri(), &tokens, &clock)
         .token()
@@ -155,9 +154,7 @@ async fn concurrent_callers_share_one_refresh() {
         .expect(1)
         .mount(&server)
         .await;
-    let home = tempfile::tempdir().unwrap();
-    let tokens = caches(home.path()).tokens();
-    tokens.store("my-sso", &refreshable_token(T0 + 60)).unwrap();
+    let (_home, tokens) = seeded(refreshable_token(T0 + 60));
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &tokens, &clock);
     let tasks: Vec<_> = (0..50)
@@ -179,22 +176,12 @@ async fn a_failed_refresh_keeps_serving_a_valid_token_and_is_throttled() {
         .expect(3) // one attempt = 3 tries with the test retry policy; then throttled
         .mount(&server)
         .await;
-    let home = tempfile::tempdir().unwrap();
-    let tokens = caches(home.path()).tokens();
-    tokens
-        .store("my-sso", &refreshable_token(T0 + 600))
-        .unwrap();
+    let (_home, tokens) = seeded(refreshable_token(T0 + 600));
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &tokens, &clock);
-    assert_eq!(
-        p.token().await.unwrap().access_token.expose_secret(),
-        "old-access"
-    );
+    assert_eq!(access(&p).await, "old-access");
     clock.advance(Duration::from_secs(10));
-    assert_eq!(
-        p.token().await.unwrap().access_token.expose_secret(),
-        "old-access"
-    );
+    assert_eq!(access(&p).await, "old-access");
 }
 
 #[tokio::test]
@@ -211,22 +198,12 @@ async fn the_refresh_is_retried_after_thirty_seconds() {
         .expect(1)
         .mount(&server)
         .await;
-    let home = tempfile::tempdir().unwrap();
-    let tokens = caches(home.path()).tokens();
-    tokens
-        .store("my-sso", &refreshable_token(T0 + 600))
-        .unwrap();
+    let (_home, tokens) = seeded(refreshable_token(T0 + 600));
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &tokens, &clock);
-    assert_eq!(
-        p.token().await.unwrap().access_token.expose_secret(),
-        "old-access"
-    );
+    assert_eq!(access(&p).await, "old-access");
     clock.advance(Duration::from_secs(30));
-    assert_eq!(
-        p.token().await.unwrap().access_token.expose_secret(),
-        "new-access"
-    );
+    assert_eq!(access(&p).await, "new-access");
 }
 
 #[tokio::test]
@@ -241,9 +218,7 @@ async fn invalid_grant_on_an_expired_token_ends_the_session() {
         .expect(1)
         .mount(&server)
         .await;
-    let home = tempfile::tempdir().unwrap();
-    let tokens = caches(home.path()).tokens();
-    tokens.store("my-sso", &refreshable_token(T0 - 1)).unwrap();
+    let (_home, tokens) = seeded(refreshable_token(T0 - 1));
     let clock = ManualClock::new(at(T0));
     let err = provider(&server.uri(), &tokens, &clock)
         .token()
@@ -345,9 +320,7 @@ async fn twenty_processes_make_one_refresh() {
         .expect(1)
         .mount(&server)
         .await;
-    let home = tempfile::tempdir().unwrap();
-    let tokens = caches(home.path()).tokens();
-    tokens.store("my-sso", &refreshable_token(T0 + 60)).unwrap();
+    let (home, _tokens) = seeded(refreshable_token(T0 + 60));
     let exe = std::env::current_exe().unwrap();
     let spec = format!("{}|{}", server.uri(), home.path().display());
     let children: Vec<_> = (0..20)
@@ -384,23 +357,13 @@ async fn a_refused_refresh_token_is_never_sent_again() {
         .expect(1)
         .mount(&server)
         .await;
-    let home = tempfile::tempdir().unwrap();
-    let tokens = caches(home.path()).tokens();
-    tokens
-        .store("my-sso", &refreshable_token(T0 + 600))
-        .unwrap();
+    let (_home, tokens) = seeded(refreshable_token(T0 + 600));
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &tokens, &clock);
     // Still valid: served, though the refresh was refused.
-    assert_eq!(
-        p.token().await.unwrap().access_token.expose_secret(),
-        "old-access"
-    );
+    assert_eq!(access(&p).await, "old-access");
     clock.advance(Duration::from_secs(120));
-    assert_eq!(
-        p.token().await.unwrap().access_token.expose_secret(),
-        "old-access"
-    );
+    assert_eq!(access(&p).await, "old-access");
     // Expired: the session has ended, without asking the service again.
     clock.advance(Duration::from_secs(600));
     let err = p.token().await.unwrap_err();
