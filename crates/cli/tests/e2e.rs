@@ -325,7 +325,7 @@ fn exec_sets_the_environment_and_passes_the_exit_code_through() {
 fn exec_passes_sigterm_on_to_the_command() {
     let w = world();
     w.login();
-    let child = w
+    let mut child = w
         .command(&[
             "exec",
             "--profile",
@@ -333,12 +333,23 @@ fn exec_passes_sigterm_on_to_the_command() {
             "--",
             "sh",
             "-c",
-            "trap 'exit 42' TERM; while :; do sleep 0.05; done",
+            "trap 'exit 42' TERM; echo ready; while :; do sleep 0.05; done",
         ])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    std::thread::sleep(Duration::from_millis(800));
+    // Signal only once the command runs with its trap set (a line it prints), waiting
+    // for that line with a deadline.
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        use std::io::BufRead;
+        let mut line = String::new();
+        let _ = std::io::BufReader::new(stdout).read_line(&mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(Duration::from_secs(60)).unwrap();
+    assert_eq!(line.trim(), "ready");
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()

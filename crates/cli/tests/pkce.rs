@@ -8,7 +8,6 @@
 #[path = "../../emulator/tests/webdriver/mod.rs"]
 mod webdriver;
 
-use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
 use ssokit_emulator::{BackgroundEmulator, Emulator, Operation, sample_accounts};
@@ -39,27 +38,21 @@ fn world(auto_approve: bool) -> World {
 }
 
 impl World {
-    /// A `BROWSER` program: a shell script running `body` (Python) with the URL.
-    fn browser(&self, name: &str, body: &str) -> PathBuf {
+    /// A `BROWSER` command: a shell script running `body` (Python) with the URL. The
+    /// script is run by `/bin/sh`, never executed itself: executing a file this
+    /// multithreaded test process has just written can fail with "text file busy"
+    /// when another test forks meanwhile.
+    fn browser(&self, name: &str, body: &str) -> String {
         let path = self.home.path().join(name);
-        std::fs::write(
-            &path,
-            format!("#!/bin/sh\nexec {} -c '{body}' \"$1\"\n", python()),
-        )
-        .unwrap();
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).unwrap();
-        }
-        path
+        std::fs::write(&path, format!("exec {} -c '{body}' \"$1\"\n", python())).unwrap();
+        format!("/bin/sh {}", path.display())
     }
 
-    fn login(&self, browser: &Path, extra: &[&str], vars: &[(&str, &str)]) -> Output {
+    fn login(&self, browser: &str, extra: &[&str], vars: &[(&str, &str)]) -> Output {
         self.login_command(browser, extra, vars).output().unwrap()
     }
 
-    fn login_command(&self, browser: &Path, extra: &[&str], vars: &[(&str, &str)]) -> Command {
+    fn login_command(&self, browser: &str, extra: &[&str], vars: &[(&str, &str)]) -> Command {
         let url = self.emulator.control().url().to_owned();
         let mut c = Command::new(env!("CARGO_BIN_EXE_ssokit"));
         c.args(["login", "--profile", "dev"])
@@ -78,8 +71,8 @@ impl World {
     }
 
     /// `ssokit login --use-pkce` in the background (the test drives the browser).
-    fn spawn_pkce_login(&self, browser: &Path) -> tokio::task::JoinHandle<Output> {
-        let mut command = self.login_command(browser, &["--use-pkce", "--timeout", "120"], &[]);
+    fn spawn_pkce_login(&self, browser: &str) -> tokio::task::JoinHandle<Output> {
+        let mut command = self.login_command(browser, &["--use-pkce", "--timeout", "60"], &[]);
         tokio::task::spawn_blocking(move || command.output().unwrap())
     }
 
@@ -108,7 +101,10 @@ async fn chromium_approves_the_pkce_login_and_botocore_accepts_the_token() {
     let browser = w.browser("chromium-browser", &navigate);
     let url = w.emulator.control().url().to_owned();
     let login = w.spawn_pkce_login(&browser);
-    let authorize = driver.wait_for_url(&format!("{url}/authorize?")).await;
+    let authorize_page = format!("{url}/authorize?");
+    let authorize = driver
+        .wait_for_url("the authorize page", |u| u.starts_with(&authorize_page))
+        .await;
     assert!(
         authorize.contains("code_challenge_method=S256"),
         "{authorize}"
@@ -118,9 +114,13 @@ async fn chromium_approves_the_pkce_login_and_botocore_accepts_the_token() {
         "{authorize}"
     );
     driver.click("#allow").await;
-    let landed = driver.wait_for_url("http://127.0.0.1:").await;
-    assert!(landed.contains("/oauth/callback?"), "{landed}");
-    assert!(driver.body_text().await.contains("Login complete"));
+    // Only the loopback listener's page has this path: the authorize page, which is
+    // on 127.0.0.1 too, cannot satisfy the wait.
+    let landed = driver
+        .wait_for_url("the callback", |u| u.contains("/oauth/callback?"))
+        .await;
+    assert!(landed.starts_with("http://127.0.0.1:"), "{landed}");
+    driver.wait_for_text("Login complete").await;
     let out = login.await.unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
@@ -163,7 +163,10 @@ async fn chromium_approves_the_pkce_login_and_botocore_accepts_the_token() {
     // Deny: a clear "denied" error, no token change.
     let login = w.spawn_pkce_login(&browser);
     // Wait for a new authorize page (the previous page was the callback).
-    driver.wait_for_url(&format!("{url}/authorize?")).await;
+    let authorize_page = format!("{url}/authorize?");
+    driver
+        .wait_for_url("the authorize page", |u| u.starts_with(&authorize_page))
+        .await;
     driver.click("#deny").await;
     let out = login.await.unwrap();
     assert_eq!(out.status.code(), Some(255));
@@ -229,7 +232,7 @@ fn the_flow_is_chosen_from_the_environment_and_said_in_one_line() {
     let w = world(true);
     let browser = w.browser("follow-browser", FOLLOW);
     // A desktop: PKCE by default.
-    let out = w.login(&browser, &[], &[("DISPLAY", ":0")]);
+    let out = w.login(&browser, &["--timeout", "60"], &[("DISPLAY", ":0")]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(

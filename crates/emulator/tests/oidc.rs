@@ -170,7 +170,9 @@ async fn start_device_authorization_errors() {
 
 #[tokio::test]
 async fn device_flow_pending_slow_down_approve() {
-    let emu = start().await;
+    // A long interval, so that "polled again at once" holds however slow the machine
+    // is; the emulator's clock, not a sleep, then moves past it.
+    let emu = builder().poll_interval_secs(60).start().await.unwrap();
     let url = emu.url();
     let client = register(url, Some(&["sso:account:access"])).await;
     let d = start_device(url, &client).await;
@@ -185,12 +187,12 @@ async fn device_flow_pending_slow_down_approve() {
         first.body["error_description"],
         "Authorization is still pending"
     );
-    // Polled again at once: faster than the 1 s interval.
+    // Polled again at once: faster than the 60 s interval.
     poll(url, &client, code)
         .await
         .assert_oidc_error(400, "SlowDownException", "slow_down");
     emu.approve(d["userCode"].as_str().unwrap()).unwrap();
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    emu.advance_clock(Duration::from_secs(61));
     let ok = poll(url, &client, code).await;
     assert_eq!(ok.status, 200, "{ok:?}");
     assert_eq!(ok.body["tokenType"], "Bearer");
@@ -198,7 +200,7 @@ async fn device_flow_pending_slow_down_approve() {
     assert!(ok.body["accessToken"].as_str().unwrap().starts_with("aoa"));
     assert!(ok.body["refreshToken"].as_str().unwrap().starts_with("aor"));
     // The device code is used up.
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    emu.advance_clock(Duration::from_secs(61));
     poll(url, &client, code)
         .await
         .assert_oidc_error(400, "InvalidGrantException", "invalid_grant");
@@ -239,7 +241,7 @@ async fn auto_approve_after_n_polls() {
         "AuthorizationPendingException",
         "authorization_pending",
     );
-    tokio::time::sleep(Duration::from_millis(1000)).await;
+    emu.advance_clock(Duration::from_secs(2));
     let ok = poll(url, &client, code).await;
     assert_eq!(ok.status, 200);
     assert!(

@@ -265,12 +265,14 @@ async fn latency_fault_delays_only_its_operation() {
     let t = std::time::Instant::now();
     register(emu.url(), None).await;
     assert!(t.elapsed() >= Duration::from_millis(300));
-    let t = std::time::Instant::now();
     post(emu.url(), "/device_authorization", json!({})).await;
-    assert!(t.elapsed() < Duration::from_millis(300));
+    // The other operation was not delayed: no fault is recorded for it (its duration is
+    // not asserted, since a busy machine can make any request slow).
     let log = emu.request_log();
     assert_eq!(log[0].fault.as_deref(), Some("latency 300 ms"));
     assert!(log[0].duration_ms >= 300);
+    assert_eq!(log[1].path, "/device_authorization");
+    assert_eq!(log[1].fault, None);
     assert!(emu.inject_fault(Fault::fail(1, 302)).is_err());
 }
 

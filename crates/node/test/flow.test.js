@@ -68,11 +68,13 @@ test('flow: pkce with the default openBrowser opens $BROWSER with the authorize 
   const seen = `${env.HOME}/browser-url`
   // A "browser" that records its argument; ssokit's onPrompt then plays the real one.
   const script = `${env.HOME}/browser.sh`
-  fs.writeFileSync(script, `#!/bin/sh\nprintf '%s' "$1" > '${seen}'\n`, { mode: 0o755 })
+  // Written whole, then renamed: the file appears only with the URL in it.
+  fs.writeFileSync(script, `printf '%s' "$1" > '${seen}.tmp' && mv '${seen}.tmp' '${seen}'\n`)
   const pages = []
   let url
   const result = await ssokit.login({
-    env: { ...env, BROWSER: script },
+    // Run by sh, not executed: no "text file busy" from a file just written.
+    env: { ...env, BROWSER: `/bin/sh ${script}` },
     flow: 'pkce',
     onPrompt: (p) => {
       url = p.authorizeUrl
@@ -81,7 +83,8 @@ test('flow: pkce with the default openBrowser opens $BROWSER with the authorize 
   })
   await pages[0]
   assert.equal(result.flow, 'pkce')
-  for (let i = 0; i < 50 && !fs.existsSync(seen); i++) await new Promise((resolve) => setTimeout(resolve, 20))
+  // The BROWSER script runs detached: wait (30 s at most) for the file it writes.
+  for (let i = 0; i < 1500 && !fs.existsSync(seen); i++) await new Promise((resolve) => setTimeout(resolve, 20))
   assert.equal(fs.readFileSync(seen, 'utf8'), url)
 })
 
@@ -97,6 +100,7 @@ test('flow: pkce without a browser reply times out; an abort cancels it', async 
       env,
       flow: 'pkce',
       openBrowser: false,
+      timeout: 30000,
       signal: controller.signal,
       onPrompt: () => setTimeout(() => controller.abort(), 50)
     }),

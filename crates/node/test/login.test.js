@@ -67,11 +67,12 @@ test('the event loop keeps running while the login waits', async () => {
 test('an AbortSignal aborts a waiting login', async () => {
   const env = freshHome(emu)
   const controller = new AbortController()
-  const started = Date.now()
   await assert.rejects(
     ssokit.login({
       env,
       openBrowser: false,
+      // Anything but the abort would end this login with another error.
+      timeout: 30000,
       signal: controller.signal,
       onPrompt: () => setTimeout(() => controller.abort(new Error('user gave up')), 50)
     }),
@@ -84,7 +85,6 @@ test('an AbortSignal aborts a waiting login', async () => {
       return true
     }
   )
-  assert.ok(Date.now() - started < 5000)
   assert.equal(fs.existsSync(ssokit.resolveProfile({ env }).tokenCachePath), false)
 })
 

@@ -3,6 +3,7 @@ linked into the native module); never the real ~/.aws, never the network."""
 
 from __future__ import annotations
 
+import signal
 import textwrap
 from pathlib import Path
 from typing import Iterator
@@ -89,3 +90,17 @@ def logged_in(idc: Emulator) -> Emulator:
     ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda _prompt: None)
     idc.clear_requests()
     return idc
+
+
+@pytest.fixture
+def ctrl_c() -> Iterator[None]:
+    """SIGINT raises KeyboardInterrupt during the test, as in an interactive shell.
+
+    A runner started as a background job from a non-interactive shell inherits SIGINT
+    ignored, and then ``_thread.interrupt_main()`` does nothing: a test that relies on
+    Ctrl-C sets the handler itself and restores the inherited one afterwards."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)

@@ -123,9 +123,8 @@ def test_pkce_opens_the_browser_and_prints_the_url_on_stderr(
     opened = tmp_path / "opened"
     browser = tmp_path / "browser.sh"
     fetch = "import sys, urllib.request; urllib.request.urlopen(sys.argv[1], timeout=10).read()"
-    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\nexec {sys.executable} -c "{fetch}" "$1"\n')
-    browser.chmod(0o755)
-    monkeypatch.setenv("BROWSER", str(browser))
+    browser.write_text(f'echo "$1" > {opened}\nexec {sys.executable} -c "{fetch}" "$1"\n')
+    monkeypatch.setenv("BROWSER", f"/bin/sh {browser}")
     token = ssokit.login("dev", flow="pkce", timeout=30)
     assert token.flow == "pkce"
     err = capsys.readouterr().err
@@ -145,21 +144,24 @@ def test_pkce_timeout_with_nobody_at_the_browser(idc: Emulator) -> None:
     assert idc.count("CreateToken") == 0
 
 
-def test_pkce_cancel_token_and_ctrl_c(idc: Emulator) -> None:
+def test_pkce_cancel_token_and_ctrl_c(idc: Emulator, ctrl_c: None) -> None:
     cancel = ssokit.CancelToken()
     prompts: List[ssokit.PkcePrompt] = []
     threading.Timer(0.3, cancel.cancel).start()
     with pytest.raises(ssokit.LoginCancelledError):
-        ssokit.login("dev", flow="pkce", open_browser=False, on_prompt=prompts.append, cancel=cancel)
+        ssokit.login("dev", flow="pkce", open_browser=False, on_prompt=prompts.append, cancel=cancel, timeout=30)
     assert not listening(callback_port(prompts[0].authorize_url))
 
     if sys.platform != "win32":  # interrupt_main simulates SIGINT on POSIX
         prompts.clear()
-        threading.Timer(0.5, _thread.interrupt_main).start()
-        started = time.monotonic()
+
+        def interrupt_once_waiting(prompt: ssokit.PkcePrompt) -> None:
+            prompts.append(prompt)
+            threading.Timer(0.2, _thread.interrupt_main).start()
+
+        # With a 30 s timeout, anything but the interrupt ends the login otherwise.
         with pytest.raises(KeyboardInterrupt):
-            ssokit.login("dev", flow="pkce", open_browser=False, on_prompt=prompts.append)
-        assert time.monotonic() - started < 5
+            ssokit.login("dev", flow="pkce", open_browser=False, on_prompt=interrupt_once_waiting, timeout=30)
         assert not listening(callback_port(prompts[0].authorize_url))
     # The lock is free: a new login works at once.
     assert ssokit.login("dev", flow="pkce", open_browser=False, on_prompt=browse, timeout=30).flow == "pkce"

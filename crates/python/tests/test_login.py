@@ -62,13 +62,14 @@ def test_default_prompt_goes_to_python_stderr(idc: Emulator, capsys: pytest.Capt
 def test_browser_is_opened_with_the_complete_url(idc: Emulator, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     opened = tmp_path / "opened"
     browser = tmp_path / "browser.sh"
-    browser.write_text(f'#!/bin/sh\necho "$1" > {opened}\n')
-    browser.chmod(0o755)
-    monkeypatch.setenv("BROWSER", str(browser))
+    # Written whole, then renamed: the file appears only with the URL in it. Run by sh,
+    # not executed, so a file just written cannot be "text file busy".
+    browser.write_text(f'echo "$1" > {opened}.tmp && mv {opened}.tmp {opened}\n')
+    monkeypatch.setenv("BROWSER", f"/bin/sh {browser}")
     prompts: list[ssokit.DevicePrompt] = []
-    ssokit.login("dev", flow="device-code", on_prompt=prompts.append)
+    ssokit.login("dev", flow="device-code", on_prompt=prompts.append, timeout=60)
     assert prompts[0].browser_opened
-    deadline = time.monotonic() + 5
+    deadline = time.monotonic() + 30
     while not opened.exists() and time.monotonic() < deadline:
         time.sleep(0.02)
     assert opened.read_text().strip() == prompts[0].verification_uri_complete
@@ -124,19 +125,24 @@ def test_cancel_token_from_another_thread() -> None:
 
 
 @pytest.mark.skipif(sys.platform == "win32", reason="interrupt_main simulates SIGINT on POSIX")
-def test_ctrl_c_interrupts_a_login_cleanly() -> None:
+def test_ctrl_c_interrupts_a_login_cleanly(ctrl_c: None) -> None:
     with Emulator(auto_approve=False) as idc:
-        threading.Timer(0.5, _thread.interrupt_main).start()
-        started = time.monotonic()
+        # Ctrl-C once the login waits for approval; with its 30 s timeout, anything
+        # but an interrupt ends the login with another error.
         with pytest.raises(KeyboardInterrupt):
-            ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
-        assert time.monotonic() - started < 5
+            ssokit.login(
+                "dev",
+                flow="device-code",
+                open_browser=False,
+                on_prompt=lambda p: threading.Timer(0.2, _thread.interrupt_main).start(),
+                timeout=30,
+            )
         # The lock is free and the poll loop has stopped: a new login works at once.
         polls = idc.count("CreateToken")
         time.sleep(1.5)
         assert idc.count("CreateToken") == polls
         idc.set_auto_approve(True)
-        assert ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None).access_token
+        assert ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, timeout=30).access_token
 
 
 def test_force_false_keeps_a_valid_token(logged_in: Emulator) -> None:

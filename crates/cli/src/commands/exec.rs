@@ -51,12 +51,15 @@ pub(crate) async fn run(args: &ExecArgs) -> CmdResult {
     }
     // The credentials are in the environment: the child must not re-resolve a profile.
     command.env_remove("AWS_PROFILE");
+    // The handlers are in place before the child exists, so a signal that arrives as
+    // soon as it runs is passed on too, never taken by ssokit's default disposition.
+    let signals = listen_for_signals();
     let mut child = command.spawn().map_err(|e| {
         ssokit::Error::Internal(format!("cannot run {}: {e}", program.to_string_lossy()))
     })?;
     // SIGTERM and SIGHUP go on to the child; Ctrl-C reaches it from the terminal.
     // ssokit keeps waiting for the child's status either way.
-    let forwarding = forward_signals(child.id());
+    let forwarding = forward_signals(signals, child.id());
     let status = child
         .wait()
         .await
@@ -75,28 +78,43 @@ pub(crate) async fn run(args: &ExecArgs) -> CmdResult {
     Ok(Outcome::Code(1))
 }
 
+/// The signals ssokit handles while the child runs: SIGINT, SIGTERM and SIGHUP.
+#[cfg(unix)]
+struct Signals {
+    int: tokio::signal::unix::Signal,
+    term: tokio::signal::unix::Signal,
+    hup: tokio::signal::unix::Signal,
+}
+
+/// Installs the handlers now (whatever disposition ssokit inherited); `None` if the
+/// runtime cannot, in which case signals keep their default effect.
+#[cfg(unix)]
+fn listen_for_signals() -> Option<Signals> {
+    use tokio::signal::unix::{SignalKind, signal};
+    Some(Signals {
+        int: signal(SignalKind::interrupt()).ok()?,
+        term: signal(SignalKind::terminate()).ok()?,
+        hup: signal(SignalKind::hangup()).ok()?,
+    })
+}
+
 /// Passes SIGTERM and SIGHUP on to the child, and ignores SIGINT (the terminal
 /// delivers it to the child too), until aborted.
 #[cfg(unix)]
-fn forward_signals(child: Option<u32>) -> tokio::task::JoinHandle<()> {
+fn forward_signals(signals: Option<Signals>, child: Option<u32>) -> tokio::task::JoinHandle<()> {
     use rustix::process::{Pid, Signal, kill_process};
-    use tokio::signal::unix::{SignalKind, signal};
     tokio::spawn(async move {
         let pid = child
             .and_then(|id| i32::try_from(id).ok())
             .and_then(Pid::from_raw);
-        let (Ok(mut int), Ok(mut term), Ok(mut hup)) = (
-            signal(SignalKind::interrupt()),
-            signal(SignalKind::terminate()),
-            signal(SignalKind::hangup()),
-        ) else {
+        let Some(mut signals) = signals else {
             return;
         };
         loop {
             let sig = tokio::select! {
-                _ = int.recv() => continue,
-                _ = term.recv() => Signal::TERM,
-                _ = hup.recv() => Signal::HUP,
+                _ = signals.int.recv() => continue,
+                _ = signals.term.recv() => Signal::TERM,
+                _ = signals.hup.recv() => Signal::HUP,
             };
             if let Some(pid) = pid {
                 let _ = kill_process(pid, sig);
@@ -105,8 +123,12 @@ fn forward_signals(child: Option<u32>) -> tokio::task::JoinHandle<()> {
     })
 }
 
+/// Elsewhere: nothing to install ahead of the child.
+#[cfg(not(unix))]
+fn listen_for_signals() {}
+
 /// Elsewhere: Ctrl-C is ignored by ssokit while the child runs.
 #[cfg(not(unix))]
-fn forward_signals(_child: Option<u32>) -> tokio::task::JoinHandle<()> {
+fn forward_signals(_signals: (), _child: Option<u32>) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async { while tokio::signal::ctrl_c().await.is_ok() {} })
 }

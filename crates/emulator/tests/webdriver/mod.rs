@@ -2,12 +2,18 @@
 //! shared by the browser tests of the emulator and of the CLI (included with
 //! `#[path]`). Needs `/usr/bin/chromium` and `/usr/bin/chromedriver`; it fails, never
 //! skips, without them.
-#![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
+// Deadlines here are real elapsed time (the browser is real), hence `Instant::now`.
+#![allow(
+    dead_code,
+    unreachable_pub,
+    clippy::unwrap_used,
+    clippy::disallowed_methods
+)]
 
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
@@ -15,6 +21,9 @@ pub const CHROMIUM: &str = "/usr/bin/chromium";
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// The W3C WebDriver key of an element reference.
 pub const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
+/// How long any wait for the browser may take before the test fails: generous, since
+/// a busy machine slows Chromium down, but never unbounded.
+pub const DEADLINE: Duration = Duration::from_secs(60);
 
 /// chromedriver in its own process group; the group (driver and browser) is killed
 /// when this is dropped.
@@ -65,7 +74,8 @@ impl Driver {
             _profile: tempfile::tempdir().unwrap(),
             session: None,
         };
-        for _ in 0..100 {
+        let started = Instant::now();
+        loop {
             if let Ok(r) = driver
                 .http
                 .get(format!("{}/status", driver.base))
@@ -77,6 +87,10 @@ impl Driver {
                     break;
                 }
             }
+            assert!(
+                started.elapsed() < DEADLINE,
+                "chromedriver was not ready within {DEADLINE:?}"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
         let profile = driver._profile.path().to_str().unwrap().to_owned();
@@ -121,15 +135,29 @@ impl Driver {
         self.call("POST", "/url", json!({"url": url})).await;
     }
 
+    /// Waits (up to [`DEADLINE`]) until the page has an element matching `css`, and
+    /// returns the first. Use it only for an element the previous step's page did not
+    /// have, so that finding it proves the step took effect.
     pub async fn find(&self, css: &str) -> String {
-        let found = self
-            .call(
-                "POST",
-                "/element",
-                json!({"using": "css selector", "value": css}),
-            )
-            .await;
-        found[ELEMENT_KEY].as_str().unwrap().to_owned()
+        let started = Instant::now();
+        loop {
+            let found = self
+                .call(
+                    "POST",
+                    "/elements",
+                    json!({"using": "css selector", "value": css}),
+                )
+                .await;
+            if let Some(element) = found.as_array().and_then(|all| all.first()) {
+                return element[ELEMENT_KEY].as_str().unwrap().to_owned();
+            }
+            assert!(
+                started.elapsed() < DEADLINE,
+                "the page never had an element {css} (now at {})",
+                self.current_url().await
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
     }
 
     pub async fn property(&self, element: &str, name: &str) -> Value {
@@ -159,25 +187,50 @@ impl Driver {
             .await;
     }
 
-    /// Waits until the page's URL starts with `prefix` (up to 30 s).
-    pub async fn wait_for_url(&self, prefix: &str) -> String {
-        for _ in 0..300 {
+    /// Waits (up to [`DEADLINE`]) until the page's URL satisfies `reached`, and returns
+    /// it. The condition must be one the page before the step could not satisfy.
+    pub async fn wait_for_url(&self, what: &str, reached: impl Fn(&str) -> bool) -> String {
+        let started = Instant::now();
+        loop {
             let url = self.current_url().await;
-            if url.starts_with(prefix) {
+            if reached(&url) {
                 return url;
             }
+            assert!(
+                started.elapsed() < DEADLINE,
+                "the browser never reached {what} (now at {url})"
+            );
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("the browser never reached {prefix}");
     }
 
-    /// The text of the page's body.
+    /// Waits (up to [`DEADLINE`]) until the page's body text contains `needle`.
+    pub async fn wait_for_text(&self, needle: &str) -> String {
+        let started = Instant::now();
+        loop {
+            let text = self.body_text().await;
+            if text.contains(needle) {
+                return text;
+            }
+            assert!(
+                started.elapsed() < DEADLINE,
+                "the page never showed {needle:?}; it shows {text:?}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// The text of the page's body now (empty while there is none). One script call, so
+    /// a page that navigates meanwhile cannot leave a stale element behind.
     pub async fn body_text(&self) -> String {
-        let body = self.find("body").await;
-        self.property(&body, "textContent")
-            .await
-            .as_str()
-            .unwrap_or_default()
-            .to_owned()
+        self.call(
+            "POST",
+            "/execute/sync",
+            json!({"script": "return document.body ? document.body.textContent : '';", "args": []}),
+        )
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
     }
 }
