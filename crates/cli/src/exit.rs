@@ -50,6 +50,8 @@ pub(crate) fn code_of(err: &Error) -> u8 {
     match err {
         Error::Config(_) => CONFIG,
         Error::Client(_) => SERVICE,
+        // The same service call failed moments ago (in this or another process).
+        Error::Auth(AuthError::RecentFailure { .. }) => SERVICE,
         Error::Auth(AuthError::Cancelled { .. }) => INTERRUPTED,
         _ => OTHER,
     }

@@ -625,6 +625,96 @@ fn twenty_credential_processes_cause_one_refresh_and_one_call() {
     assert_eq!(w.count(Operation::GetRoleCredentials, None), 1);
 }
 
+/// Rewrites the token's `expiresAt` to `secs` seconds from now (negative: ago).
+fn expire_token_in(w: &World, secs: i64) {
+    let tokens = ssokit::cache::TokenCache::new(w.aws().join("sso/cache"));
+    let mut token = tokens.load("org").unwrap();
+    #[allow(clippy::disallowed_methods)]
+    let now = std::time::SystemTime::now();
+    token.expires_at = if secs >= 0 {
+        now + Duration::from_secs(secs.unsigned_abs())
+    } else {
+        now - Duration::from_secs(secs.unsigned_abs())
+    };
+    tokens.store("org", &token).unwrap();
+}
+
+/// Starts `n` `ssokit credentials --profile dev` at once and returns their outputs.
+fn credential_processes(w: &World, n: usize) -> Vec<Output> {
+    let children: Vec<_> = (0..n)
+        .map(|_| {
+            w.command(&["credentials", "--profile", "dev"])
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect()
+}
+
+#[test]
+fn a_failing_refresh_of_a_valid_token_is_tried_once_for_twenty_processes() {
+    let w = world();
+    w.login();
+    // Five minutes left, and the token endpoint fails from now on.
+    expire_token_in(&w, 300);
+    w.emulator
+        .control()
+        .inject_fault(Fault::fail(10_000, 500).on(Operation::CreateToken))
+        .unwrap();
+    w.emulator.control().clear_request_log();
+    for out in credential_processes(&w, 20) {
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert!(json["AccessKeyId"].as_str().unwrap().starts_with("ASIA"));
+    }
+    let refreshes = w
+        .emulator
+        .control()
+        .request_log()
+        .iter()
+        .filter(|r| r.operation == Some(Operation::CreateToken))
+        .count();
+    assert!((1..=5).contains(&refreshes), "{refreshes} refresh calls");
+}
+
+#[test]
+fn a_failing_refresh_of_an_expired_token_fails_twenty_processes_with_one_attempt() {
+    let w = world();
+    w.login();
+    expire_token_in(&w, -60);
+    w.emulator
+        .control()
+        .inject_fault(Fault::fail(10_000, 500).on(Operation::CreateToken))
+        .unwrap();
+    w.emulator.control().clear_request_log();
+    for out in credential_processes(&w, 20) {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // A service failure (254), with the service's status, on one line.
+        assert_eq!(out.status.code(), Some(254), "{stderr}");
+        assert!(stderr.contains("HTTP 500"), "{stderr}");
+        assert!(out.stdout.is_empty());
+    }
+    let refreshes = w
+        .emulator
+        .control()
+        .request_log()
+        .iter()
+        .filter(|r| r.operation == Some(Operation::CreateToken))
+        .count();
+    // One holder's attempt (its retries included); every other process read its
+    // failure from the lock file.
+    assert!((1..=4).contains(&refreshes), "{refreshes} refresh calls");
+}
+
 #[test]
 fn botocore_uses_ssokit_as_its_credential_process() {
     let w = world();

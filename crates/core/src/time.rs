@@ -80,6 +80,19 @@ impl Stopwatch {
     }
 }
 
+/// Whole seconds since the Unix epoch (0 for an earlier time).
+pub(crate) fn unix_seconds(t: SystemTime) -> u64 {
+    t.duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// The time `secs` seconds after the Unix epoch (the epoch itself if out of range).
+pub(crate) fn from_unix_seconds(secs: u64) -> SystemTime {
+    std::time::UNIX_EPOCH
+        .checked_add(Duration::from_secs(secs))
+        .unwrap_or(std::time::UNIX_EPOCH)
+}
+
 /// A timestamp in a cache file could not be read.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("`{value}` is not a timestamp of the form 2026-11-27T21:04:05Z")]

@@ -356,3 +356,59 @@ async fn explicit_settings_build_a_provider_without_a_profile() {
     let err = base().role_name("R").account_id("12").build().unwrap_err();
     assert!(err.to_string().contains("sso_account_id"), "{err}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_throttled_call_is_shared_with_every_provider_of_the_cache_until_its_backoff() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/federation/credentials"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("x-amzn-ErrorType", "TooManyRequestsException")
+                .set_body_json(json!({"message": "Rate exceeded"})),
+        )
+        .up_to_n_times(3)
+        .expect(3)
+        .mount(&server)
+        .await;
+    role_credentials_mock(T0 + 3600)
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (_home, dirs) = logged_in_home();
+    let clock = ManualClock::new(at(T0));
+    // The first provider's call is throttled (3 tries with the test retry policy).
+    let err = provider(&server.uri(), &dirs, &clock, true)
+        .credentials()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Client(_)), "{err:?}");
+    // Fifty others sharing the cache (as other processes do) get its error at once,
+    // without a call of their own.
+    let tasks: Vec<_> = (0..50)
+        .map(|_| {
+            let p = provider(&server.uri(), &dirs, &clock, true);
+            tokio::spawn(async move { p.credentials().await })
+        })
+        .collect();
+    for t in tasks {
+        let err = t.await.unwrap().unwrap_err();
+        assert!(
+            matches!(err, Error::Auth(AuthError::RecentFailure { .. })),
+            "{err:?}"
+        );
+        let msg = err.to_string();
+        assert!(msg.contains("HTTP 429"), "{msg}");
+        assert!(
+            msg.contains("role ReadOnly in account 111122223333"),
+            "{msg}"
+        );
+    }
+    // Once the back-off has passed, one new call, which succeeds.
+    clock.advance(ssokit::auth::credentials::ROLE_RETRY_INTERVAL);
+    let c = provider(&server.uri(), &dirs, &clock, true)
+        .credentials()
+        .await
+        .unwrap();
+    assert_eq!(c.access_key_id(), "ASIAEXAMPLE");
+}

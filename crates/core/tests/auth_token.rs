@@ -292,14 +292,20 @@ async fn a_missing_or_broken_file_is_not_logged_in() {
 
 const WORKER_ENV: &str = "SSOKIT_TEST_TOKEN_WORKER";
 
-/// Not a test on its own: the body of a child process of
-/// `twenty_processes_make_one_refresh`.
+/// Not a test on its own: the body of a child process of the multi-process tests
+/// below. It asks for the token once, at `T0`, and checks the outcome it was told to
+/// expect: an access token, or an error of the given kind.
 #[test]
 fn token_worker_process() {
     let Ok(spec) = std::env::var(WORKER_ENV) else {
         return;
     };
-    let (uri, home) = spec.split_once('|').unwrap();
+    let mut parts = spec.splitn(3, '|');
+    let (uri, home, expect) = (
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+        parts.next().unwrap(),
+    );
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -307,9 +313,70 @@ fn token_worker_process() {
     runtime.block_on(async {
         let tokens = caches(home.as_ref()).tokens();
         let clock = ManualClock::new(at(T0));
-        let t = provider(uri, &tokens, &clock).token().await.unwrap();
-        assert_eq!(t.access_token.expose_secret(), "new-access");
+        let result = provider(uri, &tokens, &clock).token().await;
+        match expect {
+            "recent-failure-or-service-error" => {
+                let err = result.unwrap_err();
+                assert!(
+                    matches!(
+                        err,
+                        Error::Auth(AuthError::RecentFailure { .. }) | Error::Client(_)
+                    ),
+                    "{err:?}"
+                );
+                assert!(err.to_string().contains("HTTP 500"), "{err}");
+            }
+            "session-ended" => {
+                let err = result.unwrap_err();
+                assert!(
+                    matches!(err, Error::Auth(AuthError::SessionEnded { .. })),
+                    "{err:?}"
+                );
+            }
+            access_token => assert_eq!(result.unwrap().access_token.expose_secret(), access_token),
+        }
     });
+}
+
+/// Runs `n` worker processes at once against `server` and `home`, each expecting
+/// `expect`; returns when all have ended (each within 60 s, or the test fails).
+async fn run_workers(n: usize, server: &MockServer, home: &std::path::Path, expect: &str) {
+    let exe = std::env::current_exe().unwrap();
+    let spec = format!("{}|{}|{expect}", server.uri(), home.display());
+    let children: Vec<_> = (0..n)
+        .map(|_| {
+            Command::new(&exe)
+                .args(["--exact", "token_worker_process", "--test-threads", "1"])
+                .env(WORKER_ENV, &spec)
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .unwrap()
+        })
+        .collect();
+    let statuses = tokio::time::timeout(
+        Duration::from_secs(60),
+        tokio::task::spawn_blocking(move || {
+            children
+                .into_iter()
+                .map(|mut c| c.wait().unwrap())
+                .collect::<Vec<_>>()
+        }),
+    )
+    .await
+    .expect("the worker processes did not end within 60 s")
+    .unwrap();
+    assert!(statuses.iter().all(|s| s.success()), "{statuses:?}");
+}
+
+/// The number of refresh calls `server` received.
+async fn refresh_calls(server: &MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.url.path() == "/token")
+        .count()
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -320,29 +387,124 @@ async fn twenty_processes_make_one_refresh() {
         .expect(1)
         .mount(&server)
         .await;
-    let (home, _tokens) = seeded(refreshable_token(T0 + 60));
-    let exe = std::env::current_exe().unwrap();
-    let spec = format!("{}|{}", server.uri(), home.path().display());
-    let children: Vec<_> = (0..20)
-        .map(|_| {
-            Command::new(&exe)
-                .args(["--exact", "token_worker_process", "--test-threads", "1"])
-                .env(WORKER_ENV, &spec)
-                .stdout(std::process::Stdio::null())
-                .spawn()
-                .unwrap()
-        })
-        .collect();
-    let statuses = tokio::task::spawn_blocking(move || {
-        children
-            .into_iter()
-            .map(|mut c| c.wait().unwrap())
-            .collect::<Vec<_>>()
-    })
-    .await
-    .unwrap();
-    assert!(statuses.iter().all(|s| s.success()), "{statuses:?}");
+    // Expired: every process needs the new token, so each waits for the one refresh.
+    let (home, _tokens) = seeded(refreshable_token(T0 - 1));
+    run_workers(20, &server, home.path(), "new-access").await;
     // MockServer verifies `expect(1)` when dropped.
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn twenty_processes_with_a_valid_token_and_a_failing_refresh_serve_it_at_once() {
+    let server = MockServer::start().await;
+    refresh_mock()
+        .respond_with(
+            ResponseTemplate::new(500)
+                .set_body_json(json!({"error": "server_error"}))
+                .set_delay(Duration::from_millis(50)),
+        )
+        .mount(&server)
+        .await;
+    // Five minutes left: inside the refresh window, far from expiry.
+    let (home, _tokens) = seeded(refreshable_token(T0 + 300));
+    run_workers(20, &server, home.path(), "old-access").await;
+    // One holder tried (3 tries with the test retry policy); the processes that found
+    // the lock held served the valid token, and the later ones read its failure.
+    let calls = refresh_calls(&server).await;
+    assert!((1..=5).contains(&calls), "{calls} refresh calls");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn twenty_processes_with_an_expired_token_share_one_failed_refresh() {
+    let server = MockServer::start().await;
+    refresh_mock()
+        .respond_with(
+            ResponseTemplate::new(500)
+                .set_body_json(json!({"error": "server_error"}))
+                .set_delay(Duration::from_millis(50)),
+        )
+        .mount(&server)
+        .await;
+    let (home, tokens) = seeded(refreshable_token(T0 - 1));
+    run_workers(20, &server, home.path(), "recent-failure-or-service-error").await;
+    // The first holder's attempt (3 tries) and no other: the waiters read its failure
+    // from the lock file and returned its error at once.
+    let calls = refresh_calls(&server).await;
+    assert!((1..=3).contains(&calls), "{calls} refresh calls");
+    // The failure is in the lock file, naming no secret.
+    let lock = std::fs::read_to_string(tokens.lock_path("my-sso")).unwrap();
+    assert!(lock.contains("\"retryAt\""), "{lock}");
+    assert!(
+        !lock.contains("refresh-1") && !lock.contains("client-secret-1"),
+        "{lock}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_refresh_token_refused_in_one_process_is_sent_by_no_other() {
+    let server = MockServer::start().await;
+    refresh_mock()
+        .respond_with(
+            ResponseTemplate::new(400)
+                .insert_header("x-amzn-ErrorType", "InvalidGrantException")
+                .set_body_json(json!({"error": "invalid_grant"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    // Valid: every process serves the token; one sent the refresh token, and it was
+    // refused.
+    let (home, tokens) = seeded(refreshable_token(T0 + 300));
+    run_workers(20, &server, home.path(), "old-access").await;
+    // Expired (the same refresh token): the session has ended, without a call.
+    tokens.store("my-sso", &refreshable_token(T0 - 1)).unwrap();
+    run_workers(5, &server, home.path(), "session-ended").await;
+}
+
+#[tokio::test]
+async fn a_recorded_failure_is_retried_once_its_backoff_has_passed() {
+    let server = MockServer::start().await;
+    refresh_mock()
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"error": "server_error"})))
+        .up_to_n_times(3)
+        .expect(3)
+        .mount(&server)
+        .await;
+    refresh_mock()
+        .respond_with(refresh_ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (_home, tokens) = seeded(refreshable_token(T0 - 1));
+    let clock = ManualClock::new(at(T0));
+    // Two providers stand for two processes: they share only the files.
+    let err = provider(&server.uri(), &tokens, &clock)
+        .token()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Client(_)), "{err:?}");
+    let other = provider(&server.uri(), &tokens, &clock);
+    let err = other.token().await.unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(AuthError::RecentFailure { .. })),
+        "{err:?}"
+    );
+    let msg = err.to_string();
+    assert!(
+        msg.contains("HTTP 500") && msg.contains("tries again after"),
+        "{msg}"
+    );
+    // Asked again within the back-off: the same error, still no call.
+    clock.advance(Duration::from_secs(10));
+    let err = other.token().await.unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(AuthError::RecentFailure { .. })),
+        "{err:?}"
+    );
+    // After it: one new attempt, which succeeds and clears the record.
+    clock.advance(Duration::from_secs(20));
+    assert_eq!(access(&other).await, "new-access");
+    let lock = std::fs::read_to_string(tokens.lock_path("my-sso")).unwrap();
+    assert!(!lock.contains("retryAt"), "{lock}");
 }
 
 #[tokio::test]

@@ -55,6 +55,8 @@ fn code_of(err: &Error) -> &'static str {
             AuthError::StateMismatch { .. } => "ERR_SSOKIT_ACCESS_DENIED",
             // The authorize page answered with an OAuth error other than access_denied.
             AuthError::AuthorizeFailed { .. } => "ERR_SSOKIT_SERVICE",
+            // The same service call failed moments ago, here or in another process.
+            AuthError::RecentFailure { .. } => "ERR_SSOKIT_SERVICE",
             _ => "ERR_SSOKIT_INTERNAL",
         },
         Error::Internal(_) => "ERR_SSOKIT_INTERNAL",

@@ -113,6 +113,15 @@ pub(crate) fn to_py(py: Python<'_>, err: Error) -> PyErr {
                 LoginTimeoutError::new_err(message)
             }
             AuthError::Cancelled { .. } => LoginCancelledError::new_err(message),
+            // The same call failed moments ago, here or in another process: that
+            // failure, with the service's code and status.
+            AuthError::RecentFailure { failure, .. } => {
+                let err = ServiceError::new_err(message);
+                let value = err.value(py);
+                let _ = value.setattr("code", failure.code.clone());
+                let _ = value.setattr("status", failure.status);
+                err
+            }
             // `AuthError` is non-exhaustive: a future variant is still an SsoError.
             _ => SsoError::new_err(message),
         },

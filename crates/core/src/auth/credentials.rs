@@ -22,7 +22,7 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, future};
 
 use super::login::{DeviceLogin, LoginOptions, LoginPrompt};
-use super::token::{AutoLogin, SsoTokenProvider};
+use super::token::{AutoLogin, SsoTokenProvider, shared_failure};
 use super::{AuthError, LoginTarget, TokioSleeper, blocking};
 use crate::Error;
 use crate::cache::{
@@ -36,6 +36,10 @@ use crate::time::{SharedClock, SystemClock};
 
 /// Why a 401 from the portal ends the session.
 const REJECTED: &str = "the SSO portal rejected the token (HTTP 401): it expired, was revoked, or you logged out elsewhere";
+
+/// After a failed GetRoleCredentials, no process sharing the cache calls it again for
+/// this long: they get the failure at once (see [`crate::cache::SharedFailure`]).
+pub const ROLE_RETRY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The provider name set on the credentials it returns.
 pub const PROVIDER_NAME: &str = "ssokit";
@@ -183,13 +187,27 @@ impl SsoCredentialsProvider {
         // own lock), then the entry's lock: other processes sharing the AWS CLI's cache
         // wait for this one's call and use its result.
         let token = self.inner.token.token().await?;
-        let lock = self.lock_cached().await?;
+        let mut lock = self.lock_cached().await?;
         if lock.is_some()
             && let Some(cached) = self.load_cached(self.inner.clock.now()).await
         {
             let c = self.to_credentials(&cached);
             self.remember(Some(c.clone()));
             return Ok(c);
+        }
+        // The last holder's call failed and its back-off has not passed: its error, at
+        // once, rather than one more call from every waiting process.
+        let now = self.inner.clock.now();
+        if let Some(failure) = lock
+            .as_ref()
+            .and_then(|l| l.shared_failure())
+            .filter(|f| f.blocks_retry(now))
+        {
+            return Err(AuthError::RecentFailure {
+                operation: self.operation(),
+                failure: Box::new(failure.clone()),
+            }
+            .into());
         }
         let role = match self.get_role_credentials(&token).await {
             Err(ServiceError::Unauthorized { .. }) => {
@@ -200,6 +218,14 @@ impl SsoCredentialsProvider {
             }
             other => other,
         };
+        if let Some(lock) = lock.as_mut() {
+            lock.set_shared_failure(match &role {
+                Err(err) if !matches!(err, ServiceError::Unauthorized { .. }) => Some(
+                    shared_failure(err, self.inner.clock.now(), ROLE_RETRY_INTERVAL, None),
+                ),
+                _ => None,
+            });
+        }
         match role {
             Ok(role) => {
                 let cached = role.to_cached(&self.inner.account_id);
@@ -215,6 +241,14 @@ impl SsoCredentialsProvider {
             .into()),
             Err(other) => Err(other.into()),
         }
+    }
+
+    /// What [`AuthError::RecentFailure`] says could not be done.
+    fn operation(&self) -> String {
+        format!(
+            "get the credentials of role {} in account {}",
+            self.inner.role_name, self.inner.account_id
+        )
     }
 
     async fn get_role_credentials(

@@ -102,4 +102,19 @@ pub enum AuthError {
         /// What the login was for.
         target: LoginTarget,
     },
+    /// The same call failed moments ago (in this process or another sharing the
+    /// cache) and its back-off has not passed: the service is not asked again before
+    /// then. The failure is the one the lock holder recorded.
+    #[error(
+        "could not {operation}: the last attempt, by process {}, failed ({}); ssokit tries again after {}",
+        failure.pid,
+        failure.message,
+        crate::time::format_timestamp(crate::time::from_unix_seconds(failure.retry_at))
+    )]
+    RecentFailure {
+        /// What failed, in words ("refresh the SSO token of profile \"dev\"").
+        operation: String,
+        /// The failure as its holder recorded it.
+        failure: Box<crate::cache::SharedFailure>,
+    },
 }

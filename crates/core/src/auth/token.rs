@@ -24,7 +24,7 @@ use aws_credential_types::provider::token::ProvideToken;
 use super::login::{DeviceLogin, LoginOptions, LoginPrompt};
 use super::{AuthError, LoginTarget, blocking};
 use crate::Error;
-use crate::cache::{CacheError, CachedToken, DEFAULT_LOCK_TIMEOUT, TokenCache};
+use crate::cache::{CacheError, CachedToken, DEFAULT_LOCK_TIMEOUT, SharedFailure, TokenCache};
 use crate::client::{CreateTokenRequest, OidcClient, ServiceError};
 use crate::config::SsoSession;
 use crate::secret::RefreshToken;
@@ -127,6 +127,9 @@ struct State {
     /// A refresh token the service refused (`invalid_grant`): never sent again; the
     /// token it came with is served until it expires, then the session has ended.
     refused: Option<RefreshToken>,
+    /// The last failed refresh (this process's or one read from the lock file), told
+    /// to callers who find an expired token before its back-off has passed.
+    last_failure: Option<SharedFailure>,
 }
 
 impl State {
@@ -274,10 +277,33 @@ impl SsoTokenProvider {
             }
             Decision::Ended(reason) => {
                 state.token = None;
-                Err(self.ended(reason))
+                Err(self
+                    .recent_failure(state, &disk, now)
+                    .unwrap_or_else(|| self.ended(reason)))
             }
             Decision::Refresh => self.refresh(state, disk).await,
         }
+    }
+
+    /// The failure that keeps an expired but refreshable token from being refreshed
+    /// now: the holder's error, rather than "session ended", while it is recent.
+    fn recent_failure(&self, state: &State, token: &CachedToken, now: SystemTime) -> Option<Error> {
+        let failure = state
+            .last_failure
+            .as_ref()
+            .filter(|f| f.blocks_retry(now))?;
+        if !state.refreshable_view(token).can_refresh(now) {
+            return None;
+        }
+        Some(self.failure_error(failure.clone()))
+    }
+
+    fn failure_error(&self, failure: SharedFailure) -> Error {
+        AuthError::RecentFailure {
+            operation: format!("refresh the SSO token of {}", self.inner.target),
+            failure: Box::new(failure),
+        }
+        .into()
     }
 
     /// Forgets the in-memory token (after the portal rejected it with HTTP 401); the
@@ -311,19 +337,28 @@ impl SsoTokenProvider {
     async fn refresh(&self, state: &mut State, disk: CachedToken) -> Result<CachedToken, Error> {
         let inner = &self.inner;
         let key = inner.session.token_cache_key_source().to_owned();
+        // A token that has not expired never waits for the lock: while another process
+        // refreshes (or logs in), this one serves the token it has.
+        let still_valid = !disk.is_expired(inner.clock.now());
         let tokens = inner.tokens.clone();
         let lock_key = key.clone();
-        let lock = blocking(move || Ok(tokens.lock(&lock_key, DEFAULT_LOCK_TIMEOUT)?)).await;
-        let _lock = match lock {
-            Ok(lock) => lock,
-            // Another process holds the lock for long (a login in progress): a token
-            // that has not expired is still good; serve it and try again later.
+        let lock = blocking(move || {
+            Ok(if still_valid {
+                tokens.try_lock(&lock_key)?
+            } else {
+                Some(tokens.lock(&lock_key, DEFAULT_LOCK_TIMEOUT)?)
+            })
+        })
+        .await;
+        let mut lock = match lock {
+            Ok(Some(lock)) => lock,
+            Ok(None) => return Ok(self.serve_meanwhile(state, disk)),
+            // Held for long (a login in progress) while the token expired meanwhile: a
+            // token that is still good now is served all the same.
             Err(Error::Cache(CacheError::LockTimeout { .. }))
                 if !disk.is_expired(inner.clock.now()) =>
             {
-                state.last_refresh_attempt = Some(inner.clock.now());
-                state.token = Some(disk.clone());
-                return Ok(disk);
+                return Ok(self.serve_meanwhile(state, disk));
             }
             Err(e) => return Err(e),
         };
@@ -331,6 +366,13 @@ impl SsoTokenProvider {
         // Another process may have refreshed while this one waited for the lock.
         let now = inner.clock.now();
         let current = self.load().await?;
+        let shared = lock.shared_failure().cloned();
+        // A refresh token that another process saw refused is never sent again.
+        if let (Some(failure), Some(refresh_token)) = (&shared, &current.refresh_token)
+            && failure.refused_refresh_token.as_deref() == Some(&fingerprint(refresh_token))
+        {
+            state.refused = Some(refresh_token.clone());
+        }
         match decide(&state.refreshable_view(&current), now, None) {
             Decision::Use => {
                 state.token = Some(current.clone());
@@ -341,6 +383,17 @@ impl SsoTokenProvider {
                 return Err(self.ended(reason));
             }
             Decision::Refresh => {}
+        }
+        // The last holder failed and its back-off has not passed: no new attempt.
+        if let Some(failure) = shared.filter(|f| f.blocks_retry(now)) {
+            state.last_refresh_attempt = Some(now);
+            state.last_failure = Some(failure.clone());
+            if !current.is_expired(now) {
+                state.token = Some(current.clone());
+                return Ok(current);
+            }
+            state.token = None;
+            return Err(self.failure_error(failure));
         }
         state.last_refresh_attempt = Some(now);
 
@@ -364,14 +417,25 @@ impl SsoTokenProvider {
                 let to_store = fresh.clone();
                 let store_key = key.clone();
                 blocking(move || Ok(tokens.store(&store_key, &to_store)?)).await?;
+                lock.set_shared_failure(None);
                 tracing::debug!(session = %key, "refreshed the SSO token");
                 state.token = Some(fresh.clone());
+                state.last_failure = None;
                 Ok(fresh)
             }
             Err(err) => {
-                if matches!(err, ServiceError::InvalidGrant { .. }) {
+                let refused = matches!(err, ServiceError::InvalidGrant { .. });
+                if refused {
                     state.refused = current.refresh_token.clone();
                 }
+                let failure = shared_failure(
+                    &err,
+                    inner.clock.now(),
+                    REFRESH_RETRY_INTERVAL,
+                    current.refresh_token.as_ref().filter(|_| refused),
+                );
+                lock.set_shared_failure(Some(failure.clone()));
+                state.last_failure = Some(failure);
                 let still_valid = !current.is_expired(inner.clock.now());
                 tracing::warn!(session = %key, error = %err, still_valid, "SSO token refresh failed");
                 if still_valid {
@@ -388,6 +452,39 @@ impl SsoTokenProvider {
             }
         }
     }
+
+    /// Serves a token that has not expired while another process holds the lock, and
+    /// waits [`REFRESH_RETRY_INTERVAL`] before trying to refresh it again.
+    fn serve_meanwhile(&self, state: &mut State, token: CachedToken) -> CachedToken {
+        state.last_refresh_attempt = Some(self.inner.clock.now());
+        state.token = Some(token.clone());
+        token
+    }
+}
+
+/// A failed service call as it is left in a lock file for other processes: no new
+/// attempt before `backoff` has passed.
+pub(crate) fn shared_failure(
+    err: &ServiceError,
+    now: SystemTime,
+    backoff: Duration,
+    refused: Option<&RefreshToken>,
+) -> SharedFailure {
+    let failed_at = crate::time::unix_seconds(now);
+    SharedFailure {
+        pid: std::process::id(),
+        failed_at,
+        retry_at: failed_at.saturating_add(backoff.as_secs().max(1)),
+        message: err.to_string(),
+        code: err.code().map(str::to_owned),
+        status: err.status(),
+        refused_refresh_token: refused.map(fingerprint),
+    }
+}
+
+/// Names a refresh token in a lock file without writing it there: its SHA-1, in hex.
+fn fingerprint(token: &RefreshToken) -> String {
+    crate::cache::sha1_hex(token.expose_secret().as_bytes())
 }
 
 impl ProvideToken for SsoTokenProvider {

@@ -4,7 +4,8 @@ use std::fmt::Write as _;
 
 use sha1::{Digest, Sha1};
 
-fn sha1_hex(data: &[u8]) -> String {
+/// Lowercase hex SHA-1 of `data`.
+pub(crate) fn sha1_hex(data: &[u8]) -> String {
     let digest = Sha1::digest(data);
     let mut out = String::with_capacity(40);
     for byte in digest.iter() {

@@ -25,10 +25,48 @@ pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(30);
 ///
 /// The lock file is never deleted (deleting a lock file races with a process that has
 /// just opened it).
+///
+/// A holder whose call to the service failed leaves a [`SharedFailure`] on the file's
+/// second line, and the next holder reads it ([`CacheLock::shared_failure`]): so many
+/// processes make one attempt per back-off period, and the ones that waited get the
+/// holder's error at once instead of calling again.
 #[derive(Debug)]
 pub struct CacheLock {
     file: File,
     path: PathBuf,
+    failure: Option<SharedFailure>,
+}
+
+/// A failed call to the service, left in a lock file by the process that made it, so
+/// that others neither repeat it before `retry_at` nor send a refused refresh token
+/// again. It holds no secret: a refused refresh token is named by its SHA-1.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedFailure {
+    /// The process that made the call.
+    pub pid: u32,
+    /// When the call failed, in seconds since the Unix epoch.
+    pub failed_at: u64,
+    /// No new attempt before this time, in seconds since the Unix epoch.
+    pub retry_at: u64,
+    /// The error, in words (never a token or key).
+    pub message: String,
+    /// The service's error code, if it sent one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+    /// The HTTP status, if there was a response.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<u16>,
+    /// The SHA-1 (hex) of a refresh token the service refused (`invalid_grant`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refused_refresh_token: Option<String>,
+}
+
+impl SharedFailure {
+    /// True while no new attempt should be made.
+    pub fn blocks_retry(&self, now: std::time::SystemTime) -> bool {
+        crate::time::unix_seconds(now) < self.retry_at
+    }
 }
 
 impl CacheLock {
@@ -71,11 +109,13 @@ impl CacheLock {
                 }
             }
         }
+        let failure = read_content(&file).and_then(|(_, failure)| failure);
         let mut lock = Self {
             file,
             path: path.to_owned(),
+            failure,
         };
-        lock.write_pid();
+        lock.write_content();
         Ok(lock)
     }
 
@@ -94,19 +134,54 @@ impl CacheLock {
         &self.path
     }
 
-    fn write_pid(&mut self) {
-        // Informational only: failures are ignored.
+    /// The failure the previous holder left, if any (see [`SharedFailure`]).
+    pub fn shared_failure(&self) -> Option<&SharedFailure> {
+        self.failure.as_ref()
+    }
+
+    /// Leaves `failure` for the next holder (`None` clears it, after a success).
+    pub fn set_shared_failure(&mut self, failure: Option<SharedFailure>) {
+        self.failure = failure;
+        self.write_content();
+    }
+
+    /// Writes this process's id, and the shared failure on a second line.
+    /// Informational and best effort: failures are ignored.
+    fn write_content(&mut self) {
+        let mut text = std::process::id().to_string();
+        if let Some(json) = self
+            .failure
+            .as_ref()
+            .and_then(|f| serde_json::to_string(f).ok())
+        {
+            text.push('\n');
+            text.push_str(&json);
+        }
+        text.push('\n');
         let _ = self.file.set_len(0);
         let _ = self.file.rewind();
-        let _ = write!(self.file, "{}", std::process::id());
+        let _ = self.file.write_all(text.as_bytes());
     }
 }
 
-fn read_pid(mut file: &File) -> Option<u32> {
+/// The most a lock file is read: a pid and one shared failure fit many times over.
+const LOCK_CONTENT_LIMIT: u64 = 16 * 1024;
+
+/// The holder's pid and the shared failure, from the lock file's two lines.
+fn read_content(mut file: &File) -> Option<(Option<u32>, Option<SharedFailure>)> {
     let mut text = String::new();
     file.rewind().ok()?;
-    file.take(32).read_to_string(&mut text).ok()?;
-    text.trim().parse().ok()
+    file.take(LOCK_CONTENT_LIMIT)
+        .read_to_string(&mut text)
+        .ok()?;
+    let mut lines = text.lines();
+    let pid = lines.next().and_then(|l| l.trim().parse().ok());
+    let failure = lines.next().and_then(|l| serde_json::from_str(l).ok());
+    Some((pid, failure))
+}
+
+fn read_pid(file: &File) -> Option<u32> {
+    read_content(file).and_then(|(pid, _)| pid)
 }
 
 impl Drop for CacheLock {

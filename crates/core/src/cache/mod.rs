@@ -29,8 +29,9 @@ use std::time::Duration;
 
 pub use error::CacheError;
 pub use file::{read_json_object, write_file_atomic, write_json_object};
+pub(crate) use keys::sha1_hex;
 pub use keys::{RoleCacheScope, registration_cache_key, role_cache_key, token_cache_key};
-pub use lock::{CacheLock, DEFAULT_LOCK_TIMEOUT};
+pub use lock::{CacheLock, DEFAULT_LOCK_TIMEOUT, SharedFailure};
 pub use registration::{ClientRegistration, GrantFlow, RegistrationCache, RegistrationKey};
 pub use role::{CachedRoleCredentials, PROVIDER_TYPE_SSO, RoleCredentialsCache};
 pub use token::{CachedToken, TokenCache};

@@ -208,6 +208,12 @@ impl TokenCache {
     ) -> Result<CacheLock, CacheError> {
         CacheLock::acquire(&self.lock_path(session_or_start_url), timeout)
     }
+
+    /// Takes the token's lock only if it is free right now; `Ok(None)` when another
+    /// holder has it.
+    pub fn try_lock(&self, session_or_start_url: &str) -> Result<Option<CacheLock>, CacheError> {
+        CacheLock::try_acquire(&self.lock_path(session_or_start_url))
+    }
 }
 
 #[cfg(test)]
