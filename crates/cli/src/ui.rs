@@ -27,6 +27,12 @@ pub(crate) fn color_enabled() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
+/// Core's warnings (unsafe cache permissions), each as one `warning: …` line on
+/// stderr; stdout stays the command's output.
+pub(crate) fn install_warnings() {
+    ssokit::warnings::set_handler(|w| note(&format!("warning: {w}")));
+}
+
 /// A line on stderr.
 pub(crate) fn note(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
