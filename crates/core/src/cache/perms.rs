@@ -386,4 +386,31 @@ pub(crate) mod tests {
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].loose_mode, Some(0o644));
     }
+
+    /// Only root can give a file away; elsewhere the owner rule is covered by
+    /// `judges_mode_and_owner` on synthetic metadata.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_owned_by_another_user_warns_when_we_can_make_one() {
+        if rustix::process::geteuid().as_raw() != 0 {
+            return;
+        }
+        recorded();
+        let home = tempfile::tempdir().unwrap();
+        let path = home.path().join("x.json");
+        std::fs::write(&path, "{}").unwrap();
+        chmod(&path, 0o600);
+        std::os::unix::fs::chown(&path, Some(65534), None).unwrap();
+        before_read(&path);
+        let found = warnings_under(home.path());
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert_eq!(
+            (found[0].foreign_owner, found[0].loose_mode),
+            (Some(65534), None)
+        );
+        assert_eq!(
+            found[0].fix(),
+            format!("chown 0 {0} && chmod 600 {0}", path.display())
+        );
+    }
 }
