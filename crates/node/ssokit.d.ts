@@ -46,6 +46,26 @@ export type {
 }
 
 /**
+ * The stable codes of the warnings ssokit emits with `process.emitWarning`:
+ * - `SSOKIT_UNSAFE_PERMISSIONS`: a cache directory is writable by group or other users
+ *   or owned by another user, or a cache file has group or other permission bits or is
+ *   owned by another user. Emitted once per process and path; the message says how to
+ *   fix it.
+ */
+export type WarningCode = 'SSOKIT_UNSAFE_PERMISSIONS'
+
+/**
+ * A warning from ssokit, as `process.on('warning', (w) => …)` receives it after the
+ * call that found it settles: `name` is `'Warning'`, `code` a {@link WarningCode} and
+ * `path` the file or directory it is about.
+ */
+export interface SsoWarning extends Error {
+  name: 'Warning'
+  code: WarningCode
+  path?: string
+}
+
+/**
  * The stable codes of {@link SsoError}:
  * - `ERR_SSOKIT_CONFIG`: the AWS config file, a profile or an option is wrong;
  * - `ERR_SSOKIT_NOT_LOGGED_IN`: no token in the cache: log in;

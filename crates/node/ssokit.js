@@ -6,6 +6,22 @@
 
 const native = require('./index.js')
 
+// The core's warnings (unsafe cache permissions) are queued in native code and
+// emitted here, on the JavaScript thread, after each call that reached the core, as
+// process warnings (name 'Warning') with a stable `code` (SSOKIT_UNSAFE_PERMISSIONS)
+// and the file or directory as `path`.
+native.queueWarnings()
+
+function emitWarnings () {
+  for (const w of native.takeWarnings()) {
+    const warning = new Error(w.message)
+    warning.name = 'Warning'
+    warning.code = w.code
+    if (w.path != null) warning.path = w.path
+    process.emitWarning(warning)
+  }
+}
+
 const CODE_PREFIX = /^(ERR_SSOKIT_[A-Z_]+): /
 
 /** An error from ssokit, with a stable `code` (see the `ErrorCode` type). */
@@ -39,6 +55,8 @@ function wrapSync (fn) {
       return fn(...args)
     } catch (err) {
       throw toSsoError(err)
+    } finally {
+      emitWarnings()
     }
   }
 }
@@ -49,6 +67,8 @@ function wrapAsync (fn) {
       return await fn(...args)
     } catch (err) {
       throw toSsoError(err)
+    } finally {
+      emitWarnings()
     }
   }
 }
@@ -107,6 +127,7 @@ async function login (options = {}) {
     throw error
   } finally {
     signal?.removeEventListener('abort', onAbort)
+    emitWarnings()
   }
 }
 
@@ -141,6 +162,8 @@ function fromSso (init = {}) {
       return copy(memo)
     } catch (err) {
       throw toSsoError(err)
+    } finally {
+      emitWarnings()
     }
   }
 

@@ -20,6 +20,7 @@ fn main() -> ExitCode {
     if args.verbose {
         ui::init_debug_logs();
     }
+    ui::install_warnings();
     let result = match args.command {
         cli::Command::Profile(a) => commands::profile::run(&a),
         cli::Command::Profiles(a) => commands::profile::list(&a),

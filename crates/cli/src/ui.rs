@@ -27,6 +27,20 @@ pub(crate) fn color_enabled() -> bool {
     std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && std::io::stderr().is_terminal()
 }
 
+/// Core's warnings (unsafe cache permissions), each as one `warning: …` line on
+/// stderr; stdout stays the command's output. On a terminal, the line of a running
+/// spinner is cleared first, so the warning starts a line of its own.
+pub(crate) fn install_warnings() {
+    ssokit::warnings::set_handler(|w| {
+        let clear = if std::io::stderr().is_terminal() {
+            format!("\r{:50}\r", "")
+        } else {
+            String::new()
+        };
+        note(&format!("{clear}warning: {w}"));
+    });
+}
+
 /// A line on stderr.
 pub(crate) fn note(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");

@@ -176,6 +176,66 @@ fn credentials_process_output_is_exact_and_cached() {
     assert!(cached >= 1);
 }
 
+#[cfg(unix)]
+#[test]
+fn a_world_writable_cache_dir_warns_once_on_stderr_and_leaves_stdout_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let w = world();
+    w.login();
+    let creds = w.ok(&["credentials", "--profile", "dev"]);
+    // Without the one field that changes from second to second.
+    let stable = |stdout: &str| -> Value {
+        let mut v: Value = serde_json::from_str(stdout).unwrap();
+        v["sessions"][0]
+            .as_object_mut()
+            .unwrap()
+            .remove("expires_in_seconds");
+        v
+    };
+    let status = stable(&w.ok(&["status", "--json"]));
+    let warnings = |out: &Output| -> Vec<String> {
+        String::from_utf8_lossy(&out.stderr)
+            .lines()
+            .filter(|l| l.starts_with("warning:"))
+            .map(str::to_owned)
+            .collect()
+    };
+    let open = |dir: &Path| {
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o777)).unwrap();
+    };
+    // Private caches: no warning.
+    let out = w.run(&["credentials", "--profile", "dev"]);
+    assert!(warnings(&out).is_empty(), "{out:?}");
+
+    for (dir, args) in [
+        (
+            w.aws().join("cli/cache"),
+            &["credentials", "--profile", "dev"][..],
+        ),
+        (w.aws().join("sso/cache"), &["status", "--json"][..]),
+    ] {
+        open(&dir);
+        let out = w.run(args);
+        assert!(out.status.success(), "{out:?}");
+        let stdout = String::from_utf8(out.stdout.clone()).unwrap();
+        if args[0] == "status" {
+            assert_eq!(stable(&stdout), status);
+        } else {
+            assert_eq!(stdout, creds);
+        }
+        let lines = warnings(&out);
+        assert_eq!(lines.len(), 1, "{args:?}: {lines:?}");
+        let line = &lines[0];
+        assert!(line.contains(&dir.display().to_string()), "{line}");
+        assert!(line.contains("mode 0777"), "{line}");
+        assert!(
+            line.contains(&format!("chmod 700 {}", dir.display())),
+            "{line}"
+        );
+        std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o700)).unwrap();
+    }
+}
+
 #[test]
 fn debug_logs_never_contain_secrets() {
     let w = world();

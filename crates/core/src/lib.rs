@@ -23,6 +23,8 @@
 //! - [`secret`]: types for tokens and keys that never print their value.
 //! - [`time`]: the injectable clock and the cache timestamp formats.
 //! - [`env`]: the injectable process environment (variables and home directory).
+//! - [`warnings`]: the process-wide sink for warnings (unsafe cache permissions), which
+//!   each front-end installs; core never prints.
 //! - [`profile`]: one-call resolution of a profile and its cache paths, for the CLI
 //!   and the bindings.
 //!
@@ -44,6 +46,7 @@ pub mod secret;
 pub mod sso;
 pub mod status;
 pub mod time;
+pub mod warnings;
 
 pub use error::Error;
 pub use sso::{Selector, Sso};

@@ -8,6 +8,7 @@
 pub mod emulator;
 pub mod profile;
 pub mod sso;
+pub mod warnings;
 
 use std::collections::HashMap;
 use std::time::{SystemTime, UNIX_EPOCH};

@@ -265,7 +265,9 @@ pub(crate) fn status(
                 SystemClock.now(),
             ))
         })
-        .map_err(|e| to_py(py, e))?;
+        .map_err(|e| to_py(py, e));
+    crate::warnings::flush(py);
+    let states = states?;
     states
         .into_iter()
         .map(|s| SessionStatus::new(py, s))

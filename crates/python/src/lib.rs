@@ -10,6 +10,7 @@ mod prompt;
 mod repr;
 mod runtime;
 mod types;
+mod warnings;
 
 use pyo3::prelude::*;
 
@@ -18,6 +19,7 @@ use pyo3::prelude::*;
 #[pyo3(name = "_ssokit")]
 fn ssokit_python(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    warnings::install();
     errors::register(m)?;
     m.add_class::<profile::SsoProfile>()?;
     m.add_class::<types::Credentials>()?;

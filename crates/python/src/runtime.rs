@@ -56,8 +56,23 @@ pub(crate) fn _after_fork_in_child() {
 /// that has to wait runs on the runtime with the GIL released, while this thread
 /// checks for Ctrl-C. On Ctrl-C, `cancel` (if any) is cancelled and awaited, so the
 /// login ends cleanly; otherwise the task is dropped. Errors stay core errors, so the
-/// caller can look at them before they become exceptions.
+/// caller can look at them before they become exceptions. The core's warnings are
+/// logged once it is done (see [`crate::warnings`]).
 pub(crate) fn run_raw<T, F>(
+    py: Python<'_>,
+    future: F,
+    cancel: Option<&CancelToken>,
+) -> PyResult<Result<T, Error>>
+where
+    T: Send + 'static,
+    F: Future<Output = Result<T, Error>> + Send + 'static,
+{
+    let result = run_to_end(py, future, cancel);
+    crate::warnings::flush(py);
+    result
+}
+
+fn run_to_end<T, F>(
     py: Python<'_>,
     future: F,
     cancel: Option<&CancelToken>,

@@ -12,6 +12,13 @@
 //! ssokit does not know are kept. A per-key advisory lock file (`<key>.lock`, see
 //! [`CacheLock`]) lets many processes agree on who refreshes or logs in.
 //!
+//! Before a cache file is read, and before it is written, its directory (and, for a
+//! read, the file) is checked: a directory writable by group or others or owned by
+//! another user, or a file with any group or other permission bit or owned by another
+//! user, raises a [`crate::warnings::Warning::UnsafePermissions`] once per process and
+//! path (see [`UnsafePermissions`]). ssokit never changes the mode of what it did not
+//! write.
+//!
 //! Reading never panics and never deletes anything: a missing, empty, truncated or
 //! otherwise unusable file is a [`CacheError`] that names the path.
 
@@ -20,6 +27,7 @@ mod fields;
 mod file;
 mod keys;
 mod lock;
+mod perms;
 mod registration;
 mod role;
 mod token;
@@ -32,6 +40,7 @@ pub use file::{read_json_object, write_file_atomic, write_json_object};
 pub(crate) use keys::sha1_hex;
 pub use keys::{RoleCacheScope, registration_cache_key, role_cache_key, token_cache_key};
 pub use lock::{CacheLock, DEFAULT_LOCK_TIMEOUT, SharedFailure};
+pub use perms::{CacheEntryKind, UnsafePermissions, check_permissions};
 pub use registration::{ClientRegistration, GrantFlow, RegistrationCache, RegistrationKey};
 pub use role::{CachedRoleCredentials, PROVIDER_TYPE_SSO, RoleCredentialsCache};
 pub use token::{CachedToken, TokenCache};

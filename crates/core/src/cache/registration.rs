@@ -165,6 +165,7 @@ impl RegistrationCache {
     /// Reads a registration.
     pub fn load(&self, key: &RegistrationKey<'_>) -> Result<ClientRegistration, CacheError> {
         let path = self.path(key);
+        super::perms::before_read(&path);
         ClientRegistration::from_json(read_json_object(&path)?, &path)
     }
 
@@ -187,7 +188,9 @@ impl RegistrationCache {
         key: &RegistrationKey<'_>,
         registration: &ClientRegistration,
     ) -> Result<(), CacheError> {
-        write_json_object(&self.path(key), registration.to_json(), &KEYS)
+        let path = self.path(key);
+        super::perms::before_write(&path);
+        write_json_object(&path, registration.to_json(), &KEYS)
     }
 
     /// Takes the cross-process lock of a registration.

@@ -138,6 +138,7 @@ impl RoleCredentialsCache {
         scope: RoleCacheScope<'_>,
     ) -> Result<CachedRoleCredentials, CacheError> {
         let path = self.path(account_id, role_name, scope);
+        super::perms::before_read(&path);
         CachedRoleCredentials::from_json(read_json_object(&path)?, &path)
     }
 
@@ -149,11 +150,9 @@ impl RoleCredentialsCache {
         scope: RoleCacheScope<'_>,
         credentials: &CachedRoleCredentials,
     ) -> Result<(), CacheError> {
-        write_json_object(
-            &self.path(account_id, role_name, scope),
-            credentials.to_json(),
-            &KEYS,
-        )
+        let path = self.path(account_id, role_name, scope);
+        super::perms::before_write(&path);
+        write_json_object(&path, credentials.to_json(), &KEYS)
     }
 
     /// Takes the cross-process lock of a role's entry.

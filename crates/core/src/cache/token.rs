@@ -192,12 +192,15 @@ impl TokenCache {
     /// [`CacheError::is_not_logged_in`] is true.
     pub fn load(&self, session_or_start_url: &str) -> Result<CachedToken, CacheError> {
         let path = self.path(session_or_start_url);
+        super::perms::before_read(&path);
         CachedToken::from_json(read_json_object(&path)?, &path)
     }
 
     /// Writes the token atomically, keeping unknown keys of the file it replaces.
     pub fn store(&self, session_or_start_url: &str, token: &CachedToken) -> Result<(), CacheError> {
-        write_json_object(&self.path(session_or_start_url), token.to_json(), &KEYS)
+        let path = self.path(session_or_start_url);
+        super::perms::before_write(&path);
+        write_json_object(&path, token.to_json(), &KEYS)
     }
 
     /// Takes the cross-process lock of this token (see [`CacheLock`]).

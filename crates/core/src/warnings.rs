@@ -1,0 +1,134 @@
+//! Warnings: problems that do not stop ssokit but that the user should fix, delivered
+//! through one process-wide sink.
+//!
+//! Core never prints. It hands each [`Warning`] to the handler installed with
+//! [`set_handler`] (the CLI prints it on stderr), or, by default, logs it with
+//! `tracing::warn!`. Front-ends whose warnings must be raised on a thread of their own
+//! (the Python and Node bindings, whose interpreters may only be entered from their
+//! own threads) call [`queue`] once and [`take_queued`] after each call: core may
+//! warn on any thread, the binding emits on its own.
+//!
+//! A handler runs on the thread that warns, with no ssokit lock held; it must be
+//! quick and must not call back into ssokit.
+
+use std::collections::VecDeque;
+use std::fmt;
+use std::path::Path;
+use std::sync::{Arc, Mutex, PoisonError, RwLock};
+
+use crate::cache::UnsafePermissions;
+
+/// How many warnings [`queue`] keeps until they are taken; later ones are dropped
+/// (each path warns once per process, so this is never reached in practice).
+pub const QUEUE_CAPACITY: usize = 64;
+
+/// A warning from ssokit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Warning {
+    /// A cache directory or file holding secrets can be read, replaced or written by
+    /// other users. Raised once per process and path.
+    UnsafePermissions(UnsafePermissions),
+}
+
+impl Warning {
+    /// The stable code of this kind of warning, for filtering (for example
+    /// `SSOKIT_UNSAFE_PERMISSIONS`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Self::UnsafePermissions(_) => "SSOKIT_UNSAFE_PERMISSIONS",
+        }
+    }
+
+    /// The file or directory the warning is about, if any.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            Self::UnsafePermissions(p) => Some(&p.path),
+        }
+    }
+}
+
+impl fmt::Display for Warning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::UnsafePermissions(p) => p.fmt(f),
+        }
+    }
+}
+
+type Handler = Arc<dyn Fn(&Warning) + Send + Sync>;
+
+static HANDLER: RwLock<Option<Handler>> = RwLock::new(None);
+static QUEUE: Mutex<VecDeque<Warning>> = Mutex::new(VecDeque::new());
+
+/// Sends every later warning of this process to `handler` instead of
+/// `tracing::warn!`. Replaces any handler installed before.
+pub fn set_handler(handler: impl Fn(&Warning) + Send + Sync + 'static) {
+    *HANDLER.write().unwrap_or_else(PoisonError::into_inner) = Some(Arc::new(handler));
+}
+
+/// Goes back to the default: warnings are logged with `tracing::warn!`.
+pub fn reset_handler() {
+    *HANDLER.write().unwrap_or_else(PoisonError::into_inner) = None;
+}
+
+/// Keeps every later warning in a process-wide queue (at most [`QUEUE_CAPACITY`]),
+/// for a front-end that emits them on its own thread with [`take_queued`].
+pub fn queue() {
+    set_handler(push_queued);
+}
+
+fn push_queued(warning: &Warning) {
+    let mut queue = QUEUE.lock().unwrap_or_else(PoisonError::into_inner);
+    if queue.len() < QUEUE_CAPACITY {
+        queue.push_back(warning.clone());
+    }
+}
+
+/// Takes the queued warnings (see [`queue`]), oldest first.
+pub fn take_queued() -> Vec<Warning> {
+    let mut queue = QUEUE.lock().unwrap_or_else(PoisonError::into_inner);
+    queue.drain(..).collect()
+}
+
+/// Delivers `warning` to the installed handler, or logs it.
+pub fn emit(warning: Warning) {
+    let handler = HANDLER
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .clone();
+    match handler {
+        Some(handler) => handler(&warning),
+        None => tracing::warn!(code = warning.code(), "{warning}"),
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use crate::cache::{CacheEntryKind, check_permissions};
+
+    #[cfg(unix)]
+    #[test]
+    fn queued_warnings_are_taken_once_in_order_and_bounded() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
+        let found = check_permissions(dir.path(), CacheEntryKind::Directory).unwrap();
+        let warning = Warning::UnsafePermissions(found);
+        assert_eq!(warning.code(), "SSOKIT_UNSAFE_PERMISSIONS");
+        assert_eq!(warning.path(), Some(dir.path()));
+        // Not through `queue()`: the handler is process-wide and other tests record
+        // with their own.
+        for _ in 0..QUEUE_CAPACITY + 5 {
+            push_queued(&warning);
+        }
+        let taken: Vec<_> = take_queued()
+            .into_iter()
+            .filter(|w| w.path() == Some(dir.path()))
+            .collect();
+        assert_eq!(taken.len(), QUEUE_CAPACITY);
+        assert!(take_queued().iter().all(|w| w.path() != Some(dir.path())));
+    }
+}
