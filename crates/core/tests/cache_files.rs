@@ -83,7 +83,10 @@ fn a_lock_file_that_is_a_symlink_is_refused_and_its_target_left_alone() {
     let msg = err.to_string();
     let shown = tokens.lock_path(SESSION).display().to_string();
     assert!(msg.contains(&shown), "{msg}");
-    assert!(msg.contains("symbolic link") && msg.contains("remove it"), "{msg}");
+    assert!(
+        msg.contains("symbolic link") && msg.contains("remove it"),
+        "{msg}"
+    );
     assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
 
     // The role-credentials lock in ~/.aws/cli/cache alike.
@@ -92,7 +95,9 @@ fn a_lock_file_that_is_a_symlink_is_refused_and_its_target_left_alone() {
     let json = roles.path("111122223333", "R", scope);
     fs::create_dir_all(&caches.cli).unwrap();
     std::os::unix::fs::symlink(&victim, json.with_extension("lock")).unwrap();
-    let err = roles.lock("111122223333", "R", scope, DEFAULT_LOCK_TIMEOUT).unwrap_err();
+    let err = roles
+        .lock("111122223333", "R", scope, DEFAULT_LOCK_TIMEOUT)
+        .unwrap_err();
     assert!(matches!(err, CacheError::UnsafeLockFile { .. }), "{err:?}");
     assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
 
@@ -151,12 +156,16 @@ fn an_oversized_token_file_is_refused_naming_the_limit() {
     let path = cache.path(SESSION);
     // Sparse: costs no disk space, and must not be read.
     let file = fs::File::create(&path).unwrap();
-    file.set_len(ssokit::cache::MAX_CACHE_FILE_BYTES + 1).unwrap();
+    file.set_len(ssokit::cache::MAX_CACHE_FILE_BYTES + 1)
+        .unwrap();
     drop(file);
     let err = cache.load(SESSION).unwrap_err();
     let msg = err.to_string();
     assert!(err.is_not_logged_in(), "{err:?}");
-    assert!(msg.contains("1 MiB") && msg.contains(&path.display().to_string()), "{msg}");
+    assert!(
+        msg.contains("1 MiB") && msg.contains(&path.display().to_string()),
+        "{msg}"
+    );
 
     // A file of exactly the limit is still read (and found not to be a token).
     fs::File::create(&path)

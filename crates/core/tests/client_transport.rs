@@ -339,7 +339,10 @@ async fn a_ca_bundle_that_is_not_a_bounded_regular_file_is_refused() {
     .await
     .expect("opening a FIFO as the CA bundle blocked")
     .unwrap();
-    assert!(matches!(opened, Err(ServiceError::CaBundle { .. })), "{opened:?}");
+    assert!(
+        matches!(opened, Err(ServiceError::CaBundle { .. })),
+        "{opened:?}"
+    );
 
     // Larger than 8 MiB (sparse: never read).
     let huge = dir.path().join("huge.pem");
@@ -378,7 +381,10 @@ async fn an_oversized_response_is_refused_once_and_not_retried() {
     assert!(matches!(e, ServiceError::MalformedResponse { .. }), "{e:?}");
     assert!(!e.is_retryable());
     let text = e.to_string();
-    assert!(text.contains("CreateToken") && text.contains("1 MiB"), "{text}");
+    assert!(
+        text.contains("CreateToken") && text.contains("1 MiB"),
+        "{text}"
+    );
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 }
 

@@ -148,7 +148,10 @@ fn a_config_file_from_a_pipe_is_read_and_huge_files_are_refused() {
     );
     let writer_path = fifo.clone();
     let writer = std::thread::spawn(move || {
-        let mut pipe = fs::OpenOptions::new().write(true).open(writer_path).unwrap();
+        let mut pipe = fs::OpenOptions::new()
+            .write(true)
+            .open(writer_path)
+            .unwrap();
         pipe.write_all(CONFIG.as_bytes()).unwrap();
     });
     let files = ConfigFiles {
@@ -179,5 +182,8 @@ fn a_config_file_from_a_pipe_is_read_and_huge_files_are_refused() {
     let err = AwsConfig::load_files(&files).unwrap_err();
     assert!(matches!(err, ConfigError::Read { .. }), "{err:?}");
     let msg = err.to_string();
-    assert!(msg.contains("64 MiB") && msg.contains(&huge.display().to_string()), "{msg}");
+    assert!(
+        msg.contains("64 MiB") && msg.contains(&huge.display().to_string()),
+        "{msg}"
+    );
 }

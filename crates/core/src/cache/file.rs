@@ -260,7 +260,11 @@ pub(crate) fn temp_file_pid(name: &str, target: Option<&str>) -> Option<u32> {
 /// Removes ssokit's temporary cache files in `dir` (only names matching
 /// [`temp_file_pid`], for `target` only when given; nothing else), as `which` says.
 /// Best effort: returns the files removed.
-pub(crate) fn remove_temp_files(dir: &Path, target: Option<&str>, which: TempFiles) -> Vec<PathBuf> {
+pub(crate) fn remove_temp_files(
+    dir: &Path,
+    target: Option<&str>,
+    which: TempFiles,
+) -> Vec<PathBuf> {
     let Ok(entries) = fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -300,7 +304,10 @@ pub(crate) fn remove_temp_files(dir: &Path, target: Option<&str>, which: TempFil
 /// `ESRCH`); a process of another user counts as running.
 #[cfg(unix)]
 fn process_exists(pid: u32) -> bool {
-    let Some(pid) = i32::try_from(pid).ok().and_then(rustix::process::Pid::from_raw) else {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
         return true;
     };
     !matches!(
@@ -436,6 +443,29 @@ mod tests {
         assert!(matches!(err, CacheError::Io { .. }), "{err}");
         assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
         assert_eq!(fs::read_to_string(&target).unwrap(), "{}\n");
+    }
+
+    #[test]
+    fn the_temp_names_written_are_the_ones_recognised() {
+        let name = format!(".k.json.{}.tmp", RandomNames.next().unwrap());
+        assert_eq!(
+            temp_file_pid(&name, Some("k.json")),
+            Some(std::process::id())
+        );
+        assert_eq!(temp_file_pid(&name, None), Some(std::process::id()));
+        assert_eq!(temp_file_pid(&name, Some("other.json")), None);
+        for other in [
+            ".k.json.12.0123456789abcdef",
+            "k.json.12.0123456789abcdef.tmp",
+            ".k.json.12.0123456789ABCDEF.tmp",
+            ".k.json.12.0123456789abcde.tmp",
+            ".k.json.-1.0123456789abcdef.tmp",
+            ".json.12.0123456789abcdef.tmp",
+            ".config.12.0123456789abcdef.tmp",
+            ".k.json..0123456789abcdef.tmp",
+        ] {
+            assert_eq!(temp_file_pid(other, None), None, "{other}");
+        }
     }
 
     #[test]

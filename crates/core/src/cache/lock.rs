@@ -7,9 +7,9 @@ use std::time::Duration;
 
 use super::CacheError;
 use super::file::{TempFiles, create_private_dir, remove_temp_files};
+use crate::read_limited::describe;
 #[cfg(unix)]
 use crate::read_limited::{nofollow_flag, nonblock_flag};
-use crate::read_limited::describe;
 use crate::time::Stopwatch;
 
 /// How long [`CacheLock::acquire`] callers wait by default: long enough for a token
