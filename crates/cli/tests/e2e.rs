@@ -816,3 +816,99 @@ fn completions_for_every_shell() {
         assert!(out.contains("credentials"), "{shell}");
     }
 }
+
+/// Runs `command` to its end, or kills it and fails the test after about a minute.
+fn output_within_deadline(mut command: Command) -> Output {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // 3000 polls 20 ms apart: at least a minute, counted without a clock.
+    for _ in 0..3000 {
+        if child.try_wait().unwrap().is_some() {
+            return child.wait_with_output().unwrap();
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    panic!("the command hung");
+}
+
+#[cfg(unix)]
+#[test]
+fn credentials_never_write_through_a_symlinked_lock_file() {
+    let w = world();
+    w.login();
+    let victim = w.home.path().join("victim");
+    std::fs::write(&victim, "precious").unwrap();
+    let cli_cache = w.aws().join("cli/cache");
+    std::fs::create_dir_all(&cli_cache).unwrap();
+    let key = ssokit::cache::role_cache_key(
+        "111122223333",
+        "ReadOnly",
+        ssokit::cache::RoleCacheScope::Session("org"),
+    );
+    let lock = cli_cache.join(format!("{key}.lock"));
+    std::os::unix::fs::symlink(&victim, &lock).unwrap();
+
+    let out = w.run(&["credentials", "--profile", "dev"]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "{err}");
+    assert!(
+        err.contains(&lock.display().to_string()) && err.contains("remove it"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+    assert!(out.stdout.is_empty());
+}
+
+#[cfg(unix)]
+#[test]
+fn status_with_a_fifo_at_the_token_path_reports_it_instead_of_hanging() {
+    let w = world();
+    let sso_cache = w.aws().join("sso/cache");
+    std::fs::create_dir_all(&sso_cache).unwrap();
+    let token = sso_cache.join(format!("{}.json", ssokit::cache::token_cache_key("org")));
+    let made = Command::new("mkfifo").arg(&token).status().unwrap();
+    assert!(made.success());
+    let out = output_within_deadline(w.command(&["status", "--json"]));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let status: Value = serde_json::from_str(&text).unwrap();
+    let session = &status["sessions"][0];
+    assert_eq!(session["logged_in"], false, "{text}");
+    assert!(
+        session["problem"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("FIFO"),
+        "{text}"
+    );
+}
+
+#[test]
+fn logout_removes_temporary_files_left_by_a_crash() {
+    let w = world();
+    w.login();
+    w.ok(&["credentials", "--profile", "dev"]);
+    let sso_cache = w.aws().join("sso/cache");
+    let cli_cache = w.aws().join("cli/cache");
+    let token = format!("{}.json", ssokit::cache::token_cache_key("org"));
+    // What a writer killed between writing and renaming leaves behind.
+    let left = [
+        sso_cache.join(format!(".{token}.4242.0123456789abcdef.tmp")),
+        cli_cache.join(".0123abcd.json.4243.fedcba9876543210.tmp"),
+    ];
+    let unrelated = [sso_cache.join(".keep.tmp"), cli_cache.join("notes.txt")];
+    for path in left.iter().chain(&unrelated) {
+        std::fs::write(path, r#"{"accessToken":"LEFT-BEHIND"}"#).unwrap();
+    }
+    w.ok(&["logout"]);
+    for path in &left {
+        assert!(!path.exists(), "{} must be removed", path.display());
+    }
+    for path in &unrelated {
+        assert!(path.exists(), "{} must stay", path.display());
+    }
+}

@@ -42,6 +42,7 @@ pub mod export;
 pub mod logout;
 pub mod populate;
 pub mod profile;
+mod read_limited;
 pub mod secret;
 pub mod sso;
 pub mod status;

@@ -1,13 +1,15 @@
 //! Logging out, as `aws sso logout` does: every SSO token revoked (the portal's
 //! Logout, errors ignored) and removed, every SSO role-credentials file removed;
 //! client registrations, other tools' files and files that are not valid JSON stay.
+//! Temporary files that interrupted writes of ssokit left in the cache directories
+//! (they may hold tokens, client secrets or credentials) are removed too.
 //! Or the same for one profile or session only.
 
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use crate::Error;
-use crate::cache::{CacheDirs, CachedToken, read_json_object};
+use crate::cache::{CacheDirs, CachedToken, TempFiles, read_json_object, remove_temp_files};
 use crate::client::{HttpClient, HttpSettings, PortalClient};
 use crate::config::AwsConfig;
 use crate::env::Env;
@@ -22,6 +24,9 @@ pub struct LogoutReport {
     pub role_credentials_removed: Vec<PathBuf>,
     /// Tokens the portal could not revoke (removed from disk all the same).
     pub revoke_failures: usize,
+    /// Temporary files that interrupted writes left in the cache directories (they
+    /// may hold tokens or credentials), removed.
+    pub temp_files_removed: Vec<PathBuf>,
 }
 
 fn json_files(dir: &Path) -> Vec<PathBuf> {
@@ -151,6 +156,11 @@ pub async fn logout_all(
             report.role_credentials_removed.push(path);
         }
     }
+    for dir in [&caches.sso, &caches.cli] {
+        report
+            .temp_files_removed
+            .extend(remove_temp_files(dir, None, TempFiles::All));
+    }
     Ok(report)
 }
 
@@ -175,8 +185,11 @@ pub async fn logout_session(
     // Only a token file: never a file that is not JSON or has no `accessToken`.
     let is_token = read_json_object(&path).is_ok_and(|map| has_access_token(&map));
     if is_token && remove_locked(&path).await? {
-        report.tokens_removed.push(path);
+        report.tokens_removed.push(path.clone());
     }
+    report
+        .temp_files_removed
+        .extend(remove_temp_files_of(&path));
     for name in config.profile_names() {
         let Ok(profile) = config.resolve_sso_profile(&name, env) else {
             continue;
@@ -189,9 +202,20 @@ pub async fn logout_session(
         };
         let scope = profile.session.role_cache_scope();
         let path = caches.role_credentials().path(account, role, scope);
+        report
+            .temp_files_removed
+            .extend(remove_temp_files_of(&path));
         if remove(&path)? {
             report.role_credentials_removed.push(path);
         }
     }
     Ok(report)
+}
+
+/// Removes every temporary file left beside the cache file `path`.
+fn remove_temp_files_of(path: &Path) -> Vec<PathBuf> {
+    let (Some(dir), Some(name)) = (path.parent(), path.file_name()) else {
+        return Vec::new();
+    };
+    remove_temp_files(dir, Some(&name.to_string_lossy()), TempFiles::All)
 }

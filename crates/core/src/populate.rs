@@ -310,7 +310,11 @@ pub async fn populate(
     let settings = crate::client::HttpSettings::for_session(sso.session()).retry(patient_retry());
     let sso = sso.clone().with_http_settings(settings)?;
     let assignments = list_assignments(&sso, DEFAULT_CONCURRENCY).await?;
-    let existing = match fs::read_to_string(path) {
+    let text = crate::config::read_shared_file(path).and_then(|bytes| {
+        String::from_utf8(bytes)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))
+    });
+    let existing = match text {
         Ok(text) => text,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
         Err(e) => return Err(CacheError::io("read", path, e).into()),

@@ -308,3 +308,128 @@ async fn a_bundle_of_several_certificates_is_accepted() {
     OidcClient::with_http_client("https://oidc.example.com", &http).unwrap();
     PortalClient::with_http_client("https://portal.example.com", &http).unwrap();
 }
+
+#[cfg(unix)]
+#[tokio::test]
+async fn a_ca_bundle_that_is_not_a_bounded_regular_file_is_refused() {
+    // /dev/zero would be read forever; a FIFO would block the open.
+    let e = HttpClient::new(&HttpSettings::default().ca_bundle("/dev/zero")).unwrap_err();
+    assert!(matches!(e, ServiceError::CaBundle { .. }), "{e:?}");
+    let text = e.to_string();
+    assert!(
+        text.contains("/dev/zero") && text.contains("not a regular file"),
+        "{text}"
+    );
+
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("bundle.fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let opened = tokio::time::timeout(
+        Duration::from_secs(20),
+        tokio::task::spawn_blocking(move || {
+            HttpClient::new(&HttpSettings::default().ca_bundle(&fifo)).map(|_| ())
+        }),
+    )
+    .await
+    .expect("opening a FIFO as the CA bundle blocked")
+    .unwrap();
+    assert!(
+        matches!(opened, Err(ServiceError::CaBundle { .. })),
+        "{opened:?}"
+    );
+
+    // Larger than 8 MiB (sparse: never read).
+    let huge = dir.path().join("huge.pem");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(8 * 1024 * 1024 + 1)
+        .unwrap();
+    let text = HttpClient::new(&HttpSettings::default().ca_bundle(&huge))
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("8 MiB"), "{text}");
+
+    // A symbolic link to a bundle is fine (as in /etc/ssl/certs).
+    let bundle = dir.path().join("bundle.pem");
+    std::fs::write(&bundle, TWO_CAS).unwrap();
+    let link = dir.path().join("link.pem");
+    std::os::unix::fs::symlink(&bundle, &link).unwrap();
+    HttpClient::new(&HttpSettings::default().ca_bundle(&link)).unwrap();
+}
+
+#[tokio::test]
+async fn an_oversized_response_is_refused_once_and_not_retried() {
+    let server = MockServer::start().await;
+    let big = format!(
+        "{{\"accessToken\":\"{}\",\"expiresIn\":3600}}",
+        "a".repeat(2 * 1024 * 1024)
+    );
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(big, "application/json"))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let c = OidcClient::new(&server.uri(), &settings(4)).unwrap();
+    let e = c.create_token(&refresh_request()).await.unwrap_err();
+    assert!(matches!(e, ServiceError::MalformedResponse { .. }), "{e:?}");
+    assert!(!e.is_retryable());
+    let text = e.to_string();
+    assert!(
+        text.contains("CreateToken") && text.contains("1 MiB"),
+        "{text}"
+    );
+    assert_eq!(server.received_requests().await.unwrap().len(), 1);
+}
+
+/// A body with no `Content-Length` (chunked) is cut off at the limit too.
+#[tokio::test]
+async fn an_oversized_chunked_response_is_cut_off() {
+    use std::io::{Read, Write};
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let requests = Arc::new(AtomicUsize::new(0));
+    let counter = Arc::clone(&requests);
+    std::thread::spawn(move || {
+        for socket in listener.incoming() {
+            let Ok(mut socket) = socket else { return };
+            counter.fetch_add(1, Ordering::SeqCst);
+            std::thread::spawn(move || {
+                let mut buf = [0u8; 4096];
+                let _ = socket.read(&mut buf);
+                let head = "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ntransfer-encoding: chunked\r\n\r\n";
+                if socket.write_all(head.as_bytes()).is_err() {
+                    return;
+                }
+                let chunk = vec![b' '; 64 * 1024];
+                // 2 MiB in all, unless the client hangs up first.
+                for _ in 0..32 {
+                    let mut frame = format!("{:x}\r\n", chunk.len()).into_bytes();
+                    frame.extend_from_slice(&chunk);
+                    frame.extend_from_slice(b"\r\n");
+                    if socket.write_all(&frame).is_err() {
+                        return;
+                    }
+                }
+                let _ = socket.write_all(b"0\r\n\r\n");
+            });
+        }
+    });
+    let c = PortalClient::new(&format!("http://{addr}"), &settings(4)).unwrap();
+    let e = c
+        .get_role_credentials(&AccessToken::new("tok"), "1", "R")
+        .await
+        .unwrap_err();
+    assert!(matches!(e, ServiceError::MalformedResponse { .. }), "{e:?}");
+    assert!(e.to_string().contains("1 MiB"), "{e}");
+    assert_eq!(requests.load(Ordering::SeqCst), 1);
+}

@@ -128,3 +128,62 @@ fn no_home_is_an_error_not_a_panic() {
     assert!(matches!(e, ConfigError::NoHome { .. }), "{e:?}");
     assert!(e.to_string().contains("AWS_CONFIG_FILE"), "{e}");
 }
+
+/// botocore reads `AWS_CONFIG_FILE=<(...)`: a pipe still works, capped like a file.
+#[cfg(unix)]
+#[test]
+fn a_config_file_from_a_pipe_is_read_and_huge_files_are_refused() {
+    use std::io::Write;
+    use std::sync::mpsc;
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("config.fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let writer_path = fifo.clone();
+    let writer = std::thread::spawn(move || {
+        let mut pipe = fs::OpenOptions::new()
+            .write(true)
+            .open(writer_path)
+            .unwrap();
+        pipe.write_all(CONFIG.as_bytes()).unwrap();
+    });
+    let files = ConfigFiles {
+        config: fifo,
+        credentials: dir.path().join("missing"),
+    };
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        let _ = tx.send(AwsConfig::load_files(&files));
+    });
+    let config = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("reading the config pipe hung")
+        .unwrap();
+    writer.join().unwrap();
+    assert_eq!(config.profile_names(), ["dev"]);
+
+    // Over 64 MiB (sparse: never read).
+    let huge = dir.path().join("huge");
+    fs::File::create(&huge)
+        .unwrap()
+        .set_len(ssokit::config::MAX_CONFIG_FILE_BYTES + 1)
+        .unwrap();
+    let files = ConfigFiles {
+        config: huge.clone(),
+        credentials: dir.path().join("missing"),
+    };
+    let err = AwsConfig::load_files(&files).unwrap_err();
+    assert!(matches!(err, ConfigError::Read { .. }), "{err:?}");
+    let msg = err.to_string();
+    assert!(
+        msg.contains("64 MiB") && msg.contains(&huge.display().to_string()),
+        "{msg}"
+    );
+}

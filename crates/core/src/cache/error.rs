@@ -68,6 +68,16 @@ pub enum CacheError {
         /// The process id written into the lock file by its holder, if readable.
         holder: Option<u32>,
     },
+    /// A lock file that is not a plain file of its own (a symbolic link, a hard link
+    /// to another file, a FIFO, a device, a directory): ssokit would write its process
+    /// id through it, so it refuses to use it.
+    #[error("refusing to use the lock file {}: it is {found}; remove it and try again", path.display())]
+    UnsafeLockFile {
+        /// The lock file.
+        path: PathBuf,
+        /// What it is instead of a regular file.
+        found: &'static str,
+    },
     /// No home directory to find the caches in.
     #[error("cannot find the AWS cache directories: no home directory (set HOME)")]
     NoHome,

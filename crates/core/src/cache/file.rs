@@ -5,28 +5,50 @@ use std::hash::{BuildHasher, Hasher};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
 
 use serde_json::{Map, Value};
 
 use super::CacheError;
+use crate::read_limited::{Kind, MIB, ReadError, read_limited, show_limit};
 
 /// Reads a cache file that must hold one JSON object.
 ///
 /// A missing file is [`CacheError::NotFound`]; an empty, truncated or invalid file, or
 /// one whose top level is not an object, is [`CacheError::Unreadable`]. The file is
 /// never modified or removed.
+///
+/// Only a regular file (or a symbolic link to one) of at most [`MAX_CACHE_FILE_BYTES`]
+/// is read: a FIFO, a device or a directory is [`CacheError::Unreadable`] at once,
+/// without blocking, and so is a larger file, without reading it.
 pub fn read_json_object(path: &Path) -> Result<Map<String, Value>, CacheError> {
-    let bytes = match fs::read(path) {
+    let unreadable = |reason: String| CacheError::Unreadable {
+        path: path.to_owned(),
+        reason,
+    };
+    let bytes = match read_limited(path, MAX_CACHE_FILE_BYTES, Kind::RegularOnly) {
         Ok(bytes) => bytes,
-        Err(e) if e.kind() == io::ErrorKind::NotFound => {
+        Err(ReadError::Io(e)) if e.kind() == io::ErrorKind::NotFound => {
             return Err(CacheError::NotFound {
                 path: path.to_owned(),
             });
         }
-        Err(e) => return Err(CacheError::io("read", path, e)),
+        Err(ReadError::Io(e)) => return Err(CacheError::io("read", path, e)),
+        Err(ReadError::NotRegular(found)) => {
+            return Err(unreadable(format!("it is {found}, not a regular file")));
+        }
+        Err(ReadError::TooLarge) => {
+            return Err(unreadable(format!(
+                "it is larger than the {} limit for cache files",
+                show_limit(MAX_CACHE_FILE_BYTES)
+            )));
+        }
     };
     parse_json_object(&bytes, path)
 }
+
+/// The largest cache file ssokit reads: 1 MiB (a token file is about 2 KiB).
+pub const MAX_CACHE_FILE_BYTES: u64 = MIB;
 
 pub(crate) fn parse_json_object(
     bytes: &[u8],
@@ -200,6 +222,105 @@ fn sync_dir(dir: &Path) {
     let _ = dir;
 }
 
+/// How long a temporary file may exist before it counts as left behind whatever its
+/// process id says (process ids are reused): a writer holds one for milliseconds.
+pub(crate) const STALE_TEMP_AGE: Duration = Duration::from_secs(10 * 60);
+
+/// Which temporary files [`remove_temp_files`] removes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum TempFiles {
+    /// Those of processes that no longer exist, and any older than
+    /// [`STALE_TEMP_AGE`].
+    Stale,
+    /// Every one (logout: no secret may stay behind).
+    All,
+}
+
+/// The process id in the name of one of ssokit's own temporary cache files,
+/// `.<name>.json.<pid>.<16 hex digits>.tmp` (see [`RandomNames`]), when `name` is one
+/// and, if `target` is given, one for the file named `target`.
+pub(crate) fn temp_file_pid(name: &str, target: Option<&str>) -> Option<u32> {
+    let inner = name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (rest, random) = inner.rsplit_once('.')?;
+    let (file_name, pid) = rest.rsplit_once('.')?;
+    let hex = random.len() == 16
+        && random
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let digits = !pid.is_empty() && pid.len() <= 10 && pid.bytes().all(|b| b.is_ascii_digit());
+    let json = file_name.len() > ".json".len() && file_name.ends_with(".json");
+    let wanted = target.is_none_or(|t| t == file_name);
+    if hex && digits && json && wanted {
+        pid.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Removes ssokit's temporary cache files in `dir` (only names matching
+/// [`temp_file_pid`], for `target` only when given; nothing else), as `which` says.
+/// Best effort: returns the files removed.
+pub(crate) fn remove_temp_files(
+    dir: &Path,
+    target: Option<&str>,
+    which: TempFiles,
+) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut removed = Vec::new();
+    for entry in entries.filter_map(Result::ok) {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(|n| temp_file_pid(n, target)) else {
+            continue;
+        };
+        let path = entry.path();
+        let Ok(meta) = fs::symlink_metadata(&path) else {
+            continue;
+        };
+        if meta.is_dir() {
+            continue;
+        }
+        let stale = match which {
+            TempFiles::All => true,
+            TempFiles::Stale => {
+                let old = meta
+                    .modified()
+                    .ok()
+                    .and_then(|m| m.elapsed().ok())
+                    .is_some_and(|age| age > STALE_TEMP_AGE);
+                old || !process_exists(pid)
+            }
+        };
+        if stale && fs::remove_file(&path).is_ok() {
+            removed.push(path);
+        }
+    }
+    removed.sort();
+    removed
+}
+
+/// False only when `pid` surely names no running process (`kill(pid, 0)` gives
+/// `ESRCH`); a process of another user counts as running.
+#[cfg(unix)]
+fn process_exists(pid: u32) -> bool {
+    let Some(pid) = i32::try_from(pid)
+        .ok()
+        .and_then(rustix::process::Pid::from_raw)
+    else {
+        return true;
+    };
+    !matches!(
+        rustix::process::test_kill_process(pid),
+        Err(rustix::io::Errno::SRCH)
+    )
+}
+
+#[cfg(not(unix))]
+fn process_exists(_pid: u32) -> bool {
+    true
+}
+
 /// Unpredictable temporary-file suffixes: process id, a counter, and random bits from
 /// the standard library's randomly seeded hasher.
 #[derive(Debug, Default)]
@@ -322,6 +443,29 @@ mod tests {
         assert!(matches!(err, CacheError::Io { .. }), "{err}");
         assert_eq!(fs::read_to_string(&victim).unwrap(), "precious");
         assert_eq!(fs::read_to_string(&target).unwrap(), "{}\n");
+    }
+
+    #[test]
+    fn the_temp_names_written_are_the_ones_recognised() {
+        let name = format!(".k.json.{}.tmp", RandomNames.next().unwrap());
+        assert_eq!(
+            temp_file_pid(&name, Some("k.json")),
+            Some(std::process::id())
+        );
+        assert_eq!(temp_file_pid(&name, None), Some(std::process::id()));
+        assert_eq!(temp_file_pid(&name, Some("other.json")), None);
+        for other in [
+            ".k.json.12.0123456789abcdef",
+            "k.json.12.0123456789abcdef.tmp",
+            ".k.json.12.0123456789ABCDEF.tmp",
+            ".k.json.12.0123456789abcde.tmp",
+            ".k.json.-1.0123456789abcdef.tmp",
+            ".json.12.0123456789abcdef.tmp",
+            ".config.12.0123456789abcdef.tmp",
+            ".k.json..0123456789abcdef.tmp",
+        ] {
+            assert_eq!(temp_file_pid(other, None), None, "{other}");
+        }
     }
 
     #[test]

@@ -6,7 +6,10 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use super::CacheError;
-use super::file::create_private_dir;
+use super::file::{TempFiles, create_private_dir, remove_temp_files};
+use crate::read_limited::describe;
+#[cfg(unix)]
+use crate::read_limited::{nofollow_flag, nonblock_flag};
 use crate::time::Stopwatch;
 
 /// How long [`CacheLock::acquire`] callers wait by default: long enough for a token
@@ -76,16 +79,7 @@ impl CacheLock {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             create_private_dir(dir)?;
         }
-        let mut options = OpenOptions::new();
-        options.read(true).write(true).create(true).truncate(false);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
-        }
-        let file = options
-            .open(path)
-            .map_err(|e| CacheError::io("open the lock file", path, e))?;
+        let file = open_lock_file(path)?;
 
         let watch = Stopwatch::start();
         let mut pause = Duration::from_millis(2);
@@ -116,6 +110,8 @@ impl CacheLock {
             failure,
         };
         lock.write_content();
+        // The key's writers are excluded now: leftovers of crashed ones can go.
+        remove_stale_temp_files_of(path);
         Ok(lock)
     }
 
@@ -161,6 +157,71 @@ impl CacheLock {
         let _ = self.file.set_len(0);
         let _ = self.file.rewind();
         let _ = self.file.write_all(text.as_bytes());
+    }
+}
+
+/// Opens (creating it 0600 if needed) the lock file without following a symbolic
+/// link and without blocking on a FIFO, then makes sure it is a regular file with no
+/// other name: the holder truncates it and writes its process id into it, which must
+/// never land in another file.
+fn open_lock_file(path: &Path) -> Result<File, CacheError> {
+    let mut options = OpenOptions::new();
+    options.read(true).write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+        options.custom_flags(nofollow_flag() | nonblock_flag());
+    }
+    let unsafe_file = |found| CacheError::UnsafeLockFile {
+        path: path.to_owned(),
+        found,
+    };
+    let file = options.open(path).map_err(|e| {
+        // O_NOFOLLOW fails on a link (ELOOP on Linux); a directory fails too.
+        match std::fs::symlink_metadata(path) {
+            Ok(meta) if !meta.is_file() => unsafe_file(describe(&meta)),
+            _ => CacheError::io("open the lock file", path, e),
+        }
+    })?;
+    let meta = file
+        .metadata()
+        .map_err(|e| CacheError::io("inspect the lock file", path, e))?;
+    if !meta.is_file() {
+        return Err(unsafe_file(describe(&meta)));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        if meta.nlink() > 1 {
+            return Err(unsafe_file("a hard link to another file"));
+        }
+    }
+    Ok(file)
+}
+
+/// After taking `<key>.lock`, removes the temporary files that crashed writers of
+/// `<key>.json` left behind (see [`remove_temp_files`]).
+fn remove_stale_temp_files_of(lock_path: &Path) {
+    let (Some(dir), Some(stem)) = (lock_path.parent(), lock_path.file_stem()) else {
+        return;
+    };
+    if lock_path.extension().is_none_or(|e| e != "lock") {
+        return;
+    }
+    let target = format!("{}.json", stem.to_string_lossy());
+    let dir = if dir.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        dir
+    };
+    let removed = remove_temp_files(dir, Some(&target), TempFiles::Stale);
+    if !removed.is_empty() {
+        tracing::debug!(
+            count = removed.len(),
+            dir = %dir.display(),
+            "removed temporary cache files left by crashed processes"
+        );
     }
 }
 

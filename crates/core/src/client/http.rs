@@ -11,8 +11,15 @@ use url::{Host, Url};
 
 use super::error::{Service, ServiceError, from_response, status_is_retryable};
 use super::settings::{HttpSettings, RetryPolicy};
+use crate::read_limited::{Kind, MIB, ReadError, read_limited, show_limit};
 use crate::secret::AccessToken;
 use crate::time::Stopwatch;
+
+/// The largest CA bundle read: 8 MiB (the whole Mozilla bundle is about 220 KiB).
+const MAX_CA_BUNDLE_BYTES: u64 = 8 * MIB;
+/// The largest response body read: 1 MiB (the largest answer, a page of accounts or
+/// roles, is a few KiB). A larger body is refused, not retried.
+pub(crate) const MAX_RESPONSE_BYTES: u64 = MIB;
 
 /// The header that carries the access token to the portal.
 const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
@@ -91,7 +98,19 @@ fn read_ca_bundle(path: &std::path::Path) -> Result<Vec<Certificate>, ServiceErr
         path: path.to_owned(),
         reason,
     };
-    let pem = std::fs::read(path).map_err(|e| fail(format!("cannot read it: {e}")))?;
+    let pem = match read_limited(path, MAX_CA_BUNDLE_BYTES, Kind::RegularOnly) {
+        Ok(pem) => pem,
+        Err(ReadError::Io(e)) => return Err(fail(format!("cannot read it: {e}"))),
+        Err(ReadError::NotRegular(found)) => {
+            return Err(fail(format!("it is {found}, not a regular file")));
+        }
+        Err(ReadError::TooLarge) => {
+            return Err(fail(format!(
+                "it is larger than the {} limit for CA bundles",
+                show_limit(MAX_CA_BUNDLE_BYTES)
+            )));
+        }
+    };
     let certs = Certificate::from_pem_bundle(&pem)
         .map_err(|e| fail(format!("not a PEM certificate bundle: {}", innermost(&e))))?;
     if certs.is_empty() {
@@ -231,7 +250,17 @@ impl HttpClient {
                     }
                     (error, retry_after)
                 }
-                Err(e) => {
+                Err(AttemptError::TooLarge) => {
+                    tracing::debug!(operation, attempt, elapsed_ms, "sso response too large");
+                    return Err(ServiceError::MalformedResponse {
+                        operation,
+                        reason: format!(
+                            "the body is larger than the {} limit",
+                            show_limit(MAX_RESPONSE_BYTES)
+                        ),
+                    });
+                }
+                Err(AttemptError::Transport(e)) => {
                     let retryable =
                         e.is_timeout() || e.is_connect() || e.is_request() || e.is_body();
                     let error = transport_error(operation, endpoint, e, attempt);
@@ -296,9 +325,10 @@ impl HttpClient {
         })
     }
 
-    /// One attempt: the status, the headers that matter and the whole body.
-    async fn attempt(&self, request: reqwest::Request) -> Result<Attempt, reqwest::Error> {
-        let response = self.inner.execute(request).await?;
+    /// One attempt: the status, the headers that matter and the whole body, read
+    /// chunk by chunk up to [`MAX_RESPONSE_BYTES`].
+    async fn attempt(&self, request: reqwest::Request) -> Result<Attempt, AttemptError> {
+        let mut response = self.inner.execute(request).await?;
         let status = response.status().as_u16();
         let headers = response.headers();
         let error_type = headers
@@ -306,13 +336,39 @@ impl HttpClient {
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let retry_after = headers.get(RETRY_AFTER).and_then(parse_retry_after);
-        let body = response.bytes().await?.to_vec();
+        if response
+            .content_length()
+            .is_some_and(|len| len > MAX_RESPONSE_BYTES)
+        {
+            return Err(AttemptError::TooLarge);
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = response.chunk().await? {
+            if (body.len() + chunk.len()) as u64 > MAX_RESPONSE_BYTES {
+                return Err(AttemptError::TooLarge);
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Attempt {
             status,
             error_type,
             retry_after,
             body,
         })
+    }
+}
+
+/// Why one attempt got no usable response.
+enum AttemptError {
+    /// No (complete) response.
+    Transport(reqwest::Error),
+    /// The body is larger than [`MAX_RESPONSE_BYTES`].
+    TooLarge,
+}
+
+impl From<reqwest::Error> for AttemptError {
+    fn from(error: reqwest::Error) -> Self {
+        Self::Transport(error)
     }
 }
 

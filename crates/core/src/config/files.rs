@@ -1,9 +1,11 @@
 //! Where the config and credentials files are.
 
+use std::io;
 use std::path::{Path, PathBuf};
 
 use super::error::ConfigError;
 use crate::env::Env;
+use crate::read_limited::{Kind, MIB, ReadError, read_limited, show_limit};
 
 /// The paths of the two shared files.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,6 +33,27 @@ impl ConfigFiles {
             credentials: locate(env, "AWS_SHARED_CREDENTIALS_FILE", "credentials")?,
         })
     }
+}
+
+/// The largest config or credentials file read: 64 MiB.
+pub const MAX_CONFIG_FILE_BYTES: u64 = 64 * MIB;
+
+/// Reads the config or credentials file at `path`, at most
+/// [`MAX_CONFIG_FILE_BYTES`]. Pipes are read too, as botocore reads them
+/// (`AWS_CONFIG_FILE=<(...)`); a larger file or stream is an error of kind
+/// `InvalidData` that names the limit.
+pub(crate) fn read_shared_file(path: &Path) -> io::Result<Vec<u8>> {
+    read_limited(path, MAX_CONFIG_FILE_BYTES, Kind::AnyReadable).map_err(|e| match e {
+        ReadError::Io(e) => e,
+        ReadError::NotRegular(found) => io::Error::other(format!("it is {found}")),
+        ReadError::TooLarge => io::Error::new(
+            io::ErrorKind::InvalidData,
+            format!(
+                "it is larger than the {} limit",
+                show_limit(MAX_CONFIG_FILE_BYTES)
+            ),
+        ),
+    })
 }
 
 fn locate(env: &Env, variable: &'static str, file: &'static str) -> Result<PathBuf, ConfigError> {

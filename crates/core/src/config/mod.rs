@@ -42,7 +42,8 @@ mod validate;
 
 pub use endpoints::{Endpoints, partition_name, resolve_endpoints};
 pub use error::{ConfigError, ValueError};
-pub use files::ConfigFiles;
+pub(crate) use files::read_shared_file;
+pub use files::{ConfigFiles, MAX_CONFIG_FILE_BYTES};
 pub use parse::{FileKind, ParsedFile, Property, Section, SectionKind, parse};
 pub use resolve::{AwsConfig, SsoProfile, SsoSession, selected_profile_name};
 pub use validate::{

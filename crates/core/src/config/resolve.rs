@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use super::endpoints::{Endpoints, default_endpoints};
 use super::error::{ConfigError, ValueError};
-use super::files::ConfigFiles;
+use super::files::{ConfigFiles, read_shared_file};
 use super::parse::{FileKind, ParsedFile, Property, Section, parse};
 use super::validate::{
     EndpointProblem, check_endpoint_url, validate_account_id, validate_region, validate_start_url,
@@ -699,7 +699,7 @@ struct SessionSettings {
 }
 
 fn read_file(path: &Path, kind: FileKind) -> Result<ParsedFile, ConfigError> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_shared_file(path) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(ParsedFile::empty(kind, path)),
         Err(e) => {
