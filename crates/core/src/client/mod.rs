@@ -21,6 +21,7 @@ mod settings;
 
 pub use error::ServiceError;
 pub use http::HttpClient;
+pub(crate) use http::is_loopback;
 pub use oidc::{
     AuthorizationCode, CodeVerifier, CreateTokenRequest, DEFAULT_POLL_INTERVAL,
     DeviceAuthorization, DeviceCode, GRANT_AUTHORIZATION_CODE, GRANT_DEVICE_CODE,

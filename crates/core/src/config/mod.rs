@@ -40,7 +40,7 @@ mod parse;
 mod resolve;
 mod validate;
 
-pub use endpoints::{Endpoints, partition_name, resolve_endpoints};
+pub use endpoints::{Endpoints, partition_dns_suffix, partition_name, resolve_endpoints};
 pub use error::{ConfigError, ValueError};
 pub use files::ConfigFiles;
 pub use parse::{FileKind, ParsedFile, Property, Section, SectionKind, parse};
