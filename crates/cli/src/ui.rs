@@ -143,7 +143,8 @@ mod tests {
     #[test]
     fn the_device_prompt_prints_no_terminal_control() {
         let p = DevicePrompt {
-            verification_uri: "https://device.sso.us-east-1.amazonaws.com/\x1b[2J\x1b]0;t\x07".into(),
+            verification_uri: "https://device.sso.us-east-1.amazonaws.com/\x1b[2J\x1b]0;t\x07"
+                .into(),
             verification_uri_complete: Some(
                 "https://device.sso.us-east-1.amazonaws.com/?user_code=AB\r\nCD\u{9b}1m".into(),
             ),

@@ -145,7 +145,9 @@ pub fn check_url(url: &str, allowed: &AllowedHosts) -> Result<Url, RefusedUrl> {
     }
     match url.chars().next() {
         None => return refuse("it is empty"),
-        Some('-') => return refuse("it starts with `-`, which a browser command reads as an option"),
+        Some('-') => {
+            return refuse("it starts with `-`, which a browser command reads as an option");
+        }
         Some(c) if c.is_whitespace() => return refuse("it starts with a space"),
         Some(_) => {}
     }
@@ -315,10 +317,10 @@ mod tests {
         .unwrap();
         let env = Env::from_vars([("BROWSER", format!("sh {} %s", script.display()))]);
         assert!(matches!(open(url, &env), Opened::Started(_)));
-        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        let waited = crate::time::Stopwatch::start();
         while !out.exists() {
             assert!(
-                std::time::Instant::now() < deadline,
+                waited.elapsed() < std::time::Duration::from_secs(30),
                 "the browser script did not run within 30 s"
             );
             std::thread::sleep(std::time::Duration::from_millis(20));
@@ -329,7 +331,10 @@ mod tests {
     #[test]
     #[cfg(unix)]
     fn the_url_replaces_percent_s() {
-        assert_eq!(browser_receives("https://x.test/?a=1&b=2"), "https://x.test/?a=1&b=2");
+        assert_eq!(
+            browser_receives("https://x.test/?a=1&b=2"),
+            "https://x.test/?a=1&b=2"
+        );
     }
 
     fn emulator_session() -> SsoSession {
@@ -362,20 +367,36 @@ mod tests {
             "https://oidc.us-east-1.amazonaws.com/authorize?response_type=code",
             "https://d-1234567890.awsapps.com/start/#/device?user_code=ABCD-EFGH",
         ] {
-            assert!(check_url(ok, &aws).is_ok(), "{ok}: {:?}", check_url(ok, &aws));
+            assert!(
+                check_url(ok, &aws).is_ok(),
+                "{ok}: {:?}",
+                check_url(ok, &aws)
+            );
         }
         let refused = [
             ("file:///etc/passwd", "not file"),
             ("javascript:alert(1)", "not javascript"),
             ("--help", "starts with `-`"),
-            ("-https://device.sso.us-east-1.amazonaws.com/", "starts with `-`"),
+            (
+                "-https://device.sso.us-east-1.amazonaws.com/",
+                "starts with `-`",
+            ),
             (" https://device.sso.us-east-1.amazonaws.com/", "space"),
             ("https://evil.example/", "evil.example is not"),
-            ("https://device.sso.us-east-1.amazonaws.com.evil.example/", "is not"),
-            ("https://device.sso.us-east-1.amazonaws.com@evil.example/", "user name"),
+            (
+                "https://device.sso.us-east-1.amazonaws.com.evil.example/",
+                "is not",
+            ),
+            (
+                "https://device.sso.us-east-1.amazonaws.com@evil.example/",
+                "user name",
+            ),
             ("http://device.sso.us-east-1.amazonaws.com/", "only https"),
             ("http://127.0.0.1:4567/device", "only https"),
-            ("https://device.sso.us-east-1.amazonaws.com/\x1b]8;;x\x07", "control"),
+            (
+                "https://device.sso.us-east-1.amazonaws.com/\x1b]8;;x\x07",
+                "control",
+            ),
             ("https://device.sso.us-east-1.amazonaws.com/\nx", "control"),
             ("https://device.sso.eu-west-1.amazonaws.com/", "is not"),
             ("", "empty"),
@@ -415,8 +436,16 @@ mod tests {
         let allowed = AllowedHosts::for_session(&emulator_session());
         // A BROWSER that would fail loudly if started: the refusal comes first.
         let env = Env::from_vars([("BROWSER", "/nonexistent/browser-for-ssokit-tests")]);
-        for url in ["--help", "file:///etc/passwd", "javascript:alert(1)", "https://evil.example/"] {
-            assert!(matches!(open_checked(url, &allowed, &env), Opened::Refused(_)), "{url}");
+        for url in [
+            "--help",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "https://evil.example/",
+        ] {
+            assert!(
+                matches!(open_checked(url, &allowed, &env), Opened::Refused(_)),
+                "{url}"
+            );
         }
         for url in ["--help", "file:///etc/passwd", "javascript:alert(1)"] {
             assert!(matches!(open(url, &env), Opened::Refused(_)), "{url}");

@@ -422,7 +422,12 @@ mod tests {
             String::new(),
         ];
         let mut shells = vec!["sh"];
-        if std::process::Command::new("bash").arg("-c").arg("true").status().is_ok() {
+        if std::process::Command::new("bash")
+            .arg("-c")
+            .arg("true")
+            .status()
+            .is_ok()
+        {
             shells.push("bash");
         }
         for payload in &payloads {
@@ -441,13 +446,19 @@ mod tests {
                         ],
                         "{shell} {format:?}: {script}"
                     );
-                    assert!(!marker.exists(), "{shell} {format:?} ran a command: {script}");
+                    assert!(
+                        !marker.exists(),
+                        "{shell} {format:?} ran a command: {script}"
+                    );
                 }
             }
         }
         // Real values too: they round-trip through the unquoted output.
         for shell in &shells {
-            let got = eval_in(shell, &export_credentials(&real(), ExportFormat::Env).unwrap());
+            let got = eval_in(
+                shell,
+                &export_credentials(&real(), ExportFormat::Env).unwrap(),
+            );
             assert_eq!(got[2], real().session_token.expose_secret());
         }
     }
@@ -477,7 +488,9 @@ mod tests {
 
     #[test]
     fn windows_cmd_refuses_what_it_cannot_quote() {
-        for bad in ['&', '|', '<', '>', '^', '%', '!', '"', '(', ')', ' ', '\'', '$'] {
+        for bad in [
+            '&', '|', '<', '>', '^', '%', '!', '"', '(', ')', ' ', '\'', '$',
+        ] {
             let c = with_values("ASIAEXAMPLE", "secret", &format!("tok{bad}en"));
             let e = export_credentials(&c, ExportFormat::WindowsCmd).unwrap_err();
             assert_eq!(
@@ -488,7 +501,10 @@ mod tests {
                 }
             );
             let message = e.to_string();
-            assert!(message.contains("AWS_SESSION_TOKEN") && !message.contains("tok"), "{message}");
+            assert!(
+                message.contains("AWS_SESSION_TOKEN") && !message.contains("tok"),
+                "{message}"
+            );
         }
     }
 
@@ -500,12 +516,21 @@ mod tests {
                 let got = export_credentials(&c, format);
                 if format == ExportFormat::Process {
                     let json = got.unwrap();
-                    assert!(!json.chars().any(|c| c.is_control() && c != '\n'), "{json:?}");
+                    assert!(
+                        !json.chars().any(|c| c.is_control() && c != '\n'),
+                        "{json:?}"
+                    );
                     continue;
                 }
                 let e = got.unwrap_err();
                 assert!(
-                    matches!(e, ExportError::ControlCharacter { name: "AWS_SECRET_ACCESS_KEY", .. }),
+                    matches!(
+                        e,
+                        ExportError::ControlCharacter {
+                            name: "AWS_SECRET_ACCESS_KEY",
+                            ..
+                        }
+                    ),
                     "{format:?}: {e:?}"
                 );
                 assert!(!e.to_string().contains("sec"), "{e}");

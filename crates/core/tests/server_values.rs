@@ -9,10 +9,10 @@ use std::sync::{Arc, Mutex};
 
 use serde_json::json;
 use ssokit::Error;
+use ssokit::auth::LoginTarget;
 use ssokit::auth::credentials::SsoCredentialsProvider;
 use ssokit::auth::login::{DeviceLogin, DevicePrompt, LoginOptions};
 use ssokit::auth::token::SsoTokenProvider;
-use ssokit::auth::LoginTarget;
 use ssokit::browser::Opened;
 use ssokit::cache::{CacheDirs, CachedRoleCredentials};
 use ssokit::client::{OidcClient, PortalClient, ServiceError};
@@ -118,7 +118,10 @@ async fn the_device_prompt_gets_no_control_characters_and_no_foreign_page_opens(
             continue;
         }
         let refused = p.refusal().expect(page);
-        assert!(!refused.to_string().chars().any(char::is_control), "{refused}");
+        assert!(
+            !refused.to_string().chars().any(char::is_control),
+            "{refused}"
+        );
         // The refusal comes before any command: this BROWSER is never started.
         let env = Env::from_vars([("BROWSER", "/nonexistent/browser-for-ssokit-tests")]);
         assert!(
@@ -265,12 +268,14 @@ async fn role_credentials_with_an_absurd_expiration_are_not_cached_nor_returned(
         let server = MockServer::start().await;
         Mock::given(method("GET"))
             .and(path("/federation/credentials"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"roleCredentials": {
-                "accessKeyId": "ASIANEW",
-                "secretAccessKey": "NEWSECRET",
-                "sessionToken": "NEWTOKEN",
-                "expiration": expiration
-            }})))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(json!({"roleCredentials": {
+                    "accessKeyId": "ASIANEW",
+                    "secretAccessKey": "NEWSECRET",
+                    "sessionToken": "NEWTOKEN",
+                    "expiration": expiration
+                }})),
+            )
             .mount(&server)
             .await;
         let home = tempfile::tempdir().unwrap();
@@ -281,7 +286,12 @@ async fn role_credentials_with_an_absurd_expiration_are_not_cached_nor_returned(
         let roles = dirs.role_credentials();
         let s = session(&server.uri());
         roles
-            .store("111122223333", "ReadOnly", s.role_cache_scope(), &previous_credentials())
+            .store(
+                "111122223333",
+                "ReadOnly",
+                s.role_cache_scope(),
+                &previous_credentials(),
+            )
             .unwrap();
         let file = roles.path("111122223333", "ReadOnly", s.role_cache_scope());
         let before = bytes(&file);
@@ -315,8 +325,15 @@ async fn role_credentials_with_an_absurd_expiration_are_not_cached_nor_returned(
                 "{message}"
             );
         }
-        assert!(!message.contains("NEWSECRET") && !message.contains("NEWTOKEN"), "{message}");
-        assert_eq!(bytes(&file), before, "{expiration}: the credentials file changed");
+        assert!(
+            !message.contains("NEWSECRET") && !message.contains("NEWTOKEN"),
+            "{message}"
+        );
+        assert_eq!(
+            bytes(&file),
+            before,
+            "{expiration}: the credentials file changed"
+        );
         assert!(provider.cached().is_none());
     }
 }
@@ -326,12 +343,14 @@ async fn twelve_hour_role_credentials_are_accepted() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/federation/credentials"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"roleCredentials": {
-            "accessKeyId": "ASIANEW",
-            "secretAccessKey": "NEWSECRET",
-            "sessionToken": "NEWTOKEN",
-            "expiration": (T0 + 12 * 3600) * 1000
-        }})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"roleCredentials": {
+                "accessKeyId": "ASIANEW",
+                "secretAccessKey": "NEWSECRET",
+                "sessionToken": "NEWTOKEN",
+                "expiration": (T0 + 12 * 3600) * 1000
+            }})),
+        )
         .mount(&server)
         .await;
     let home = tempfile::tempdir().unwrap();

@@ -29,8 +29,8 @@ pub use oidc::{
     RegisterClientRequest, RegisterClientResponse, TokenResponse,
 };
 pub use portal::{
-    AccountInfo, MAX_PAGES, MAX_ROLE_CREDENTIALS_LIFETIME, PAGE_SIZE, PortalClient, RoleCredentials,
-    RoleInfo,
+    AccountInfo, MAX_PAGES, MAX_ROLE_CREDENTIALS_LIFETIME, PAGE_SIZE, PortalClient,
+    RoleCredentials, RoleInfo,
 };
 pub use settings::{
     DEFAULT_BASE_DELAY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_DELAY,

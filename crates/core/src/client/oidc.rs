@@ -433,7 +433,11 @@ impl OidcClient {
 
 /// An access-token lifetime in seconds must be at least 1 and at most
 /// [`MAX_ACCESS_TOKEN_LIFETIME`].
-fn check_lifetime(operation: &'static str, field: &'static str, secs: u64) -> Result<(), ServiceError> {
+fn check_lifetime(
+    operation: &'static str,
+    field: &'static str,
+    secs: u64,
+) -> Result<(), ServiceError> {
     let problem = if secs == 0 {
         "a token that is already expired".to_owned()
     } else if secs > MAX_ACCESS_TOKEN_LIFETIME.as_secs() {
