@@ -134,10 +134,11 @@ fn is_plain(c: char) -> bool {
     c.is_ascii_alphanumeric() || "+/=-_.:,@".contains(c)
 }
 
-/// A POSIX sh word for `value`: bare when only [`is_plain`] characters, else single
-/// quotes with each `'` written `'\''`.
+/// A POSIX sh word for `value`: bare when only [`is_plain`] characters (and not a
+/// leading `=`, which zsh would expand), else single quotes with each `'` written
+/// `'\''`.
 fn sh_word(value: &str) -> String {
-    if value.chars().all(is_plain) {
+    if value.chars().all(is_plain) && !value.starts_with('=') {
         value.to_owned()
     } else {
         format!("'{}'", value.replace('\'', r"'\''"))
@@ -419,6 +420,7 @@ mod tests {
             format!("a&&touch {m}||b|c>d<e"),
             "it's a 'quoted' \\ back\\slash ~user *.* ? [a] {a,b} !! # % ^ é ∀".to_owned(),
             "${HOME} $HOME $((1+1))".to_owned(),
+            "=ls".to_owned(),
             String::new(),
         ];
         let mut shells = vec!["sh"];
