@@ -464,6 +464,27 @@ mod tests {
     }
 
     #[test]
+    fn the_pages_a_login_opens_pass_unchanged() {
+        let emulator = emulator_session();
+        let aws = aws_session("eu-west-1");
+        for session in [&emulator, &aws] {
+            let url = crate::auth::pkce::authorize_url(
+                &session.endpoints.oidc,
+                "client-id_-.~",
+                "http://127.0.0.1:51234/oauth/callback",
+                "0c3a-state",
+                "chal_lenge-",
+                &["sso:account:access".into()],
+            );
+            let allowed = AllowedHosts::for_session(session);
+            assert_eq!(check_url(&url, &allowed).unwrap().as_str(), url);
+        }
+        let page = "https://device.sso.eu-west-1.amazonaws.com/?user_code=ABCD-EFGH";
+        let allowed = AllowedHosts::for_session(&aws);
+        assert_eq!(check_url(page, &allowed).unwrap().as_str(), page);
+    }
+
+    #[test]
     fn printable_drops_terminal_controls_only() {
         assert_eq!(
             printable("\x1b[2J\x1b]0;pwned\x07ABCD-\u{9b}31mEFGH\r\n\t\x7f\u{202e}"),
