@@ -17,6 +17,9 @@ pub enum Error {
     /// Not signed in, the session ended, or a login did not complete.
     #[error(transparent)]
     Auth(#[from] crate::auth::AuthError),
+    /// Credentials that the requested output format cannot print safely.
+    #[error(transparent)]
+    Export(#[from] crate::export::ExportError),
     /// A bug or an unexpected runtime failure in ssokit itself.
     #[error("internal error in ssokit: {0} (please report it)")]
     Internal(String),

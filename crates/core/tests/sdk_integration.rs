@@ -7,6 +7,7 @@
 mod support;
 
 use std::sync::Arc;
+use std::time::{Duration, UNIX_EPOCH};
 
 use aws_config::BehaviorVersion;
 use aws_credential_types::provider::SharedCredentialsProvider;
@@ -15,7 +16,7 @@ use ssokit::auth::LoginTarget;
 use ssokit::auth::credentials::SsoCredentialsProvider;
 use ssokit::auth::token::SsoTokenProvider;
 use ssokit::client::{OidcClient, PortalClient};
-use ssokit::time::SystemClock;
+use ssokit::time::{Clock, SystemClock};
 use support::*;
 use wiremock::matchers::{header_regex, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -32,6 +33,11 @@ const CALLER_IDENTITY: &str = r#"<GetCallerIdentityResponse xmlns="https://sts.a
 #[tokio::test]
 async fn an_sdk_client_signs_with_ssokit_credentials() {
     let portal = MockServer::start().await;
+    // An hour from now on the real clock (which the SDK's signer uses too).
+    let expiration = (SystemClock.now() + Duration::from_secs(3600))
+        .duration_since(UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
     Mock::given(method("GET"))
         .and(path("/federation/credentials"))
         .respond_with(
@@ -39,7 +45,7 @@ async fn an_sdk_client_signs_with_ssokit_credentials() {
                 "accessKeyId": "ASIASSOKITTEST",
                 "secretAccessKey": "secret",
                 "sessionToken": "session",
-                "expiration": 4_102_444_800_000u64
+                "expiration": expiration
             }})),
         )
         .expect(1)

@@ -155,12 +155,9 @@ impl LoginPrompt for JsPrompt {
             callback.call(Either::A(info), ThreadsafeFunctionCallMode::NonBlocking);
         }
         if self.open_browser {
-            let url = prompt
-                .verification_uri_complete
-                .as_deref()
-                .unwrap_or(&prompt.verification_uri);
-            // The prompt shows the URL whether or not a browser opened.
-            let _opened = browser::open(url, &self.env);
+            // The prompt shows the URL whether or not a browser opened (or the URL was
+            // refused: only the login's own https pages are opened).
+            let _opened = prompt.open_page(&self.env);
         }
     }
 }
@@ -276,17 +273,18 @@ pub async fn login(
         open_browser,
         env: env.clone(),
     };
+    let allowed = browser::AllowedHosts::for_session(sso.session());
     let authorize = move |url: &str| {
         if let Some(callback) = &callback {
             let info = PkcePromptInfo {
                 flow: flow_name(Flow::Pkce).to_owned(),
-                authorize_url: url.to_owned(),
+                authorize_url: browser::printable(url),
             };
             callback.call(Either::B(info), ThreadsafeFunctionCallMode::NonBlocking);
         }
         if open_browser {
             // The prompt shows the URL whether or not a browser opened.
-            let _opened = browser::open(url, &env);
+            let _opened = browser::open_checked(url, &allowed, &env);
         }
     };
     let result = sso

@@ -149,10 +149,11 @@ pub(crate) fn login(
     ));
     let shown = Arc::clone(&prompt);
     let chosen = choice.flow;
+    let allowed = ssokit::browser::AllowedHosts::for_session(sso.session());
     let result = run_raw(
         py,
         async move {
-            let authorize = |url: &str| shown.authorize(url);
+            let authorize = |url: &str| shown.authorize(url, &allowed);
             sso.login_with_flow(chosen, shown.as_ref(), &authorize, &options)
                 .await
         },

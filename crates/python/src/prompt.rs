@@ -7,7 +7,7 @@ use std::sync::{Mutex, PoisonError};
 use pyo3::prelude::*;
 
 use ssokit::auth::login::{CancelToken, DevicePrompt as CorePrompt, LoginPrompt};
-use ssokit::browser::{Opened, open};
+use ssokit::browser::{AllowedHosts, Opened, open_checked, printable};
 use ssokit::env::Env;
 
 use crate::types::{DevicePrompt, PkcePrompt};
@@ -51,9 +51,11 @@ impl PyPrompt {
 
     /// Shows the authorize URL of a PKCE login (opening it in a browser when asked):
     /// what the core's `AuthorizePrompt` calls.
-    pub(crate) fn authorize(&self, url: &str) {
-        let opened = self.open_browser && matches!(open(url, &self.env), Opened::Started(_));
-        self.deliver(|py| self.call_pkce(py, url, opened));
+    pub(crate) fn authorize(&self, url: &str, allowed: &AllowedHosts) {
+        let opened = self.open_browser
+            && matches!(open_checked(url, allowed, &self.env), Opened::Started(_));
+        let url = printable(url);
+        self.deliver(|py| self.call_pkce(py, &url, opened));
     }
 
     /// Runs `show` with the GIL; an exception cancels an explicit login (and is raised
@@ -134,11 +136,7 @@ impl PyPrompt {
 
 impl LoginPrompt for PyPrompt {
     fn show(&self, p: &CorePrompt) {
-        let page = p
-            .verification_uri_complete
-            .as_deref()
-            .unwrap_or(&p.verification_uri);
-        let opened = self.open_browser && matches!(open(page, &self.env), Opened::Started(_));
+        let opened = self.open_browser && matches!(p.open_page(&self.env), Opened::Started(_));
         self.deliver(|py| self.call(py, p, opened));
     }
 }

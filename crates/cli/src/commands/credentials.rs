@@ -40,7 +40,7 @@ pub(crate) fn run(args: &CredentialsArgs) -> CmdResult {
     };
     let (profile, caches, cached) = resolve_cached(&selector, &env, SystemClock.now())?;
     if let Some(cached) = cached {
-        print(&export_credentials(&cached, format(args.format)));
+        print(&export_credentials(&cached, format(args.format))?);
         return Ok(Outcome::Success);
     }
     let runtime = crate::runtime()?;
@@ -62,6 +62,6 @@ pub(crate) fn run(args: &CredentialsArgs) -> CmdResult {
     print(&export_credentials(
         &from_sdk_credentials(&credentials),
         format(args.format),
-    ));
+    )?);
     Ok(Outcome::Success)
 }

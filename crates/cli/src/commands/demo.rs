@@ -107,7 +107,7 @@ pub(crate) async fn run() -> CmdResult {
     print(&export_credentials(
         &from_sdk_credentials(&credentials),
         ExportFormat::Process,
-    ));
+    )?);
 
     let token_file = sso.caches().tokens().path("demo");
     let keys: Vec<String> = read_json_object(&token_file)

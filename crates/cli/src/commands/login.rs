@@ -5,13 +5,13 @@ use std::time::Duration;
 
 use ssokit::auth::flow::Flow;
 use ssokit::auth::login::{CancelToken, DevicePrompt, LoginOptions};
-use ssokit::browser::{Opened, open};
+use ssokit::browser::{AllowedHosts, printable};
 use ssokit::env::Env;
 use ssokit::time::format_timestamp;
 
 use crate::cli::LoginArgs;
 use crate::exit::{CmdResult, Outcome};
-use crate::ui::{DevicePromptUi, note};
+use crate::ui::{DevicePromptUi, note, open_in_browser};
 
 pub(crate) async fn run(args: &LoginArgs) -> CmdResult {
     let sso = super::resolve(&args.target)?;
@@ -45,8 +45,10 @@ pub(crate) async fn run(args: &LoginArgs) -> CmdResult {
     let ui = DevicePromptUi::new(!args.no_browser);
     let device = |p: &DevicePrompt| ui.show(p);
     let no_browser = args.no_browser;
+    let allowed = AllowedHosts::for_session(sso.session());
     let authorize = move |url: &str| {
-        let opened = !no_browser && matches!(open(url, &env), Opened::Started(_));
+        let opened = !no_browser && open_in_browser(url, &allowed);
+        let url = printable(url);
         if opened {
             note(&format!(
                 "Opened the authorization page in your browser. If it did not open, visit:\n\n{url}\n"

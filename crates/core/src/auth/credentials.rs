@@ -256,10 +256,13 @@ impl SsoCredentialsProvider {
         token: &crate::cache::CachedToken,
     ) -> Result<crate::client::RoleCredentials, ServiceError> {
         let inner = &self.inner;
-        inner
+        let role = inner
             .portal
             .get_role_credentials(&token.access_token, &inner.account_id, &inner.role_name)
-            .await
+            .await?;
+        // Never cached nor handed out: an expiry no SDK or cache reader can use.
+        role.check_expiration(inner.clock.now())?;
+        Ok(role)
     }
 
     async fn lock_cached(&self) -> Result<Option<crate::cache::CacheLock>, Error> {

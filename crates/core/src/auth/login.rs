@@ -14,12 +14,14 @@ use std::time::{Duration, SystemTime};
 
 use super::{AuthError, LoginTarget, SharedSleeper, blocking};
 use crate::Error;
+use crate::browser::{AllowedHosts, Opened, RefusedUrl, check_url, open_checked, printable};
 use crate::cache::{CacheDirs, CachedToken, ClientRegistration, GrantFlow, RegistrationKey};
 use crate::client::{
     CreateTokenRequest, DeviceAuthorization, OidcClient, RegisterClientRequest, ServiceError,
     TokenResponse,
 };
 use crate::config::SsoSession;
+use crate::env::Env;
 use crate::time::SharedClock;
 
 /// How much `slow_down` adds to the polling interval, for the rest of the login.
@@ -31,7 +33,10 @@ pub const MAX_POLL_INTERVAL: Duration = Duration::from_secs(60);
 /// How long a login waits for another process's login to finish before giving up.
 pub const LOGIN_LOCK_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
-/// What the user must see to approve a device login.
+/// What the user must see to approve a device login. The texts come from the server
+/// with their control characters removed ([`crate::browser::printable`]): safe to
+/// print. They are still not safe to hand to a browser: open [`DevicePrompt::page`]
+/// with [`crate::browser::open_checked`] and [`DevicePrompt::allowed_hosts`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DevicePrompt {
     /// The page where the user enters the code.
@@ -43,6 +48,27 @@ pub struct DevicePrompt {
     pub user_code: String,
     /// When the code expires.
     pub expires_at: SystemTime,
+    /// The hosts a browser may be sent to for this login.
+    pub allowed_hosts: AllowedHosts,
+}
+
+impl DevicePrompt {
+    /// The page to open: `verificationUriComplete`, else `verificationUri`.
+    pub fn page(&self) -> &str {
+        self.verification_uri_complete
+            .as_deref()
+            .unwrap_or(&self.verification_uri)
+    }
+
+    /// Opens [`DevicePrompt::page`] in a browser if [`check_url`] allows it.
+    pub fn open_page(&self, env: &Env) -> Opened {
+        open_checked(self.page(), &self.allowed_hosts, env)
+    }
+
+    /// Why [`DevicePrompt::page`] would not be opened, if it would not.
+    pub fn refusal(&self) -> Option<RefusedUrl> {
+        check_url(self.page(), &self.allowed_hosts).err()
+    }
 }
 
 /// Shows the verification URL and code to the user (the CLI prints them and opens a
@@ -245,11 +271,16 @@ impl DeviceLogin {
             }
             _ => None,
         };
+        // Server text, shown on terminals and pages: without control characters.
         prompt.show(&DevicePrompt {
-            verification_uri: authorization.verification_uri.clone(),
-            verification_uri_complete: authorization.verification_uri_complete.clone(),
-            user_code: authorization.user_code.clone(),
+            verification_uri: printable(&authorization.verification_uri),
+            verification_uri_complete: authorization
+                .verification_uri_complete
+                .as_deref()
+                .map(printable),
+            user_code: printable(&authorization.user_code),
             expires_at: code_expires,
+            allowed_hosts: AllowedHosts::for_session(&self.session),
         });
         let request = CreateTokenRequest::device_code(
             registration.client_id.clone(),

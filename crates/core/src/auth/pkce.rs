@@ -301,7 +301,8 @@ impl PkceLogin {
                 &code_challenge(verifier.expose_secret()),
                 &scopes,
             );
-            prompt.open(&url);
+            // Shown to the person: never with control characters (from configuration).
+            prompt.open(&crate::browser::printable(&url));
             let outcome = self
                 .wait(
                     rx,

@@ -231,6 +231,22 @@ pub enum ServiceError {
         /// What is wrong, by field name only.
         reason: String,
     },
+    /// A successful response with an expiry that cannot be right: zero, in the past,
+    /// beyond what the service allows, or after the year 9999 (which the AWS CLI and
+    /// botocore cannot read). Nothing from the response was saved.
+    #[error(
+        "{operation}: IAM Identity Center sent `{field}` = {sent}, {problem}: nothing was saved and the cached values were kept; check the endpoint (and this machine's clock), then try again"
+    )]
+    ImplausibleExpiry {
+        /// The operation.
+        operation: &'static str,
+        /// The response member (`expiresIn`, `roleCredentials.expiration`, ...).
+        field: &'static str,
+        /// The value the server sent, with its unit.
+        sent: String,
+        /// What is wrong with it, and the limit it broke.
+        problem: String,
+    },
     /// A value cannot be sent as given (it is never shown).
     #[error("{operation}: the request cannot be sent: {reason}: log in again")]
     InvalidInput {

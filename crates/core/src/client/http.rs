@@ -168,7 +168,7 @@ impl Endpoint {
 }
 
 /// 127.0.0.0/8, ::1 (also as ::ffff:127.x.x.x) and `localhost`.
-fn is_loopback(host: &Host<&str>) -> bool {
+pub(crate) fn is_loopback(host: &Host<&str>) -> bool {
     match host {
         Host::Domain(name) => {
             let name = name.trim_end_matches('.');

@@ -20,6 +20,14 @@ pub const GRANT_REFRESH_TOKEN: &str = "refresh_token";
 pub const GRANT_AUTHORIZATION_CODE: &str = "authorization_code";
 /// The poll interval when StartDeviceAuthorization does not send one.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
+/// The longest access-token lifetime (`expiresIn`) accepted from CreateToken: 90
+/// days, the longest session IAM Identity Center can be configured for (an access
+/// token cannot outlive its session; real ones last an hour or a few). A longer one
+/// is refused, as is 0.
+pub const MAX_ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(90 * 86_400);
+/// The last instant the AWS CLI's timestamp format (and botocore) can express:
+/// 9999-12-31T23:59:59Z, in seconds since the Unix epoch.
+pub const LAST_READABLE_EPOCH_SECS: u64 = 253_402_300_799;
 
 pub use crate::secret::{AuthorizationCode, CodeVerifier, DeviceCode};
 
@@ -326,11 +334,20 @@ impl OidcClient {
         })?;
         let response = self.post(OP, "/client/register", &body).await?;
         let f = Fields::top(OP, response.as_ref())?;
+        let secret_expires = f.req_u64("clientSecretExpiresAt")?;
+        if secret_expires > LAST_READABLE_EPOCH_SECS {
+            return Err(ServiceError::ImplausibleExpiry {
+                operation: OP,
+                field: "clientSecretExpiresAt",
+                sent: format!("{secret_expires} seconds since 1970"),
+                problem: "a time after the year 9999, which the AWS CLI cannot read".to_owned(),
+            });
+        }
         Ok(RegisterClientResponse {
             client_id: f.req_str("clientId")?,
             client_secret: ClientSecret::new(f.req_str("clientSecret")?),
             client_id_issued_at: f.opt_u64("clientIdIssuedAt")?.map(epoch_secs),
-            client_secret_expires_at: epoch_secs(f.req_u64("clientSecretExpiresAt")?),
+            client_secret_expires_at: epoch_secs(secret_expires),
             authorization_endpoint: f.opt_str("authorizationEndpoint")?,
             token_endpoint: f.opt_str("tokenEndpoint")?,
         })
@@ -374,10 +391,12 @@ impl OidcClient {
         const OP: &str = "CreateToken";
         let response = self.post(OP, "/token", &request.to_json()).await?;
         let f = Fields::top(OP, response.as_ref())?;
+        let expires_in = f.req_u64("expiresIn")?;
+        check_lifetime(OP, "expiresIn", expires_in)?;
         Ok(TokenResponse {
             access_token: AccessToken::new(f.req_str("accessToken")?),
             token_type: f.opt_str("tokenType")?,
-            expires_in: Duration::from_secs(f.req_u64("expiresIn")?),
+            expires_in: Duration::from_secs(expires_in),
             refresh_token: f
                 .opt_str("refreshToken")?
                 .filter(|t| !t.is_empty())
@@ -410,6 +429,31 @@ impl OidcClient {
             )
             .await
     }
+}
+
+/// An access-token lifetime in seconds must be at least 1 and at most
+/// [`MAX_ACCESS_TOKEN_LIFETIME`].
+fn check_lifetime(
+    operation: &'static str,
+    field: &'static str,
+    secs: u64,
+) -> Result<(), ServiceError> {
+    let problem = if secs == 0 {
+        "a token that is already expired".to_owned()
+    } else if secs > MAX_ACCESS_TOKEN_LIFETIME.as_secs() {
+        format!(
+            "a lifetime longer than the {} days an IAM Identity Center session can last",
+            MAX_ACCESS_TOKEN_LIFETIME.as_secs() / 86_400
+        )
+    } else {
+        return Ok(());
+    };
+    Err(ServiceError::ImplausibleExpiry {
+        operation,
+        field,
+        sent: format!("{secs} seconds"),
+        problem,
+    })
 }
 
 fn epoch_secs(secs: u64) -> SystemTime {

@@ -12,6 +12,11 @@ use super::settings::HttpSettings;
 use crate::cache::CachedRoleCredentials;
 use crate::secret::{AccessToken, SecretAccessKey, SessionToken};
 
+/// The longest role-credentials lifetime accepted from GetRoleCredentials: 12 hours,
+/// the longest session duration a permission set can have, plus one hour for the
+/// difference between this machine's clock and the service's.
+pub const MAX_ROLE_CREDENTIALS_LIFETIME: Duration = Duration::from_secs(13 * 3600);
+
 /// The page size asked for when listing (the service's maximum).
 pub const PAGE_SIZE: u32 = 100;
 /// The most pages one listing follows; a guard against a server that never stops.
@@ -32,6 +37,34 @@ pub struct RoleCredentials {
 }
 
 impl RoleCredentials {
+    /// Checks `expiration` against `now`: the credentials must not be expired yet and
+    /// must expire within [`MAX_ROLE_CREDENTIALS_LIFETIME`].
+    ///
+    /// # Errors
+    /// [`ServiceError::ImplausibleExpiry`], saying what the service sent.
+    pub fn check_expiration(&self, now: SystemTime) -> Result<(), ServiceError> {
+        let problem = if self.expiration <= now {
+            "credentials that expired before they arrived".to_owned()
+        } else if self
+            .expiration
+            .duration_since(now)
+            .is_ok_and(|left| left > MAX_ROLE_CREDENTIALS_LIFETIME)
+        {
+            format!(
+                "more than the 12 hours a permission set's session can last (now is {})",
+                crate::time::format_timestamp(now)
+            )
+        } else {
+            return Ok(());
+        };
+        Err(ServiceError::ImplausibleExpiry {
+            operation: "GetRoleCredentials",
+            field: "roleCredentials.expiration",
+            sent: expiration_shown(self.expiration),
+            problem,
+        })
+    }
+
     /// The role-credentials cache entry for these credentials.
     pub fn to_cached(&self, account_id: &str) -> CachedRoleCredentials {
         CachedRoleCredentials {
@@ -110,13 +143,26 @@ impl PortalClient {
         let top = Fields::top(OP, response.as_ref())?;
         let f = top.object("roleCredentials")?;
         let millis = f.req_u64("expiration")?;
+        // Beyond 9999-12-31 (or 0): no cache file or SDK could hold it, whatever
+        // the time now.
+        let expiration = UNIX_EPOCH
+            .checked_add(Duration::from_millis(millis))
+            .filter(|_| millis > 0 && millis / 1000 <= super::oidc::LAST_READABLE_EPOCH_SECS)
+            .ok_or_else(|| ServiceError::ImplausibleExpiry {
+                operation: OP,
+                field: "roleCredentials.expiration",
+                sent: format!("{millis} ms since 1970"),
+                problem: if millis == 0 {
+                    "the Unix epoch itself".to_owned()
+                } else {
+                    "a time after the year 9999, which the AWS CLI cannot read".to_owned()
+                },
+            })?;
         Ok(RoleCredentials {
             access_key_id: f.req_str("accessKeyId")?,
             secret_access_key: SecretAccessKey::new(f.req_str("secretAccessKey")?),
             session_token: SessionToken::new(f.req_str("sessionToken")?),
-            expiration: UNIX_EPOCH
-                .checked_add(Duration::from_millis(millis))
-                .unwrap_or(UNIX_EPOCH),
+            expiration,
         })
     }
 
@@ -248,4 +294,16 @@ impl PortalClient {
             )
             .await
     }
+}
+
+/// An expiration as the service sent it (epoch milliseconds) and as a date.
+fn expiration_shown(expiration: SystemTime) -> String {
+    let millis = expiration
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or_default();
+    format!(
+        "{millis} ms since 1970 ({})",
+        crate::time::format_timestamp(expiration)
+    )
 }

@@ -123,6 +123,13 @@ pub fn partition_name(region: &str) -> &'static str {
     partition(region).name
 }
 
+/// The DNS suffix of the partition a region is in (`amazonaws.com`,
+/// `amazonaws.com.cn`, ...): the suffix of `device.sso.{region}.{suffix}`, the page
+/// where the device code is entered.
+pub fn partition_dns_suffix(region: &str) -> &'static str {
+    partition(region).dns_suffix
+}
+
 /// The default endpoints for `region`.
 ///
 /// # Errors

@@ -40,7 +40,7 @@ mod parse;
 mod resolve;
 mod validate;
 
-pub use endpoints::{Endpoints, partition_name, resolve_endpoints};
+pub use endpoints::{Endpoints, partition_dns_suffix, partition_name, resolve_endpoints};
 pub use error::{ConfigError, ValueError};
 pub(crate) use files::read_shared_file;
 pub use files::{ConfigFiles, MAX_CONFIG_FILE_BYTES};
