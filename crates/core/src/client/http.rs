@@ -225,7 +225,8 @@ impl HttpClient {
                         error_type.as_deref(),
                         json.as_ref(),
                         attempt,
-                    );
+                    )
+                    .with_retry_after(retry_after);
                     if !status_is_retryable(status) {
                         return Err(error);
                     }
