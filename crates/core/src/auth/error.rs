@@ -91,6 +91,9 @@ pub enum AuthError {
     },
     /// The browser came back with a `state` that is not this login's: the callback
     /// was not the answer to this request (a stale tab, or a forged request).
+    ///
+    /// The PKCE login no longer ends with this error: such a request is answered 400
+    /// and ignored, and the login keeps waiting. Kept for API compatibility.
     #[error("the login for {target} was rejected: the browser's answer did not match this login (wrong state); run `{}` again", target.login_command())]
     StateMismatch {
         /// What the login was for.
