@@ -41,6 +41,14 @@ fn ssokit(home: &Path, args: &[&str]) -> Command {
     c
 }
 
+/// A loopback port on which nothing listens.
+fn dead_endpoint() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    drop(listener);
+    format!("http://127.0.0.1:{port}")
+}
+
 #[test]
 fn status_lists_an_invalid_legacy_profile_with_its_problem() {
     let home = home_with(CONFIG);
@@ -72,4 +80,26 @@ fn status_lists_an_invalid_legacy_profile_with_its_problem() {
         text.contains("legacy-no-region") && text.contains("problem"),
         "{text}"
     );
+}
+
+#[test]
+fn an_unusable_proxy_setting_is_an_error_not_a_direct_connection() {
+    let home = home_with(CONFIG);
+    let out = ssokit(
+        home.path(),
+        &["login", "--profile", "dev", "--use-device-code", "--no-browser"],
+    )
+    .env("HTTPS_PROXY", "http://alice:hunter2@proxy.example.com:99999")
+    // Never the network, even if the setting were ignored.
+    .env("AWS_ENDPOINT_URL_SSO_OIDC", dead_endpoint())
+    .env("AWS_ENDPOINT_URL_SSO", dead_endpoint())
+    .output()
+    .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("HTTPS_PROXY=http://***@proxy.example.com:99999"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("hunter2"), "{stderr}");
 }

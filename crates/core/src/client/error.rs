@@ -270,6 +270,16 @@ pub enum ServiceError {
         /// What is wrong with it.
         reason: String,
     },
+    /// The proxy named by the environment is not a usable proxy URL.
+    #[error("the proxy setting {variable}={value} is not usable ({reason}): set it to a URL such as http://proxy.example.com:3128, or unset it")]
+    InvalidProxy {
+        /// The environment variable (`HTTPS_PROXY`, `ALL_PROXY`, ...).
+        variable: &'static str,
+        /// Its value, with any user and password replaced by `***`.
+        value: String,
+        /// What is wrong with it.
+        reason: String,
+    },
     /// The HTTP client could not be built.
     #[error("could not set up the HTTP client ({reason})")]
     HttpClient {

@@ -34,7 +34,7 @@ pub struct HttpClient {
 impl HttpClient {
     /// Builds the client: rustls with the system roots plus the CA bundle if any,
     /// the HTTPS proxy of the environment (`HTTPS_PROXY`/`ALL_PROXY`, minus
-    /// `NO_PROXY`), the timeouts, and no redirects (a redirect could carry the
+    /// `NO_PROXY`; an unusable value is an error), the timeouts, and no redirects (a redirect could carry the
     /// bearer header to another host).
     ///
     /// Plain-HTTP requests (allowed only to loopback endpoints) never go through a
@@ -45,7 +45,7 @@ impl HttpClient {
             .timeout(settings.request_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy();
-        if let Some(proxy) = https_proxy_from_env() {
+        if let Some(proxy) = super::proxy::https_proxy(|name| std::env::var(name).ok())? {
             builder = builder.proxy(proxy);
         }
         if let Ok(agent) = HeaderValue::from_str(&settings.user_agent) {
@@ -67,21 +67,6 @@ impl HttpClient {
             inner,
             retry: settings.retry,
         })
-    }
-}
-
-/// The HTTPS proxy named by the environment, for `https://` URLs only, honouring
-/// `NO_PROXY`. An unparsable proxy URL is ignored with a debug log.
-fn https_proxy_from_env() -> Option<reqwest::Proxy> {
-    let url = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
-        .iter()
-        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))?;
-    match reqwest::Proxy::https(url.trim()) {
-        Ok(proxy) => Some(proxy.no_proxy(reqwest::NoProxy::from_env())),
-        Err(e) => {
-            tracing::debug!(error = %innermost(&e), "ignoring an unusable HTTPS proxy setting");
-            None
-        }
     }
 }
 
