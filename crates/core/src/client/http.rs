@@ -218,8 +218,10 @@ impl HttpClient {
                     (error, retry_after)
                 }
                 Err(e) => {
-                    let retryable =
-                        e.is_timeout() || e.is_connect() || e.is_request() || e.is_body();
+                    // A refused certificate or TLS handshake is final: the same
+                    // server gives the same answer again.
+                    let retryable = (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body())
+                        && !is_tls_failure(&e);
                     let error = transport_error(operation, endpoint, e, attempt);
                     tracing::debug!(operation, attempt, elapsed_ms, error = %error, "sso request got no response");
                     if !retryable {
@@ -352,6 +354,27 @@ fn transport_error(
         attempts,
         source: error,
     }
+}
+
+/// Whether a failure is the TLS handshake's verdict (an untrusted, expired or
+/// mismatched certificate, a protocol or version mismatch, a fatal alert) rather
+/// than the connection breaking: rustls reports it through an `io::Error` that
+/// holds a `rustls::Error`.
+fn is_tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.is::<rustls::Error>() {
+            return true;
+        }
+        // An io::Error's `source()` skips the error it wraps: descend into it.
+        current = match e.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    false
 }
 
 /// The innermost cause of an error, which says what actually happened.
