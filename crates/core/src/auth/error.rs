@@ -105,4 +105,11 @@ pub enum AuthError {
         /// What the login was for.
         target: LoginTarget,
     },
+    /// A login is needed but there is nobody to show the code to: standard error is
+    /// captured (as under `credential_process`) and there is no terminal.
+    #[error("a login is needed for {target}, but there is no terminal to show the login code on (standard error is not a terminal, as under credential_process, and there is no controlling terminal): run `{}` in a terminal first", target.login_command())]
+    NoTerminalForLogin {
+        /// What to log in to.
+        target: LoginTarget,
+    },
 }
