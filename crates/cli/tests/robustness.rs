@@ -2,6 +2,8 @@
 //! `credentials --login` with nowhere to show the device code (under
 //! `credential_process`), and an unusable proxy setting.
 #![allow(clippy::unwrap_used)]
+// Deadlines on child processes and the terminal are wall-clock by nature.
+#![allow(clippy::disallowed_methods)]
 
 use std::io::Read;
 use std::path::Path;
@@ -90,9 +92,18 @@ fn an_unusable_proxy_setting_is_an_error_not_a_direct_connection() {
     let home = home_with(CONFIG);
     let out = ssokit(
         home.path(),
-        &["login", "--profile", "dev", "--use-device-code", "--no-browser"],
+        &[
+            "login",
+            "--profile",
+            "dev",
+            "--use-device-code",
+            "--no-browser",
+        ],
     )
-    .env("HTTPS_PROXY", "http://alice:hunter2@proxy.example.com:99999")
+    .env(
+        "HTTPS_PROXY",
+        "http://alice:hunter2@proxy.example.com:99999",
+    )
     // Never the network, even if the setting were ignored.
     .env("AWS_ENDPOINT_URL_SSO_OIDC", dead_endpoint())
     .env("AWS_ENDPOINT_URL_SSO", dead_endpoint())
@@ -181,7 +192,8 @@ fn credentials_login_without_any_terminal_is_refused_at_once() {
     assert_eq!(out.status.code(), Some(255), "{stderr}");
     assert!(out.stdout.is_empty());
     assert!(
-        stderr.contains("no terminal") && stderr.contains("run `ssokit login --profile dev` in a terminal"),
+        stderr.contains("no terminal")
+            && stderr.contains("run `ssokit login --profile dev` in a terminal"),
         "{stderr}"
     );
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");

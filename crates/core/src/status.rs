@@ -88,16 +88,16 @@ pub fn status(
                 let Some(section) = config.profile(&name) else {
                     continue;
                 };
-                if section.value("sso_session").is_none() {
-                    if let Some(start_url) = section.value("sso_start_url") {
-                        let region = section.value("sso_region").unwrap_or_default();
-                        broken_legacy.push((
-                            name,
-                            start_url.to_owned(),
-                            region.to_owned(),
-                            e.to_string(),
-                        ));
-                    }
+                if section.value("sso_session").is_none()
+                    && let Some(start_url) = section.value("sso_start_url")
+                {
+                    let region = section.value("sso_region").unwrap_or_default();
+                    broken_legacy.push((
+                        name,
+                        start_url.to_owned(),
+                        region.to_owned(),
+                        e.to_string(),
+                    ));
                 }
             }
         }

@@ -502,7 +502,10 @@ async fn steady_server_errors_poll_with_capped_back_off_until_the_code_expires()
     let server = MockServer::start().await;
     mount_register(&server, 1).await;
     mount_device(&server, 1).await;
-    token_poll().respond_with(server_error()).mount(&server).await;
+    token_poll()
+        .respond_with(server_error())
+        .mount(&server)
+        .await;
     let home = tempfile::tempdir().unwrap();
     let dirs = caches(home.path());
     let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));

@@ -19,7 +19,7 @@ use ssokit::time::ManualClock;
 use support::*;
 use tokio::sync::mpsc;
 use wiremock::matchers::{body_partial_json, method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer};
 
 fn pkce_login(uri: &str, dirs: &CacheDirs) -> PkceLogin {
     PkceLogin::new(

@@ -59,7 +59,10 @@ fn an_invalid_legacy_profile_is_listed_with_its_problem() {
         "{states:#?}"
     );
     let no_region = &states[3];
-    assert_eq!(no_region.start_url, "https://d-2222222222.awsapps.com/start");
+    assert_eq!(
+        no_region.start_url,
+        "https://d-2222222222.awsapps.com/start"
+    );
     assert_eq!(no_region.region, "");
     assert!(!no_region.logged_in);
     let problem = no_region.problem.as_deref().unwrap();

@@ -58,7 +58,8 @@ pub(crate) fn run(args: &CredentialsArgs) -> CmdResult {
             let Some(sink) = PromptSink::for_person() else {
                 return provider.credentials().await.map_err(|e| match e {
                     Error::Auth(
-                        AuthError::NotLoggedIn { target, .. } | AuthError::SessionEnded { target, .. },
+                        AuthError::NotLoggedIn { target, .. }
+                        | AuthError::SessionEnded { target, .. },
                     ) => AuthError::NoTerminalForLogin { target }.into(),
                     other => other,
                 });

@@ -186,11 +186,18 @@ async fn callback(
     State(state): State<ListenerState>,
     query: Result<Query<CallbackQuery>, QueryRejection>,
 ) -> Response {
-    let ignored = |text: &str| (StatusCode::BAD_REQUEST, page("Request ignored", text)).into_response();
+    let ignored =
+        |text: &str| (StatusCode::BAD_REQUEST, page("Request ignored", text)).into_response();
     let Ok(Query(q)) = query else {
-        return ignored("This request is not a login callback. The login in progress goes on: return to the terminal.");
+        return ignored(
+            "This request is not a login callback. The login in progress goes on: return to the terminal.",
+        );
     };
-    if !q.state.as_deref().is_some_and(|s| same_state(s, &state.expected_state)) {
+    if !q
+        .state
+        .as_deref()
+        .is_some_and(|s| same_state(s, &state.expected_state))
+    {
         return ignored(
             "This request does not belong to the login in progress (missing or wrong state), so it was ignored. The login goes on: return to the terminal.",
         );
@@ -211,7 +218,9 @@ async fn callback(
             ),
         ),
         (None, None) => {
-            return ignored("The request had neither a code nor an error, so it was ignored. The login goes on: return to the terminal.");
+            return ignored(
+                "The request had neither a code nor an error, so it was ignored. The login goes on: return to the terminal.",
+            );
         }
     };
     if let Some(tx) = state.done.lock().unwrap_or_else(|e| e.into_inner()).take() {

@@ -271,7 +271,9 @@ pub enum ServiceError {
         reason: String,
     },
     /// The proxy named by the environment is not a usable proxy URL.
-    #[error("the proxy setting {variable}={value} is not usable ({reason}): set it to a URL such as http://proxy.example.com:3128, or unset it")]
+    #[error(
+        "the proxy setting {variable}={value} is not usable ({reason}): set it to a URL such as http://proxy.example.com:3128, or unset it"
+    )]
     InvalidProxy {
         /// The environment variable (`HTTPS_PROXY`, `ALL_PROXY`, ...).
         variable: &'static str,

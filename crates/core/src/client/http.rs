@@ -220,8 +220,9 @@ impl HttpClient {
                 Err(e) => {
                     // A refused certificate or TLS handshake is final: the same
                     // server gives the same answer again.
-                    let retryable = (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body())
-                        && !is_tls_failure(&e);
+                    let retryable =
+                        (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body())
+                            && !is_tls_failure(&e);
                     let error = transport_error(operation, endpoint, e, attempt);
                     tracing::debug!(operation, attempt, elapsed_ms, error = %error, "sso request got no response");
                     if !retryable {

@@ -13,7 +13,8 @@ use url::Url;
 use super::error::ServiceError;
 
 /// The variables read, in order of precedence.
-pub(crate) const PROXY_VARIABLES: [&str; 4] = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
+pub(crate) const PROXY_VARIABLES: [&str; 4] =
+    ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
 
 /// The schemes a proxy URL may have.
 const SCHEMES: [&str; 4] = ["http", "https", "socks5", "socks5h"];
@@ -93,7 +94,11 @@ mod tests {
     #[test]
     fn no_variable_or_an_empty_one_means_no_proxy() {
         assert!(https_proxy(env(&[])).unwrap().is_none());
-        assert!(https_proxy(env(&[("HTTPS_PROXY", "  ")])).unwrap().is_none());
+        assert!(
+            https_proxy(env(&[("HTTPS_PROXY", "  ")]))
+                .unwrap()
+                .is_none()
+        );
         // HTTP_PROXY is never used: plain http goes only to loopback, directly.
         assert!(
             https_proxy(env(&[("HTTP_PROXY", "http://[::1")]))
@@ -112,7 +117,9 @@ mod tests {
             "socks5h://127.0.0.1:1080",
         ] {
             assert!(
-                https_proxy(env(&[("HTTPS_PROXY", value)])).unwrap().is_some(),
+                https_proxy(env(&[("HTTPS_PROXY", value)]))
+                    .unwrap()
+                    .is_some(),
                 "{value}"
             );
         }
@@ -121,7 +128,10 @@ mod tests {
     #[test]
     fn an_unusable_proxy_is_an_error_naming_the_variable_without_the_password() {
         for (variable, value) in [
-            ("HTTPS_PROXY", "http://alice:hunter2@proxy.example.com:99999"),
+            (
+                "HTTPS_PROXY",
+                "http://alice:hunter2@proxy.example.com:99999",
+            ),
             ("https_proxy", "http://alice:hunter2@[::1"),
             ("ALL_PROXY", "http://alice:hunter2@exa mple.com:3128"),
             ("all_proxy", "ftp://alice:hunter2@proxy.example.com"),
