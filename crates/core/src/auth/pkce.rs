@@ -190,7 +190,7 @@ async fn callback(
         |text: &str| (StatusCode::BAD_REQUEST, page("Request ignored", text)).into_response();
     let Ok(Query(q)) = query else {
         return ignored(
-            "This request is not a login callback. The login in progress goes on: return to the terminal.",
+            "This request is not a login callback, so it was ignored. The login goes on: return to the terminal.",
         );
     };
     if !q
