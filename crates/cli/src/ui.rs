@@ -46,24 +46,67 @@ pub(crate) fn note(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
+/// Where the device-code prompt goes.
+pub(crate) enum PromptSink {
+    /// Standard error (a terminal, or what `ssokit login` was told to write to).
+    Stderr,
+    /// The controlling terminal, when stderr is captured (under `credential_process`
+    /// the caller reads stderr only when the command has failed).
+    Terminal(std::sync::Mutex<std::fs::File>),
+}
+
+impl PromptSink {
+    /// Stderr when it is a terminal, else the controlling terminal if one can be
+    /// opened, else `None`: nobody would see the code.
+    pub(crate) fn for_person() -> Option<Self> {
+        if std::io::stderr().is_terminal() {
+            return Some(Self::Stderr);
+        }
+        let tty = if cfg!(windows) { "CONOUT$" } else { "/dev/tty" };
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(tty)
+            .ok()
+            .map(|f| Self::Terminal(std::sync::Mutex::new(f)))
+    }
+
+    fn write(&self, text: &str) {
+        match self {
+            Self::Stderr => note(text),
+            Self::Terminal(file) => {
+                let mut file = file.lock().unwrap_or_else(|e| e.into_inner());
+                let _ = writeln!(file, "{text}");
+                let _ = file.flush();
+            }
+        }
+    }
+}
+
 /// Shows the device-code prompt on stderr and opens the browser unless told not to:
 /// what `aws sso login` shows, and a spinner with the time left while waiting.
 pub(crate) struct DevicePromptUi {
     pub(crate) open_browser: bool,
     pub(crate) spinner: Spinner,
+    sink: PromptSink,
 }
 
 impl DevicePromptUi {
     pub(crate) fn new(open_browser: bool) -> Self {
+        Self::on(open_browser, PromptSink::Stderr)
+    }
+
+    /// A prompt written to `sink`.
+    pub(crate) fn on(open_browser: bool, sink: PromptSink) -> Self {
         Self {
             open_browser,
             spinner: Spinner::default(),
+            sink,
         }
     }
 
     pub(crate) fn show(&self, p: &DevicePrompt) {
         let opened = self.open_browser && open_in_browser(p.page(), &p.allowed_hosts);
-        note(&device_prompt_text(p, opened));
+        self.sink.write(&device_prompt_text(p, opened));
         self.spinner.start(p.expires_at);
     }
 }

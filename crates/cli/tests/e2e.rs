@@ -323,21 +323,6 @@ fn not_logged_in_and_bad_profiles_fail_with_the_right_codes() {
 }
 
 #[test]
-fn credentials_with_login_logs_in_once_and_prints_only_credentials() {
-    let w = world();
-    let out = w.run(&["credentials", "--profile", "dev", "--login", "--no-browser"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let json: Value = serde_json::from_str(&stdout).unwrap();
-    assert_eq!(json["Version"], 1);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("Then enter the code"));
-}
-
-#[test]
 fn a_credential_process_loop_is_refused() {
     let w = world();
     let config = format!(

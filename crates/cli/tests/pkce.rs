@@ -1,7 +1,7 @@
 //! `ssokit login` with the PKCE authorization-code flow, end to end against the
 //! emulator: a real headless Chromium is the `BROWSER` (driven through chromedriver:
 //! the `BROWSER` command hands the URL to it, the test presses Allow or Deny), and
-//! scripted browsers for the wrong-state, timeout and stray-request cases. Flow
+//! scripted browsers for the ignored wrong-state, timeout and stray-request cases. Flow
 //! selection is checked through the one line the CLI prints.
 #![allow(clippy::unwrap_used)]
 
@@ -196,15 +196,23 @@ fn a_scripted_browser_completes_the_flow_after_a_stray_favicon_request() {
 }
 
 #[test]
-fn a_wrong_state_is_rejected() {
+fn a_wrong_state_is_ignored_and_the_login_goes_on() {
     let w = world(true);
-    let script = "import sys, urllib.request, urllib.parse\nurl = sys.argv[1]\ncb = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)[\"redirect_uri\"][0]\ntry:\n    urllib.request.urlopen(cb + \"?code=forged&state=not-the-state\").read()\nexcept Exception:\n    pass";
-    let browser = w.browser("forging-browser", script);
+    let seen = w.home.path().join("forged-status");
+    // A forged callback first (answered 400 and ignored), then the real browser.
+    let script = format!(
+        "import sys, urllib.request, urllib.parse, urllib.error\nurl = sys.argv[1]\ncb = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)[\"redirect_uri\"][0]\ntry:\n    status = urllib.request.urlopen(cb + \"?code=forged&state=not-the-state\").status\nexcept urllib.error.HTTPError as e:\n    status = e.code\nopen(\"{}\", \"w\").write(str(status))\nurllib.request.urlopen(url).read()",
+        seen.display()
+    );
+    let browser = w.browser("forging-browser", &script);
     let out = w.login(&browser, &["--use-pkce", "--timeout", "60"], &[]);
-    assert_eq!(out.status.code(), Some(255));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("wrong state"), "{stderr}");
-    assert!(!w.token_exists());
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&seen).unwrap(), "400");
+    assert!(w.token_exists());
     assert_eq!(
         w.emulator
             .control()
@@ -212,9 +220,21 @@ fn a_wrong_state_is_rejected() {
             .iter()
             .filter(|r| r.operation == Some(Operation::CreateToken))
             .count(),
-        0,
-        "a forged code is never exchanged"
+        1,
+        "only the real code is exchanged"
     );
+}
+
+#[test]
+fn a_wrong_state_alone_does_not_end_the_login_before_its_timeout() {
+    let w = world(false);
+    let script = "import sys, urllib.request, urllib.parse, urllib.error\nurl = sys.argv[1]\ncb = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)[\"redirect_uri\"][0]\ntry:\n    urllib.request.urlopen(cb + \"?error=access_denied&state=not-the-state\").read()\nexcept Exception:\n    pass";
+    let browser = w.browser("forging-browser", script);
+    let out = w.login(&browser, &["--use-pkce", "--timeout", "3"], &[]);
+    assert_eq!(out.status.code(), Some(255));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("gave up waiting 3s"), "{stderr}");
+    assert!(!w.token_exists());
 }
 
 #[test]

@@ -56,7 +56,9 @@ impl SessionStatus {
 }
 
 /// The state of every sso-session and legacy start URL of `config`, sessions first
-/// (in config order), then legacy start URLs (sorted).
+/// (in config order), then legacy start URLs (sorted), then the legacy SSO profiles
+/// that cannot be resolved (by profile name), each with its `problem` and no token
+/// state.
 pub fn status(
     config: &AwsConfig,
     env: &Env,
@@ -66,14 +68,37 @@ pub fn status(
     // Which profiles use which token (by its cache key source).
     let mut users: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut legacy: BTreeMap<String, String> = BTreeMap::new(); // start URL -> region
+    // Legacy SSO profiles that cannot be resolved: (profile, start URL, region, why).
+    let mut broken_legacy: Vec<(String, String, String, String)> = Vec::new();
     for name in config.profile_names() {
-        if let Ok(p) = config.resolve_sso_profile(&name, env) {
-            users
-                .entry(p.session.token_cache_key_source().to_owned())
-                .or_default()
-                .push(name);
-            if p.session.name.is_none() {
-                legacy.insert(p.session.start_url.clone(), p.session.region.clone());
+        match config.resolve_sso_profile(&name, env) {
+            Ok(p) => {
+                users
+                    .entry(p.session.token_cache_key_source().to_owned())
+                    .or_default()
+                    .push(name);
+                if p.session.name.is_none() {
+                    legacy.insert(p.session.start_url.clone(), p.session.region.clone());
+                }
+            }
+            Err(e) => {
+                // A legacy SSO profile (sso_start_url without sso_session) that is
+                // wrong is listed with its problem, as a wrong sso-session is; a
+                // profile without SSO settings is not an SSO profile at all.
+                let Some(section) = config.profile(&name) else {
+                    continue;
+                };
+                if section.value("sso_session").is_none()
+                    && let Some(start_url) = section.value("sso_start_url")
+                {
+                    let region = section.value("sso_region").unwrap_or_default();
+                    broken_legacy.push((
+                        name,
+                        start_url.to_owned(),
+                        region.to_owned(),
+                        e.to_string(),
+                    ));
+                }
             }
         }
     }
@@ -120,6 +145,22 @@ pub fn status(
     }
     for (start_url, region) in legacy {
         describe(None, start_url, region, None);
+    }
+    broken_legacy.sort();
+    for (profile, start_url, region, problem) in broken_legacy {
+        let token_file = tokens.path(&start_url);
+        out.push(SessionStatus {
+            session: None,
+            start_url,
+            region,
+            token_file,
+            logged_in: false,
+            expires_at: None,
+            expires_in_seconds: None,
+            refreshable: false,
+            profiles: vec![profile],
+            problem: Some(problem),
+        });
     }
     out
 }

@@ -8,10 +8,12 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use ssokit::Error;
-use ssokit::auth::login::{CancelToken, DeviceLogin, DevicePrompt, LoginOptions};
+use ssokit::auth::login::{
+    CancelToken, DeviceLogin, DevicePrompt, LoginOptions, MAX_POLL_INTERVAL,
+};
 use ssokit::auth::{AuthError, LoginTarget};
 use ssokit::cache::{CacheDirs, ClientRegistration, RegistrationKey};
-use ssokit::client::OidcClient;
+use ssokit::client::{HttpSettings, OidcClient, RetryPolicy};
 use ssokit::secret::ClientSecret;
 use ssokit::time::ManualClock;
 use support::*;
@@ -412,4 +414,112 @@ async fn twenty_processes_cause_one_device_authorization() {
     assert!(statuses.iter().all(|s| s.success()), "{statuses:?}");
     let shown = std::fs::read_dir(marks.path()).unwrap().count();
     assert_eq!(shown, 1, "exactly one process showed a code");
+}
+
+fn login_without_http_retries(uri: &str, dirs: &CacheDirs, sleeper: &FakeSleeper) -> DeviceLogin {
+    DeviceLogin::new(
+        session(uri),
+        LoginTarget::Profile("dev".into()),
+        dirs.clone(),
+        OidcClient::new(uri, &HttpSettings::default().retry(RetryPolicy::never())).unwrap(),
+        Arc::new(sleeper.clock.clone()),
+        Arc::new(sleeper.clone()),
+    )
+}
+
+fn server_error() -> ResponseTemplate {
+    oidc_error_status(500, "InternalServerException", "server_error")
+}
+
+#[tokio::test]
+async fn a_burst_of_server_errors_and_throttling_does_not_end_the_login() {
+    let server = MockServer::start().await;
+    mount_register(&server, 1).await;
+    mount_device(&server, 1).await;
+    token_poll()
+        .respond_with(server_error())
+        .up_to_n_times(3)
+        .mount(&server)
+        .await;
+    token_poll()
+        .respond_with(ResponseTemplate::new(429).insert_header("Retry-After", "30"))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    token_poll().respond_with(token_ok()).mount(&server).await;
+
+    let home = tempfile::tempdir().unwrap();
+    let dirs = caches(home.path());
+    let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
+    let token = login_without_http_retries(&server.uri(), &dirs, &sleeper)
+        .login(&|_: &DevicePrompt| {}, &LoginOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(token.access_token.expose_secret(), "ACCESS");
+    assert!(dirs.tokens().path("my-sso").exists());
+    let secs: Vec<u64> = sleeper.slept().iter().map(Duration::as_secs).collect();
+    assert_eq!(
+        secs,
+        [1, 2, 4, 8, 30],
+        "the interval doubles after each failure, and Retry-After is honoured"
+    );
+}
+
+#[tokio::test]
+async fn steady_server_errors_poll_with_capped_back_off_until_the_code_expires() {
+    let server = MockServer::start().await;
+    mount_register(&server, 1).await;
+    mount_device(&server, 1).await;
+    token_poll()
+        .respond_with(server_error().insert_header("Retry-After", "3600"))
+        .mount(&server)
+        .await;
+    let home = tempfile::tempdir().unwrap();
+    let dirs = caches(home.path());
+    let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
+    let err = login_without_http_retries(&server.uri(), &dirs, &sleeper)
+        .login(&|_: &DevicePrompt| {}, &LoginOptions::default())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(AuthError::DeviceCodeExpired { .. })),
+        "{err:?}"
+    );
+    assert_eq!(
+        now_of(&sleeper.clock),
+        at(T0 + 600),
+        "gave up when the code expired"
+    );
+    let slept = sleeper.slept();
+    assert!(slept.len() > 5, "kept polling: {slept:?}");
+    assert!(
+        slept.iter().all(|d| *d <= MAX_POLL_INTERVAL),
+        "never waits longer than the interval ceiling: {slept:?}"
+    );
+    assert!(!dirs.tokens().path("my-sso").exists());
+
+    // With a shorter timeout, the login times out at that deadline instead.
+    let server = MockServer::start().await;
+    mount_register(&server, 1).await;
+    mount_device(&server, 1).await;
+    token_poll()
+        .respond_with(server_error())
+        .mount(&server)
+        .await;
+    let home = tempfile::tempdir().unwrap();
+    let dirs = caches(home.path());
+    let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
+    let options = LoginOptions {
+        timeout: Some(Duration::from_secs(100)),
+        ..LoginOptions::default()
+    };
+    let err = login_without_http_retries(&server.uri(), &dirs, &sleeper)
+        .login(&|_: &DevicePrompt| {}, &options)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, Error::Auth(AuthError::LoginTimeout { .. })),
+        "{err:?}"
+    );
+    assert_eq!(now_of(&sleeper.clock), at(T0 + 100));
 }

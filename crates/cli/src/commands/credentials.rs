@@ -4,21 +4,25 @@
 //! more than 15 minutes remain — one config parse and one small file read, no runtime
 //! and no HTTP client. Otherwise the credentials provider refreshes the token under
 //! the lock if needed and calls GetRoleCredentials once for all waiting processes.
-//! Never prompts, never opens a browser, unless `--login` is given.
+//! Never prompts, never opens a browser, unless `--login` is given. With `--login`
+//! the device code goes to stderr when it is a terminal, else to the controlling
+//! terminal (`credential_process` callers capture stderr); with neither, a needed
+//! login is refused at once.
 
 use std::sync::Arc;
 
+use ssokit::auth::AuthError;
 use ssokit::auth::login::{DevicePrompt, LoginOptions, LoginPrompt};
 use ssokit::env::Env;
 use ssokit::export::{ExportFormat, export_credentials, from_sdk_credentials};
 use ssokit::sso::resolve_cached;
 use ssokit::time::{Clock, SystemClock};
-use ssokit::{Selector, Sso};
+use ssokit::{Error, Selector, Sso};
 
 use crate::cli::{CredentialsArgs, Format};
 use crate::exit::{CmdResult, Outcome};
 use crate::output::print;
-use crate::ui::DevicePromptUi;
+use crate::ui::{DevicePromptUi, PromptSink};
 
 fn format(f: Format) -> ExportFormat {
     match f {
@@ -48,7 +52,19 @@ pub(crate) fn run(args: &CredentialsArgs) -> CmdResult {
         let sso = Sso::for_profile(profile, caches.clone())?;
         let mut provider = sso.credentials_provider()?;
         if args.login {
-            let ui = Arc::new(DevicePromptUi::new(!args.no_browser));
+            // Under credential_process stderr is captured: the code goes to the
+            // terminal, or, with none, the login is refused at once instead of
+            // waiting for an approval nobody can give.
+            let Some(sink) = PromptSink::for_person() else {
+                return provider.credentials().await.map_err(|e| match e {
+                    Error::Auth(
+                        AuthError::NotLoggedIn { target, .. }
+                        | AuthError::SessionEnded { target, .. },
+                    ) => AuthError::NoTerminalForLogin { target }.into(),
+                    other => other,
+                });
+            };
+            let ui = Arc::new(DevicePromptUi::on(!args.no_browser, sink));
             let shown = Arc::clone(&ui);
             let prompt: Arc<dyn LoginPrompt> = Arc::new(move |p: &DevicePrompt| shown.show(p));
             provider = provider.with_auto_login(&caches, prompt, LoginOptions::default());

@@ -91,6 +91,9 @@ pub enum AuthError {
     },
     /// The browser came back with a `state` that is not this login's: the callback
     /// was not the answer to this request (a stale tab, or a forged request).
+    ///
+    /// The PKCE login no longer ends with this error: such a request is answered 400
+    /// and ignored, and the login keeps waiting. Kept for API compatibility.
     #[error("the login for {target} was rejected: the browser's answer did not match this login (wrong state); run `{}` again", target.login_command())]
     StateMismatch {
         /// What the login was for.
@@ -116,5 +119,12 @@ pub enum AuthError {
         operation: String,
         /// The failure as its holder recorded it.
         failure: Box<crate::cache::SharedFailure>,
+    },
+    /// A login is needed but there is nobody to show the code to: standard error is
+    /// captured (as under `credential_process`) and there is no terminal.
+    #[error("a login is needed for {target}, but there is no terminal to show the login code on (standard error is not a terminal, as under credential_process, and there is no controlling terminal): run `{}` in a terminal first", target.login_command())]
+    NoTerminalForLogin {
+        /// What to log in to.
+        target: LoginTarget,
     },
 }

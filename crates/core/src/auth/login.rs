@@ -147,11 +147,20 @@ pub enum PollStep {
     Done(TokenResponse),
     /// Not yet: poll again after this interval (grown after `slow_down`).
     Wait(Duration),
+    /// A transient failure (a 5xx, a 429, no connection) that outlasted the HTTP
+    /// client's own retries: poll again after a back-off, at least this long (the
+    /// server's `Retry-After`, if it sent one), without changing the interval.
+    Backoff(Option<Duration>),
     /// Stop with this error.
     Fail(Error),
 }
 
 /// Decides what a CreateToken answer means while polling. Pure.
+///
+/// Only an answer that ends the device authorization ends the login: approval,
+/// `expired_token`, `access_denied`, and the other OIDC errors that say the request
+/// can never succeed. A transient failure is [`PollStep::Backoff`]: the device code
+/// is still good until it expires.
 pub fn poll_step(
     result: Result<TokenResponse, ServiceError>,
     interval: Duration,
@@ -159,6 +168,7 @@ pub fn poll_step(
 ) -> PollStep {
     match result {
         Ok(token) => PollStep::Done(token),
+        Err(e) if e.is_retryable() => PollStep::Backoff(e.retry_after()),
         Err(ServiceError::AuthorizationPending { .. }) => PollStep::Wait(interval),
         Err(ServiceError::SlowDown { .. }) => PollStep::Wait(interval + SLOW_DOWN_INCREMENT),
         Err(ServiceError::ExpiredToken { .. }) => PollStep::Fail(
@@ -288,10 +298,14 @@ impl DeviceLogin {
             authorization.device_code.clone(),
         );
         let mut interval = authorization.interval.min(MAX_POLL_INTERVAL);
+        // The wait before the next poll: the interval, or a back-off after
+        // transient failures.
+        let mut next_wait = interval;
+        let mut failures: u32 = 0;
         loop {
             // Never sleep past the deadline or the code's expiry.
             let stop = deadline.map_or(code_expires, |d| d.min(code_expires));
-            let nap = interval.min(stop.duration_since(self.clock.now()).unwrap_or_default());
+            let nap = next_wait.min(stop.duration_since(self.clock.now()).unwrap_or_default());
             let cancelled = match &options.cancel {
                 Some(cancel) => {
                     tokio::select! {
@@ -327,11 +341,38 @@ impl DeviceLogin {
             let result = self.oidc.create_token(&request).await;
             match poll_step(result, interval, &self.target) {
                 PollStep::Done(token) => return Ok(token),
-                PollStep::Wait(next) => interval = next.min(MAX_POLL_INTERVAL),
+                PollStep::Wait(next) => {
+                    interval = next.min(MAX_POLL_INTERVAL);
+                    next_wait = interval;
+                    failures = 0;
+                }
+                PollStep::Backoff(retry_after) => {
+                    failures = failures.saturating_add(1);
+                    next_wait = poll_backoff(interval, failures, retry_after);
+                    tracing::debug!(
+                        failures,
+                        wait_ms = next_wait.as_millis() as u64,
+                        "polling for the token failed for now; polling again after a back-off"
+                    );
+                }
                 PollStep::Fail(err) => return Err(err),
             }
         }
     }
+}
+
+/// The wait before the next poll after `failures` transient failures in a row: the
+/// interval doubled per failure, or the server's `Retry-After` when it asks for
+/// longer, never less than the interval and never more than [`MAX_POLL_INTERVAL`].
+pub fn poll_backoff(interval: Duration, failures: u32, retry_after: Option<Duration>) -> Duration {
+    let interval = interval.max(Duration::from_secs(1));
+    let doubled = interval
+        .checked_mul(1u32.checked_shl(failures.min(16)).unwrap_or(u32::MAX))
+        .unwrap_or(MAX_POLL_INTERVAL);
+    doubled
+        .max(retry_after.unwrap_or_default())
+        .max(interval)
+        .min(MAX_POLL_INTERVAL)
 }
 
 /// What both login flows share: the single-flight protocol around the token lock,

@@ -6,16 +6,22 @@
 //! on an ephemeral port of 127.0.0.1 only, opens the authorize page with exactly the
 //! AWS CLI's parameters, waits for the browser to come back to
 //! `http://127.0.0.1:<port>/oauth/callback` with `code` and `state` (or `error`),
-//! checks `state`, shows the person a small page, and exchanges the code and the
+//! shows the person a small page, and exchanges the code and the
 //! verifier for a token, written as the device flow writes it — under the same
 //! single-flight lock, so one browser window serves every waiting process.
+//!
+//! Only a callback with this login's `state` ends the wait: any other request to the
+//! listener (no `state`, a wrong one, an unreadable query) is answered 400 and
+//! ignored, so a stray or forged request cannot end (or hijack) the login.
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
-use axum::response::{Html, IntoResponse};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Response};
 use axum::routing::get;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -133,12 +139,11 @@ impl<F: Fn(&str) + Send + Sync> AuthorizePrompt for F {
     }
 }
 
-/// What came back to the loopback listener.
+/// What came back to the loopback listener with this login's `state`.
 #[derive(Debug)]
 enum Callback {
     Code(AuthorizationCode),
     Denied(String),
-    WrongState,
 }
 
 #[derive(Clone)]
@@ -162,44 +167,66 @@ fn page(title: &str, text: &str) -> Html<String> {
     ))
 }
 
+/// Constant-time comparison, so a local process cannot guess `state` by timing.
+fn same_state(got: &str, expected: &str) -> bool {
+    got.len() == expected.len()
+        && got
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+/// Answers a request to the callback path. Only a request that carries this login's
+/// `state` ends the wait (with `code`, or with `error`); any other request — a
+/// stray or forged one from anything on this machine or a web page, without
+/// `state`, with another `state`, or with neither `code` nor `error` — is answered
+/// 400 and ignored, and the login keeps waiting for the browser.
 async fn callback(
     State(state): State<ListenerState>,
-    Query(q): Query<CallbackQuery>,
-) -> impl IntoResponse {
-    let (result, response) = match (q.code, q.state, q.error) {
-        (_, Some(s), _) if s != *state.expected_state => (
-            Callback::WrongState,
-            page(
-                "Login failed",
-                "The request did not match the login in progress (wrong state). Return to the terminal.",
-            ),
-        ),
-        (_, _, Some(error)) => (
+    query: Result<Query<CallbackQuery>, QueryRejection>,
+) -> Response {
+    let ignored =
+        |text: &str| (StatusCode::BAD_REQUEST, page("Request ignored", text)).into_response();
+    let Ok(Query(q)) = query else {
+        return ignored(
+            "This request is not a login callback, so it was ignored. The login goes on: return to the terminal.",
+        );
+    };
+    if !q
+        .state
+        .as_deref()
+        .is_some_and(|s| same_state(s, &state.expected_state))
+    {
+        return ignored(
+            "This request does not belong to the login in progress (missing or wrong state), so it was ignored. The login goes on: return to the terminal.",
+        );
+    }
+    let (result, response) = match (q.code, q.error) {
+        (_, Some(error)) => (
             Callback::Denied(error),
             page(
                 "Login denied",
                 "The request was not approved. You can close this tab and return to the terminal.",
             ),
         ),
-        (Some(code), Some(_), None) => (
+        (Some(code), None) => (
             Callback::Code(AuthorizationCode::new(code)),
             page(
                 "Login complete",
                 "ssokit has your token. You can close this tab and return to the terminal.",
             ),
         ),
-        _ => (
-            Callback::WrongState,
-            page(
-                "Login failed",
-                "The request had no code and no state. Return to the terminal.",
-            ),
-        ),
+        (None, None) => {
+            return ignored(
+                "The request had neither a code nor an error, so it was ignored. The login goes on: return to the terminal.",
+            );
+        }
     };
     if let Some(tx) = state.done.lock().unwrap_or_else(|e| e.into_inner()).take() {
         let _ = tx.send(result);
     }
-    response
+    response.into_response()
 }
 
 /// Logs users in to one sso-session with the authorization-code flow and PKCE.
@@ -333,12 +360,6 @@ impl PkceLogin {
                     return Err(AuthError::AuthorizeFailed {
                         target: self.target.clone(),
                         error,
-                    }
-                    .into());
-                }
-                Callback::WrongState => {
-                    return Err(AuthError::StateMismatch {
-                        target: self.target.clone(),
                     }
                     .into());
                 }

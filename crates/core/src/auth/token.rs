@@ -462,14 +462,20 @@ impl SsoTokenProvider {
     }
 }
 
+/// The longest a service's `Retry-After` keeps every process from trying again.
+const MAX_SHARED_BACKOFF: Duration = Duration::from_secs(300);
+
 /// A failed service call as it is left in a lock file for other processes: no new
-/// attempt before `backoff` has passed.
+/// attempt before `backoff` (or the service's `Retry-After`, if longer) has passed.
 pub(crate) fn shared_failure(
     err: &ServiceError,
     now: SystemTime,
     backoff: Duration,
     refused: Option<&RefreshToken>,
 ) -> SharedFailure {
+    let backoff = err
+        .retry_after()
+        .map_or(backoff, |after| after.max(backoff));
     let failed_at = crate::time::unix_seconds(now);
     SharedFailure {
         pid: std::process::id(),

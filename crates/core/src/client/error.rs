@@ -1,6 +1,7 @@
 //! The errors of the Identity Center client, and how a failed response is classified.
 
 use std::path::PathBuf;
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -149,6 +150,8 @@ pub enum ServiceError {
         message: Option<String>,
         /// How many attempts were made.
         attempts: u32,
+        /// The server's `Retry-After` on the last attempt, if it sent one.
+        retry_after: Option<Duration>,
     },
     /// The portal rejected the access token: expired, revoked, or logged out elsewhere.
     #[error("{operation}: the SSO token was rejected (expired, revoked or logged out elsewhere) (HTTP {status}){}: log in again", detail(.message))]
@@ -181,6 +184,8 @@ pub enum ServiceError {
         message: Option<String>,
         /// How many attempts were made.
         attempts: u32,
+        /// The server's `Retry-After` on the last attempt, if it sent one.
+        retry_after: Option<Duration>,
     },
     /// Any other unsuccessful response.
     #[error("{operation}: IAM Identity Center answered HTTP {status}{}{}{}: check the endpoint and try again", code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(), detail(.message), retried(*.attempts))]
@@ -195,6 +200,8 @@ pub enum ServiceError {
         message: Option<String>,
         /// How many attempts were made.
         attempts: u32,
+        /// The server's `Retry-After` on the last attempt, if it sent one.
+        retry_after: Option<Duration>,
     },
     /// No response: the connection failed (refused, reset, DNS, TLS, proxy).
     #[error("{operation}: could not reach {endpoint} ({reason}), {}: check the network, proxy (HTTPS_PROXY, NO_PROXY), CA bundle and endpoint", gave_up(*.attempts))]
@@ -276,6 +283,18 @@ pub enum ServiceError {
     CaBundle {
         /// The bundle file.
         path: PathBuf,
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// The proxy named by the environment is not a usable proxy URL.
+    #[error(
+        "the proxy setting {variable}={value} is not usable ({reason}): set it to a URL such as http://proxy.example.com:3128, or unset it"
+    )]
+    InvalidProxy {
+        /// The environment variable (`HTTPS_PROXY`, `ALL_PROXY`, ...).
+        variable: &'static str,
+        /// Its value, with any user and password replaced by `***`.
+        value: String,
         /// What is wrong with it.
         reason: String,
     },
@@ -475,6 +494,7 @@ pub(crate) fn from_response(
             code,
             message,
             attempts,
+            retry_after: None,
         };
     };
     use ServiceError as E;
@@ -544,6 +564,7 @@ pub(crate) fn from_response(
             status,
             message,
             attempts,
+            retry_after: None,
         },
         Kind::Unauthorized => E::Unauthorized {
             operation,
@@ -560,6 +581,7 @@ pub(crate) fn from_response(
             status,
             message,
             attempts,
+            retry_after: None,
         },
     }
 }
@@ -649,6 +671,28 @@ impl ServiceError {
                 | Self::ExpiredToken { .. }
                 | Self::Unauthorized { .. }
         )
+    }
+
+    /// The server's `Retry-After` hint on the last attempt of a 5xx or 429 answer,
+    /// when it sent one in seconds.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            Self::InternalServer { retry_after, .. }
+            | Self::TooManyRequests { retry_after, .. }
+            | Self::Other { retry_after, .. } => *retry_after,
+            _ => None,
+        }
+    }
+
+    /// Records the server's `Retry-After` hint on the errors that can carry one.
+    pub(crate) fn with_retry_after(mut self, hint: Option<Duration>) -> Self {
+        if let Self::InternalServer { retry_after, .. }
+        | Self::TooManyRequests { retry_after, .. }
+        | Self::Other { retry_after, .. } = &mut self
+        {
+            *retry_after = hint;
+        }
+        self
     }
 
     /// The number of attempts behind a retryable failure, when it was counted.

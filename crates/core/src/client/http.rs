@@ -41,7 +41,7 @@ pub struct HttpClient {
 impl HttpClient {
     /// Builds the client: rustls with the system roots plus the CA bundle if any,
     /// the HTTPS proxy of the environment (`HTTPS_PROXY`/`ALL_PROXY`, minus
-    /// `NO_PROXY`), the timeouts, and no redirects (a redirect could carry the
+    /// `NO_PROXY`; an unusable value is an error), the timeouts, and no redirects (a redirect could carry the
     /// bearer header to another host).
     ///
     /// Plain-HTTP requests (allowed only to loopback endpoints) never go through a
@@ -52,7 +52,7 @@ impl HttpClient {
             .timeout(settings.request_timeout)
             .redirect(reqwest::redirect::Policy::none())
             .no_proxy();
-        if let Some(proxy) = https_proxy_from_env() {
+        if let Some(proxy) = super::proxy::https_proxy(|name| std::env::var(name).ok())? {
             builder = builder.proxy(proxy);
         }
         if let Ok(agent) = HeaderValue::from_str(&settings.user_agent) {
@@ -74,21 +74,6 @@ impl HttpClient {
             inner,
             retry: settings.retry,
         })
-    }
-}
-
-/// The HTTPS proxy named by the environment, for `https://` URLs only, honouring
-/// `NO_PROXY`. An unparsable proxy URL is ignored with a debug log.
-fn https_proxy_from_env() -> Option<reqwest::Proxy> {
-    let url = ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"]
-        .iter()
-        .find_map(|name| std::env::var(name).ok().filter(|v| !v.trim().is_empty()))?;
-    match reqwest::Proxy::https(url.trim()) {
-        Ok(proxy) => Some(proxy.no_proxy(reqwest::NoProxy::from_env())),
-        Err(e) => {
-            tracing::debug!(error = %innermost(&e), "ignoring an unusable HTTPS proxy setting");
-            None
-        }
     }
 }
 
@@ -244,7 +229,8 @@ impl HttpClient {
                         error_type.as_deref(),
                         json.as_ref(),
                         attempt,
-                    );
+                    )
+                    .with_retry_after(retry_after);
                     if !status_is_retryable(status) {
                         return Err(error);
                     }
@@ -261,8 +247,11 @@ impl HttpClient {
                     });
                 }
                 Err(AttemptError::Transport(e)) => {
+                    // A refused certificate or TLS handshake is final: the same
+                    // server gives the same answer again.
                     let retryable =
-                        e.is_timeout() || e.is_connect() || e.is_request() || e.is_body();
+                        (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body())
+                            && !is_tls_failure(&e);
                     let error = transport_error(operation, endpoint, e, attempt);
                     tracing::debug!(operation, attempt, elapsed_ms, error = %error, "sso request got no response");
                     if !retryable {
@@ -422,6 +411,27 @@ fn transport_error(
         attempts,
         source: error,
     }
+}
+
+/// Whether a failure is the TLS handshake's verdict (an untrusted, expired or
+/// mismatched certificate, a protocol or version mismatch, a fatal alert) rather
+/// than the connection breaking: rustls reports it through an `io::Error` that
+/// holds a `rustls::Error`.
+fn is_tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+    let mut current = Some(error);
+    while let Some(e) = current {
+        if e.is::<rustls::Error>() {
+            return true;
+        }
+        // An io::Error's `source()` skips the error it wraps: descend into it.
+        current = match e.downcast_ref::<std::io::Error>() {
+            Some(io) => io
+                .get_ref()
+                .map(|inner| inner as &(dyn std::error::Error + 'static)),
+            None => e.source(),
+        };
+    }
+    false
 }
 
 /// The innermost cause of an error, which says what actually happened.

@@ -17,6 +17,7 @@ mod error;
 mod http;
 mod oidc;
 mod portal;
+mod proxy;
 mod settings;
 
 pub use error::ServiceError;
