@@ -475,7 +475,7 @@ pub(crate) fn shared_failure(
 ) -> SharedFailure {
     let backoff = err
         .retry_after()
-        .map_or(backoff, |after| after.max(backoff));
+        .map_or(backoff, |after| after.clamp(backoff, MAX_SHARED_BACKOFF));
     let failed_at = crate::time::unix_seconds(now);
     SharedFailure {
         pid: std::process::id(),
