@@ -92,6 +92,16 @@ impl World {
             .count()
     }
 
+    /// Every request of `op` the emulator saw, failed ones included.
+    fn requests(&self, op: Operation) -> usize {
+        self.emulator
+            .control()
+            .request_log()
+            .iter()
+            .filter(|r| r.operation == Some(op))
+            .count()
+    }
+
     fn aws(&self) -> PathBuf {
         self.home.path().join(".aws")
     }
@@ -684,6 +694,20 @@ fn expire_token_in(w: &World, secs: i64) {
     tokens.store("org", &token).unwrap();
 }
 
+/// Logged in, the token expiring `expires_in` seconds from now (negative: ago), and
+/// every refresh from now on answered HTTP 500; the request log starts empty.
+fn failing_refresh_world(expires_in: i64) -> World {
+    let w = world();
+    w.login();
+    expire_token_in(&w, expires_in);
+    w.emulator
+        .control()
+        .inject_fault(Fault::fail(10_000, 500).on(Operation::CreateToken))
+        .unwrap();
+    w.emulator.control().clear_request_log();
+    w
+}
+
 /// Starts `n` `ssokit credentials --profile dev` at once and returns their outputs.
 fn credential_processes(w: &World, n: usize) -> Vec<Output> {
     let children: Vec<_> = (0..n)
@@ -703,15 +727,8 @@ fn credential_processes(w: &World, n: usize) -> Vec<Output> {
 
 #[test]
 fn a_failing_refresh_of_a_valid_token_is_tried_once_for_twenty_processes() {
-    let w = world();
-    w.login();
     // Five minutes left, and the token endpoint fails from now on.
-    expire_token_in(&w, 300);
-    w.emulator
-        .control()
-        .inject_fault(Fault::fail(10_000, 500).on(Operation::CreateToken))
-        .unwrap();
-    w.emulator.control().clear_request_log();
+    let w = failing_refresh_world(300);
     for out in credential_processes(&w, 20) {
         assert!(
             out.status.success(),
@@ -721,26 +738,13 @@ fn a_failing_refresh_of_a_valid_token_is_tried_once_for_twenty_processes() {
         let json: Value = serde_json::from_slice(&out.stdout).unwrap();
         assert!(json["AccessKeyId"].as_str().unwrap().starts_with("ASIA"));
     }
-    let refreshes = w
-        .emulator
-        .control()
-        .request_log()
-        .iter()
-        .filter(|r| r.operation == Some(Operation::CreateToken))
-        .count();
+    let refreshes = w.requests(Operation::CreateToken);
     assert!((1..=5).contains(&refreshes), "{refreshes} refresh calls");
 }
 
 #[test]
 fn a_failing_refresh_of_an_expired_token_fails_twenty_processes_with_one_attempt() {
-    let w = world();
-    w.login();
-    expire_token_in(&w, -60);
-    w.emulator
-        .control()
-        .inject_fault(Fault::fail(10_000, 500).on(Operation::CreateToken))
-        .unwrap();
-    w.emulator.control().clear_request_log();
+    let w = failing_refresh_world(-60);
     for out in credential_processes(&w, 20) {
         let stderr = String::from_utf8_lossy(&out.stderr);
         // A service failure (254), with the service's status, on one line.
@@ -748,13 +752,7 @@ fn a_failing_refresh_of_an_expired_token_fails_twenty_processes_with_one_attempt
         assert!(stderr.contains("HTTP 500"), "{stderr}");
         assert!(out.stdout.is_empty());
     }
-    let refreshes = w
-        .emulator
-        .control()
-        .request_log()
-        .iter()
-        .filter(|r| r.operation == Some(Operation::CreateToken))
-        .count();
+    let refreshes = w.requests(Operation::CreateToken);
     // One holder's attempt (its retries included); every other process read its
     // failure from the lock file.
     assert!((1..=4).contains(&refreshes), "{refreshes} refresh calls");

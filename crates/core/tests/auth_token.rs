@@ -57,6 +57,24 @@ fn refresh_ok() -> ResponseTemplate {
     }))
 }
 
+/// A server whose first refresh attempt fails (3 tries of HTTP 500 with the test retry
+/// policy) and whose next one succeeds; it checks both happened when dropped.
+async fn fails_once_then_refreshes() -> MockServer {
+    let server = MockServer::start().await;
+    refresh_mock()
+        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"error": "server_error"})))
+        .up_to_n_times(3)
+        .expect(3)
+        .mount(&server)
+        .await;
+    refresh_mock()
+        .respond_with(refresh_ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
+}
+
 fn refresh_mock() -> wiremock::MockBuilder {
     Mock::given(method("POST"))
         .and(path("/token"))
@@ -186,18 +204,7 @@ async fn a_failed_refresh_keeps_serving_a_valid_token_and_is_throttled() {
 
 #[tokio::test]
 async fn the_refresh_is_retried_after_thirty_seconds() {
-    let server = MockServer::start().await;
-    refresh_mock()
-        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"error": "server_error"})))
-        .up_to_n_times(3)
-        .expect(3)
-        .mount(&server)
-        .await;
-    refresh_mock()
-        .respond_with(refresh_ok())
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = fails_once_then_refreshes().await;
     let (_home, tokens) = seeded(refreshable_token(T0 + 600));
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &tokens, &clock);
@@ -462,18 +469,7 @@ async fn a_refresh_token_refused_in_one_process_is_sent_by_no_other() {
 
 #[tokio::test]
 async fn a_recorded_failure_is_retried_once_its_backoff_has_passed() {
-    let server = MockServer::start().await;
-    refresh_mock()
-        .respond_with(ResponseTemplate::new(500).set_body_json(json!({"error": "server_error"})))
-        .up_to_n_times(3)
-        .expect(3)
-        .mount(&server)
-        .await;
-    refresh_mock()
-        .respond_with(refresh_ok())
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = fails_once_then_refreshes().await;
     let (_home, tokens) = seeded(refreshable_token(T0 - 1));
     let clock = ManualClock::new(at(T0));
     // Two providers stand for two processes: they share only the files.

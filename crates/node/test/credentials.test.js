@@ -159,6 +159,24 @@ test('a failing portal is ERR_SSOKIT_SERVICE', async () => {
   }
 })
 
+test('a throttled call is not repeated within its back-off: the next caller gets its error at once', async () => {
+  const env = freshHome(emu)
+  await loginApproved(emu, env)
+  emu.injectFault({ kind: 'fail', operation: 'GetRoleCredentials', status: 429, times: 1000 })
+  try {
+    await assert.rejects(ssokit.fromSso({ env })(), { name: 'SsoError', code: 'ERR_SSOKIT_SERVICE' })
+    const calls = count(emu, 'GetRoleCredentials')
+    await assert.rejects(ssokit.fromSso({ env })(), {
+      name: 'SsoError',
+      code: 'ERR_SSOKIT_SERVICE',
+      message: /the last attempt, by process \d+, failed/
+    })
+    assert.equal(count(emu, 'GetRoleCredentials'), calls)
+  } finally {
+    emu.clearFaults()
+  }
+})
+
 test('autoLogin logs in when there is no token', async () => {
   const env = freshHome(emu)
   const prompts = []

@@ -138,3 +138,18 @@ def test_server_errors_are_service_errors(logged_in: Emulator) -> None:
     with pytest.raises(ssokit.ServiceError) as err:
         ssokit.list_accounts("dev")
     assert err.value.status == 400
+
+
+def test_a_recent_failure_is_raised_at_once_as_the_service_error(logged_in: Emulator) -> None:
+    """A throttled GetRoleCredentials is not repeated by the next caller within its
+    back-off: it gets the same ServiceError (code and status) without a request."""
+    logged_in.inject_fault("fail", operation="GetRoleCredentials", status=429, times=1000)
+    with pytest.raises(ssokit.ServiceError) as first:
+        ssokit.get_credentials("dev")
+    assert first.value.status == 429
+    calls = logged_in.count("GetRoleCredentials")
+    with pytest.raises(ssokit.ServiceError) as again:
+        ssokit.get_credentials("dev")
+    assert again.value.status == 429 and again.value.code == first.value.code
+    assert "the last attempt, by process" in str(again.value)
+    assert logged_in.count("GetRoleCredentials") == calls
