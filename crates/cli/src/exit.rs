@@ -59,7 +59,8 @@ pub(crate) fn code_of(err: &Error) -> u8 {
 
 /// Reports an error on one line of stderr and returns its exit code.
 pub(crate) fn report(err: &Error) -> ExitCode {
-    let message = err.to_string().replace('\n', " ");
+    // One line, and nothing a server sent can drive the terminal.
+    let message = ssokit::browser::printable(&err.to_string().replace('\n', " "));
     let _ = writeln!(std::io::stderr().lock(), "ssokit: {message}");
     ExitCode::from(code_of(err))
 }

@@ -878,10 +878,11 @@ fn logout_removes_temporary_files_left_by_a_crash() {
     let sso_cache = w.aws().join("sso/cache");
     let cli_cache = w.aws().join("cli/cache");
     let token = format!("{}.json", ssokit::cache::token_cache_key("org"));
-    // What a writer killed between writing and renaming leaves behind.
+    // What a writer killed between writing and renaming leaves behind (the pids are
+    // above any Linux hands out, so no live process can own them).
     let left = [
-        sso_cache.join(format!(".{token}.4242.0123456789abcdef.tmp")),
-        cli_cache.join(".0123abcd.json.4243.fedcba9876543210.tmp"),
+        sso_cache.join(format!(".{token}.999999998.0123456789abcdef.tmp")),
+        cli_cache.join(".0123abcd.json.999999999.fedcba9876543210.tmp"),
     ];
     let unrelated = [sso_cache.join(".keep.tmp"), cli_cache.join("notes.txt")];
     for path in left.iter().chain(&unrelated) {

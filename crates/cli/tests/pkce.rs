@@ -228,12 +228,20 @@ fn a_wrong_state_is_ignored_and_the_login_goes_on() {
 #[test]
 fn a_wrong_state_alone_does_not_end_the_login_before_its_timeout() {
     let w = world(false);
-    let script = "import sys, urllib.request, urllib.parse, urllib.error\nurl = sys.argv[1]\ncb = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)[\"redirect_uri\"][0]\ntry:\n    urllib.request.urlopen(cb + \"?error=access_denied&state=not-the-state\").read()\nexcept Exception:\n    pass";
-    let browser = w.browser("forging-browser", script);
-    let out = w.login(&browser, &["--use-pkce", "--timeout", "3"], &[]);
+    let seen = w.home.path().join("forged-status");
+    // A forged denial, whose answer the script records: the login must still be
+    // waiting after it, and end only at its own timeout.
+    let script = format!(
+        "import sys, urllib.request, urllib.parse, urllib.error\nurl = sys.argv[1]\ncb = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)[\"redirect_uri\"][0]\ntry:\n    status = urllib.request.urlopen(cb + \"?error=access_denied&state=not-the-state\").status\nexcept urllib.error.HTTPError as e:\n    status = e.code\nopen(\"{}\", \"w\").write(str(status))",
+        seen.display()
+    );
+    let browser = w.browser("forging-browser", &script);
+    let out = w.login(&browser, &["--use-pkce", "--timeout", "10"], &[]);
     assert_eq!(out.status.code(), Some(255));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("gave up waiting 3s"), "{stderr}");
+    assert!(stderr.contains("gave up waiting 10s"), "{stderr}");
+    // The forged request did arrive while the login waited, and was refused.
+    assert_eq!(std::fs::read_to_string(&seen).unwrap(), "400");
     assert!(!w.token_exists());
 }
 

@@ -134,11 +134,11 @@ fn is_plain(c: char) -> bool {
     c.is_ascii_alphanumeric() || "+/=-_.:,@".contains(c)
 }
 
-/// A POSIX sh word for `value`: bare when only [`is_plain`] characters (and not a
-/// leading `=`, which zsh would expand), else single quotes with each `'` written
-/// `'\''`.
+/// A POSIX sh word for `value`: bare when only [`is_plain`] characters (and neither
+/// a leading `=` nor a `:=`, which zsh expands to a command's path in an assignment),
+/// else single quotes with each `'` written `'\''`.
 fn sh_word(value: &str) -> String {
-    if value.chars().all(is_plain) && !value.starts_with('=') {
+    if value.chars().all(is_plain) && !value.starts_with('=') && !value.contains(":=") {
         value.to_owned()
     } else {
         format!("'{}'", value.replace('\'', r"'\''"))
@@ -406,6 +406,13 @@ mod tests {
     }
 
     #[test]
+    fn values_zsh_would_expand_are_quoted() {
+        assert_eq!(sh_word("x:=ls"), "'x:=ls'");
+        assert_eq!(sh_word("=ls"), "'=ls'");
+        assert_eq!(sh_word("a:b=c"), "a:b=c");
+    }
+
+    #[test]
     #[cfg(unix)]
     fn sh_and_bash_read_back_every_value_and_run_nothing() {
         let dir = tempfile::tempdir().unwrap();
@@ -421,16 +428,20 @@ mod tests {
             "it's a 'quoted' \\ back\\slash ~user *.* ? [a] {a,b} !! # % ^ é ∀".to_owned(),
             "${HOME} $HOME $((1+1))".to_owned(),
             "=ls".to_owned(),
+            "x:=ls".to_owned(),
             String::new(),
         ];
         let mut shells = vec!["sh"];
-        if std::process::Command::new("bash")
-            .arg("-c")
-            .arg("true")
-            .status()
-            .is_ok()
-        {
-            shells.push("bash");
+        // zsh expands `=cmd` at the start of a word and after `:` in an assignment.
+        for extra in ["bash", "zsh"] {
+            if std::process::Command::new(extra)
+                .arg("-c")
+                .arg("true")
+                .status()
+                .is_ok()
+            {
+                shells.push(extra);
+            }
         }
         for payload in &payloads {
             let c = with_values(payload, &format!("s{payload}"), &format!("{payload}t"));

@@ -527,3 +527,24 @@ async fn a_refused_refresh_token_is_never_sent_again() {
     let err = p.token().await.unwrap_err();
     assert!(err.to_string().contains("has ended"), "{err}");
 }
+
+#[tokio::test]
+async fn a_token_that_expires_while_another_process_refreshes_is_refreshed_not_ended() {
+    let server = MockServer::start().await;
+    refresh_mock()
+        .respond_with(refresh_ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let (_home, tokens) = seeded(refreshable_token(T0 + 60));
+    let clock = ManualClock::new(at(T0));
+    let p = provider(&server.uri(), &tokens, &clock);
+    // Another process holds the lock (a refresh or login in progress): the token
+    // still works, so it is served at once, without waiting.
+    let held = tokens.lock("my-sso", Duration::from_secs(5)).unwrap();
+    assert_eq!(access(&p).await, "old-access");
+    drop(held);
+    // It expires before this provider's throttle has passed: refreshed, not "ended".
+    clock.advance(Duration::from_secs(61));
+    assert_eq!(access(&p).await, "new-access");
+}

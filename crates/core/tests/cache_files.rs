@@ -56,12 +56,22 @@ fn mkfifo(path: &Path) {
     assert!(status.success());
 }
 
-/// The id of a process that has exited (and been reaped).
+/// The id of no process: above the largest pid Linux hands out (2^22), so no other
+/// process can be given it while the test runs.
 fn dead_pid() -> u32 {
-    let mut child = Command::new("true").spawn().unwrap();
-    let pid = child.id();
-    child.wait().unwrap();
-    pid
+    999_999_999
+}
+
+/// Sets `path`'s modification time `age` into the past.
+fn age_file(path: &Path, age: std::time::Duration) {
+    #[allow(clippy::disallowed_methods)] // a file's age, as the sweep reads it
+    let then = std::time::SystemTime::now() - age;
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(then)
+        .unwrap();
 }
 
 fn temp_name(target: &str, pid: u32) -> String {
@@ -244,14 +254,19 @@ async fn logout_removes_temp_files_in_both_cache_dirs_and_nothing_else() {
         caches.sso.join(temp_name("0a1b.json", std::process::id())),
         caches.cli.join(temp_name("0c2d.json", dead_pid())),
     ];
+    // A running process's fresh temporary file is a write in flight: left to it.
+    let in_flight = caches.cli.join(temp_name("0e3f.json", std::process::id()));
     let kept = [
         caches.sso.join("notes.txt"),
         caches.sso.join(".hidden.tmp"),
         caches.cli.join("other-tool.json.1.0123456789abcdef"),
+        in_flight.clone(),
     ];
     for path in planted.iter().chain(&kept) {
         fs::write(path, "secret").unwrap();
     }
+    // This process's own leftover is old: not a write in flight any more.
+    age_file(&planted[1], std::time::Duration::from_secs(60));
 
     let env = Env::from_vars([("HOME", home.path().to_str().unwrap())]);
     let config = AwsConfig::from_texts("", "").unwrap();

@@ -93,6 +93,8 @@ async fn an_untrusted_certificate_is_not_retried() {
         "{e:?}"
     );
     assert_eq!(e.attempts(), Some(1));
+    // Final for every caller, the device-code poll loop included.
+    assert!(!e.is_retryable(), "{e:?}");
     let text = e.to_string();
     assert!(text.contains("certificate"), "{text}");
     assert!(text.contains("CA bundle"), "{text}");

@@ -24,7 +24,9 @@ use aws_credential_types::provider::token::ProvideToken;
 use super::login::{DeviceLogin, LoginOptions, LoginPrompt};
 use super::{AuthError, LoginTarget, blocking};
 use crate::Error;
-use crate::cache::{CacheError, CachedToken, DEFAULT_LOCK_TIMEOUT, SharedFailure, TokenCache};
+use crate::cache::{
+    CacheError, CachedToken, DEFAULT_LOCK_TIMEOUT, MAX_SHARED_BACKOFF, SharedFailure, TokenCache,
+};
 use crate::client::{CreateTokenRequest, OidcClient, ServiceError};
 use crate::config::SsoSession;
 use crate::secret::RefreshToken;
@@ -64,10 +66,12 @@ pub fn decide(token: &CachedToken, now: SystemTime, last_attempt: Option<SystemT
         now.duration_since(t)
             .map_or(true, |since| since < REFRESH_RETRY_INTERVAL)
     });
-    match (throttled, expired) {
-        (false, _) => Decision::Refresh,
-        (true, false) => Decision::Use,
-        (true, true) => Decision::Ended("the token expired and the last refresh attempt failed"),
+    // Throttled, a token that still works is served; an expired one goes to the lock,
+    // where the last attempt's recorded failure (if recent) answers without a call.
+    if throttled && !expired {
+        Decision::Use
+    } else {
+        Decision::Refresh
     }
 }
 
@@ -127,9 +131,6 @@ struct State {
     /// A refresh token the service refused (`invalid_grant`): never sent again; the
     /// token it came with is served until it expires, then the session has ended.
     refused: Option<RefreshToken>,
-    /// The last failed refresh (this process's or one read from the lock file), told
-    /// to callers who find an expired token before its back-off has passed.
-    last_failure: Option<SharedFailure>,
 }
 
 impl State {
@@ -277,25 +278,10 @@ impl SsoTokenProvider {
             }
             Decision::Ended(reason) => {
                 state.token = None;
-                Err(self
-                    .recent_failure(state, &disk, now)
-                    .unwrap_or_else(|| self.ended(reason)))
+                Err(self.ended(reason))
             }
             Decision::Refresh => self.refresh(state, disk).await,
         }
-    }
-
-    /// The failure that keeps an expired but refreshable token from being refreshed
-    /// now: the holder's error, rather than "session ended", while it is recent.
-    fn recent_failure(&self, state: &State, token: &CachedToken, now: SystemTime) -> Option<Error> {
-        let failure = state
-            .last_failure
-            .as_ref()
-            .filter(|f| f.blocks_retry(now))?;
-        if !state.refreshable_view(token).can_refresh(now) {
-            return None;
-        }
-        Some(self.failure_error(failure.clone()))
     }
 
     fn failure_error(&self, failure: SharedFailure) -> Error {
@@ -387,7 +373,6 @@ impl SsoTokenProvider {
         // The last holder failed and its back-off has not passed: no new attempt.
         if let Some(failure) = shared.filter(|f| f.blocks_retry(now)) {
             state.last_refresh_attempt = Some(now);
-            state.last_failure = Some(failure.clone());
             if !current.is_expired(now) {
                 state.token = Some(current.clone());
                 return Ok(current);
@@ -420,7 +405,6 @@ impl SsoTokenProvider {
                 lock.set_shared_failure(None);
                 tracing::debug!(session = %key, "refreshed the SSO token");
                 state.token = Some(fresh.clone());
-                state.last_failure = None;
                 Ok(fresh)
             }
             Err(err) => {
@@ -434,8 +418,7 @@ impl SsoTokenProvider {
                     REFRESH_RETRY_INTERVAL,
                     current.refresh_token.as_ref().filter(|_| refused),
                 );
-                lock.set_shared_failure(Some(failure.clone()));
-                state.last_failure = Some(failure);
+                lock.set_shared_failure(Some(failure));
                 let still_valid = !current.is_expired(inner.clock.now());
                 tracing::warn!(session = %key, error = %err, still_valid, "SSO token refresh failed");
                 if still_valid {
@@ -462,8 +445,9 @@ impl SsoTokenProvider {
     }
 }
 
-/// The longest a service's `Retry-After` keeps every process from trying again.
-const MAX_SHARED_BACKOFF: Duration = Duration::from_secs(300);
+/// The longest error message left in a lock file: with the other fields, far below
+/// what a reader of the lock file reads.
+const MAX_SHARED_MESSAGE_CHARS: usize = 2048;
 
 /// A failed service call as it is left in a lock file for other processes: no new
 /// attempt before `backoff` (or the service's `Retry-After`, if longer) has passed.
@@ -475,13 +459,17 @@ pub(crate) fn shared_failure(
 ) -> SharedFailure {
     let backoff = err
         .retry_after()
-        .map_or(backoff, |after| after.clamp(backoff, MAX_SHARED_BACKOFF));
+        .map_or(backoff, |after| after.max(backoff))
+        .min(MAX_SHARED_BACKOFF);
     let failed_at = crate::time::unix_seconds(now);
     SharedFailure {
         pid: std::process::id(),
         failed_at,
         retry_at: failed_at.saturating_add(backoff.as_secs().max(1)),
-        message: err.to_string(),
+        message: crate::browser::printable(&err.to_string())
+            .chars()
+            .take(MAX_SHARED_MESSAGE_CHARS)
+            .collect(),
         code: err.code().map(str::to_owned),
         status: err.status(),
         refused_refresh_token: refused.map(fingerprint),
@@ -608,7 +596,7 @@ mod tests {
                 token(T0 - 1, true, far),
                 T0,
                 Some(T0 - 5),
-                Decision::Ended("the token expired and the last refresh attempt failed"),
+                Decision::Refresh,
             ),
         ];
         for (name, t, now, last, expected) in cases {

@@ -232,9 +232,15 @@ pub(crate) enum TempFiles {
     /// Those of processes that no longer exist, and any older than
     /// [`STALE_TEMP_AGE`].
     Stale,
-    /// Every one (logout: no secret may stay behind).
+    /// Every one but a write in flight (logout: no secret may stay behind): a
+    /// running process's file younger than [`IN_FLIGHT_TEMP_AGE`] is being written
+    /// and renamed right now, and removing it would only fail that write.
     All,
 }
+
+/// How long a running process's temporary file can be a write in progress (a write,
+/// an fsync and a rename take milliseconds).
+pub(crate) const IN_FLIGHT_TEMP_AGE: Duration = Duration::from_secs(10);
 
 /// The process id in the name of one of ssokit's own temporary cache files,
 /// `.<name>.json.<pid>.<16 hex digits>.tmp` (see [`RandomNames`]), when `name` is one
@@ -281,17 +287,17 @@ pub(crate) fn remove_temp_files(
         if meta.is_dir() {
             continue;
         }
-        let stale = match which {
-            TempFiles::All => true,
-            TempFiles::Stale => {
-                let old = meta
-                    .modified()
-                    .ok()
-                    .and_then(|m| m.elapsed().ok())
-                    .is_some_and(|age| age > STALE_TEMP_AGE);
-                old || !process_exists(pid)
-            }
+        let older_than = |limit: Duration| {
+            meta.modified()
+                .ok()
+                .and_then(|m| m.elapsed().ok())
+                .is_some_and(|age| age > limit)
         };
+        let limit = match which {
+            TempFiles::All => IN_FLIGHT_TEMP_AGE,
+            TempFiles::Stale => STALE_TEMP_AGE,
+        };
+        let stale = older_than(limit) || !process_exists(pid);
         if stale && fs::remove_file(&path).is_ok() {
             removed.push(path);
         }

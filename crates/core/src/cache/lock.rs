@@ -12,10 +12,11 @@ use crate::read_limited::describe;
 use crate::read_limited::{nofollow_flag, nonblock_flag};
 use crate::time::Stopwatch;
 
-/// How long [`CacheLock::acquire`] callers wait by default: long enough for a token
-/// refresh or a role-credentials call under retries, short enough to report a stuck
-/// holder.
-pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long [`CacheLock::acquire`] callers wait by default: longer than a holder's
+/// worst call (a retry may start up to 30 s after the first attempt and take the 30 s
+/// request timeout), so a waiter gets the holder's result or recorded failure rather
+/// than a time-out; short enough to report a stuck holder.
+pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(75);
 
 /// An exclusive advisory lock on one cache key, held until dropped.
 ///
@@ -65,10 +66,24 @@ pub struct SharedFailure {
     pub refused_refresh_token: Option<String>,
 }
 
+/// The longest any recorded failure keeps processes from trying again, whatever the
+/// service's `Retry-After` said.
+pub const MAX_SHARED_BACKOFF: Duration = Duration::from_secs(300);
+
+/// How far in the future a failure's own time may lie (clocks of processes differ a
+/// little; a failure from hours ahead is a clock that jumped back, not a failure).
+const FAILURE_CLOCK_SLACK: Duration = Duration::from_secs(60);
+
 impl SharedFailure {
-    /// True while no new attempt should be made.
+    /// True while no new attempt should be made: `now` is before `retry_at`, and the
+    /// record is believable — a `retry_at` further away than [`MAX_SHARED_BACKOFF`], or
+    /// a failure dated in the future (a clock corrected since), blocks nothing.
     pub fn blocks_retry(&self, now: std::time::SystemTime) -> bool {
-        crate::time::unix_seconds(now) < self.retry_at
+        let now = crate::time::unix_seconds(now);
+        let horizon = now.saturating_add(MAX_SHARED_BACKOFF.as_secs());
+        now < self.retry_at
+            && self.retry_at <= horizon
+            && self.failed_at <= now.saturating_add(FAILURE_CLOCK_SLACK.as_secs())
     }
 }
 
@@ -254,6 +269,33 @@ impl Drop for CacheLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn failure(failed_at: u64, retry_at: u64) -> SharedFailure {
+        SharedFailure {
+            pid: 1,
+            failed_at,
+            retry_at,
+            message: "HTTP 500".into(),
+            code: None,
+            status: Some(500),
+            refused_refresh_token: None,
+        }
+    }
+
+    #[test]
+    fn a_failure_blocks_until_its_retry_time_and_an_unbelievable_one_never() {
+        let at = crate::time::from_unix_seconds;
+        let t = 1_800_000_000;
+        let f = failure(t, t + 30);
+        assert!(f.blocks_retry(at(t)));
+        assert!(f.blocks_retry(at(t + 29)));
+        assert!(!f.blocks_retry(at(t + 30)));
+        // Recorded by a clock hours ahead, since corrected: blocks nothing.
+        assert!(!failure(t + 3 * 3600, t + 3 * 3600 + 30).blocks_retry(at(t)));
+        // A retry time beyond the longest back-off: not believed.
+        assert!(!failure(t, t + MAX_SHARED_BACKOFF.as_secs() + 1).blocks_retry(at(t)));
+        assert!(failure(t, t + MAX_SHARED_BACKOFF.as_secs()).blocks_retry(at(t)));
+    }
     use std::sync::Arc;
     use std::sync::atomic::{AtomicUsize, Ordering};
 

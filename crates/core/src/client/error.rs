@@ -430,8 +430,18 @@ pub(crate) fn bare_code(raw: &str) -> Option<&str> {
         .next()
         .unwrap_or(before_colon)
         .trim();
-    (!name.is_empty()).then_some(name)
+    // An error code is an identifier: anything else (terminal controls, a megabyte of
+    // text) is not one, and is never printed or stored as one.
+    let plausible = !name.is_empty()
+        && name.len() <= MAX_CODE_CHARS
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
+    plausible.then_some(name)
 }
+
+/// The longest error code taken from a response.
+const MAX_CODE_CHARS: usize = 128;
 
 /// The error code of a failed response: the `x-amzn-ErrorType` header, else the body's
 /// `error` (OAuth code), else its `__type`, else its `code`.
@@ -651,10 +661,11 @@ impl ServiceError {
     /// "retryable" in this sense: the login's poll loop handles them.
     pub fn is_retryable(&self) -> bool {
         match self {
-            Self::InternalServer { .. }
-            | Self::TooManyRequests { .. }
-            | Self::Transport { .. }
-            | Self::Timeout { .. } => true,
+            Self::InternalServer { .. } | Self::TooManyRequests { .. } | Self::Timeout { .. } => {
+                true
+            }
+            // A refused certificate or TLS handshake gets the same answer again.
+            Self::Transport { source, .. } => !super::http::is_tls_failure(source),
             Self::Other { status, .. } => status_is_retryable(*status),
             _ => false,
         }
@@ -755,7 +766,11 @@ mod tests {
             ("TooManyRequestsException", Some("TooManyRequestsException")),
             ("", None),
             (":http://x", None),
+            ("\u{1b}]52;c;aGk=\u{7}", None),
+            ("Bad Code", None),
         ];
+        assert_eq!(bare_code(&"E".repeat(129)), None);
+        assert_eq!(bare_code(&"E".repeat(128)), Some("E".repeat(128).as_str()));
         for (raw, want) in cases {
             assert_eq!(bare_code(raw), want, "{raw}");
         }

@@ -417,7 +417,7 @@ fn transport_error(
 /// mismatched certificate, a protocol or version mismatch, a fatal alert) rather
 /// than the connection breaking: rustls reports it through an `io::Error` that
 /// holds a `rustls::Error`.
-fn is_tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
+pub(crate) fn is_tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
     let mut current = Some(error);
     while let Some(e) = current {
         if e.is::<rustls::Error>() {
