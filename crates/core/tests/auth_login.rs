@@ -20,28 +20,6 @@ use support::*;
 
 use wiremock::{MockServer, ResponseTemplate};
 
-fn login(uri: &str, dirs: &CacheDirs, sleeper: &FakeSleeper) -> DeviceLogin {
-    DeviceLogin::new(
-        session(uri),
-        LoginTarget::Profile("dev".into()),
-        dirs.clone(),
-        OidcClient::new(uri, &fast_http()).unwrap(),
-        Arc::new(sleeper.clock.clone()),
-        Arc::new(sleeper.clone()),
-    )
-}
-
-fn recorder() -> (
-    Arc<Mutex<Vec<DevicePrompt>>>,
-    impl Fn(&DevicePrompt) + Send + Sync,
-) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&seen);
-    (seen, move |p: &DevicePrompt| {
-        sink.lock().unwrap().push(p.clone())
-    })
-}
-
 #[tokio::test]
 async fn pending_slow_down_then_approved_writes_an_aws_cli_token() {
     let server = MockServer::start().await;
@@ -74,7 +52,7 @@ async fn pending_slow_down_then_approved_writes_an_aws_cli_token() {
     let dirs = caches(home.path());
     let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
     let (seen, prompt) = recorder();
-    let token = login(&server.uri(), &dirs, &sleeper)
+    let token = device_login(&server.uri(), &dirs, &sleeper)
         .login(&prompt, &LoginOptions::default())
         .await
         .unwrap();
@@ -127,7 +105,7 @@ async fn login_error(response: ResponseTemplate) -> Error {
     let home = tempfile::tempdir().unwrap();
     let dirs = caches(home.path());
     let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
-    let err = login(&server.uri(), &dirs, &sleeper)
+    let err = device_login(&server.uri(), &dirs, &sleeper)
         .login(&|_: &DevicePrompt| {}, &LoginOptions::default())
         .await
         .unwrap_err();
@@ -181,7 +159,7 @@ async fn stops_when_the_device_code_expires() {
         .await;
     let home = tempfile::tempdir().unwrap();
     let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
-    let err = login(&server.uri(), &caches(home.path()), &sleeper)
+    let err = device_login(&server.uri(), &caches(home.path()), &sleeper)
         .login(&|_: &DevicePrompt| {}, &LoginOptions::default())
         .await
         .unwrap_err();
@@ -215,7 +193,7 @@ async fn honours_a_shorter_timeout_and_cancellation() {
         timeout: Some(Duration::from_secs(10)),
         ..LoginOptions::default()
     };
-    let err = login(&server.uri(), &dirs, &sleeper)
+    let err = device_login(&server.uri(), &dirs, &sleeper)
         .login(&|_: &DevicePrompt| {}, &options)
         .await
         .unwrap_err();
@@ -231,7 +209,7 @@ async fn honours_a_shorter_timeout_and_cancellation() {
     };
     let canceller = cancel.clone();
     let prompt = move |_: &DevicePrompt| canceller.cancel();
-    let err = login(&server.uri(), &dirs, &sleeper)
+    let err = device_login(&server.uri(), &dirs, &sleeper)
         .login(&prompt, &options)
         .await
         .unwrap_err();
@@ -265,7 +243,7 @@ async fn reuses_a_device_registration_but_not_a_pkce_one() {
         force: true,
         ..LoginOptions::default()
     };
-    let first = login(&server.uri(), &dirs, &sleeper)
+    let first = device_login(&server.uri(), &dirs, &sleeper)
         .login(&|_: &DevicePrompt| {}, &forced)
         .await
         .unwrap();
@@ -276,7 +254,7 @@ async fn reuses_a_device_registration_but_not_a_pkce_one() {
     );
     // The second (forced) login reuses the new device registration: RegisterClient
     // was called once in all (`expect(1)`).
-    let second = login(&server.uri(), &dirs, &sleeper)
+    let second = device_login(&server.uri(), &dirs, &sleeper)
         .login(&|_: &DevicePrompt| {}, &forced)
         .await
         .unwrap();
@@ -304,7 +282,7 @@ async fn registers_again_when_the_cached_registration_is_about_to_expire() {
         .store(&RegistrationKey::for_session(&s), &expiring)
         .unwrap();
     let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
-    let token = login(&server.uri(), &dirs, &sleeper)
+    let token = device_login(&server.uri(), &dirs, &sleeper)
         .login(&|_: &DevicePrompt| {}, &LoginOptions::default())
         .await
         .unwrap();
@@ -331,7 +309,7 @@ async fn many_waiters_cause_one_device_authorization() {
     let prompts = Arc::new(Mutex::new(0));
     let tasks: Vec<_> = (0..10)
         .map(|_| {
-            let l = login(&server.uri(), &dirs, &sleeper);
+            let l = device_login(&server.uri(), &dirs, &sleeper);
             let prompts = Arc::clone(&prompts);
             tokio::spawn(async move {
                 let prompt = move |_: &DevicePrompt| *prompts.lock().unwrap() += 1;
@@ -370,7 +348,7 @@ fn login_worker_process() {
             let mark = std::path::Path::new(&marks).join(std::process::id().to_string());
             std::fs::write(mark, "shown").unwrap();
         };
-        let token = login(uri, &caches(home.as_ref()), &sleeper)
+        let token = device_login(uri, &caches(home.as_ref()), &sleeper)
             .login(&prompt, &LoginOptions::default())
             .await
             .unwrap();

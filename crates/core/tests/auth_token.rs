@@ -75,6 +75,22 @@ async fn fails_once_then_refreshes() -> MockServer {
     server
 }
 
+/// A server that refuses the refresh token (`invalid_grant`) and checks, when
+/// dropped, that it was sent exactly once.
+async fn refuses_the_refresh_token_once() -> MockServer {
+    let server = MockServer::start().await;
+    refresh_mock()
+        .respond_with(
+            ResponseTemplate::new(400)
+                .insert_header("x-amzn-ErrorType", "InvalidGrantException")
+                .set_body_json(json!({"error": "invalid_grant"})),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    server
+}
+
 fn refresh_mock() -> wiremock::MockBuilder {
     Mock::given(method("POST"))
         .and(path("/token"))
@@ -448,16 +464,7 @@ async fn twenty_processes_with_an_expired_token_share_one_failed_refresh() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_refresh_token_refused_in_one_process_is_sent_by_no_other() {
-    let server = MockServer::start().await;
-    refresh_mock()
-        .respond_with(
-            ResponseTemplate::new(400)
-                .insert_header("x-amzn-ErrorType", "InvalidGrantException")
-                .set_body_json(json!({"error": "invalid_grant"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = refuses_the_refresh_token_once().await;
     // Valid: every process serves the token; one sent the refresh token, and it was
     // refused.
     let (home, tokens) = seeded(refreshable_token(T0 + 300));
@@ -505,16 +512,7 @@ async fn a_recorded_failure_is_retried_once_its_backoff_has_passed() {
 
 #[tokio::test]
 async fn a_refused_refresh_token_is_never_sent_again() {
-    let server = MockServer::start().await;
-    refresh_mock()
-        .respond_with(
-            ResponseTemplate::new(400)
-                .insert_header("x-amzn-ErrorType", "InvalidGrantException")
-                .set_body_json(json!({"error": "invalid_grant"})),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
+    let server = refuses_the_refresh_token_once().await;
     let (_home, tokens) = seeded(refreshable_token(T0 + 600));
     let clock = ManualClock::new(at(T0));
     let p = provider(&server.uri(), &tokens, &clock);

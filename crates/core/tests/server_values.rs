@@ -5,16 +5,16 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use serde_json::json;
 use ssokit::Error;
 use ssokit::auth::LoginTarget;
 use ssokit::auth::credentials::SsoCredentialsProvider;
-use ssokit::auth::login::{DeviceLogin, DevicePrompt, LoginOptions};
+use ssokit::auth::login::LoginOptions;
 use ssokit::auth::token::SsoTokenProvider;
 use ssokit::browser::Opened;
-use ssokit::cache::{CacheDirs, CachedRoleCredentials};
+use ssokit::cache::CachedRoleCredentials;
 use ssokit::client::{OidcClient, PortalClient, ServiceError};
 use ssokit::env::Env;
 use ssokit::secret::{SecretAccessKey, SessionToken};
@@ -24,28 +24,6 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const HUGE: u64 = 1_000_000_000_000_000_000;
-
-fn device_login(uri: &str, dirs: &CacheDirs, sleeper: &FakeSleeper) -> DeviceLogin {
-    DeviceLogin::new(
-        session(uri),
-        LoginTarget::Profile("dev".into()),
-        dirs.clone(),
-        OidcClient::new(uri, &fast_http()).unwrap(),
-        Arc::new(sleeper.clock.clone()),
-        Arc::new(sleeper.clone()),
-    )
-}
-
-fn recorder() -> (
-    Arc<Mutex<Vec<DevicePrompt>>>,
-    impl Fn(&DevicePrompt) + Send + Sync,
-) {
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let sink = Arc::clone(&seen);
-    (seen, move |p: &DevicePrompt| {
-        sink.lock().unwrap().push(p.clone())
-    })
-}
 
 async fn mount_device_answer(server: &MockServer, answer: serde_json::Value) {
     Mock::given(method("POST"))

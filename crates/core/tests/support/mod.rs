@@ -8,9 +8,10 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
-use ssokit::auth::Sleeper;
+use ssokit::auth::login::{DeviceLogin, DevicePrompt};
+use ssokit::auth::{LoginTarget, Sleeper};
 use ssokit::cache::{CacheDirs, CachedToken};
-use ssokit::client::{HttpSettings, RetryPolicy};
+use ssokit::client::{HttpSettings, OidcClient, RetryPolicy};
 use ssokit::config::{Endpoints, SsoSession};
 use ssokit::secret::{AccessToken, ClientSecret, RefreshToken};
 use ssokit::time::{Clock, ManualClock};
@@ -159,4 +160,28 @@ pub fn token_ok() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(json!({
         "accessToken": "ACCESS", "tokenType": "Bearer", "expiresIn": 28800, "refreshToken": "REFRESH"
     }))
+}
+
+/// A device login for `session(uri)` into `dirs`, on the sleeper's manual clock.
+pub fn device_login(uri: &str, dirs: &CacheDirs, sleeper: &FakeSleeper) -> DeviceLogin {
+    DeviceLogin::new(
+        session(uri),
+        LoginTarget::Profile("dev".into()),
+        dirs.clone(),
+        OidcClient::new(uri, &fast_http()).unwrap(),
+        Arc::new(sleeper.clock.clone()),
+        Arc::new(sleeper.clone()),
+    )
+}
+
+/// A prompt that records every device prompt it is shown.
+pub fn recorder() -> (
+    Arc<Mutex<Vec<DevicePrompt>>>,
+    impl Fn(&DevicePrompt) + Send + Sync,
+) {
+    let seen = Arc::new(Mutex::new(Vec::new()));
+    let sink = Arc::clone(&seen);
+    (seen, move |p: &DevicePrompt| {
+        sink.lock().unwrap().push(p.clone())
+    })
 }
