@@ -71,7 +71,14 @@ impl World {
     }
 
     fn login(&self) {
-        let out = self.run(&["login", "--profile", "dev", "--no-browser"]);
+        let out = self.run(&[
+            "login",
+            "--profile",
+            "dev",
+            "--no-browser",
+            "--timeout",
+            "60",
+        ]);
         let err = String::from_utf8_lossy(&out.stderr);
         assert!(out.status.success(), "{err}");
         assert!(
@@ -110,7 +117,14 @@ impl World {
 #[test]
 fn login_prints_the_code_and_writes_a_cli_token() {
     let w = world();
-    let out = w.run(&["login", "--profile", "dev", "--no-browser"]);
+    let out = w.run(&[
+        "login",
+        "--profile",
+        "dev",
+        "--no-browser",
+        "--timeout",
+        "60",
+    ]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{err}");
     assert!(out.stdout.is_empty(), "login writes to stderr only");
@@ -249,7 +263,15 @@ fn a_world_writable_cache_dir_warns_once_on_stderr_and_leaves_stdout_alone() {
 #[test]
 fn debug_logs_never_contain_secrets() {
     let w = world();
-    let out = w.run(&["-v", "login", "--profile", "dev", "--no-browser"]);
+    let out = w.run(&[
+        "-v",
+        "login",
+        "--profile",
+        "dev",
+        "--no-browser",
+        "--timeout",
+        "60",
+    ]);
     assert!(out.status.success());
     let login_log = String::from_utf8(out.stderr).unwrap();
     let out = w.run(&["-v", "credentials", "--profile", "dev"]);

@@ -272,7 +272,7 @@ fn the_flow_is_chosen_from_the_environment_and_said_in_one_line() {
     // Over SSH: the device code, even with a display.
     let out = w.login(
         &browser,
-        &["--no-browser"],
+        &["--no-browser", "--timeout", "60"],
         &[
             ("DISPLAY", ":0"),
             ("SSH_CONNECTION", "10.0.0.1 5 10.0.0.2 22"),
@@ -287,7 +287,14 @@ fn the_flow_is_chosen_from_the_environment_and_said_in_one_line() {
     // No display and no BROWSER on Linux: the device code.
     let url = w.emulator.control().url().to_owned();
     let out = Command::new(env!("CARGO_BIN_EXE_ssokit"))
-        .args(["login", "--profile", "dev", "--no-browser"])
+        .args([
+            "login",
+            "--profile",
+            "dev",
+            "--no-browser",
+            "--timeout",
+            "60",
+        ])
         .env_clear()
         .env("HOME", w.home.path())
         .env("AWS_ENDPOINT_URL_SSO", &url)
@@ -304,7 +311,7 @@ fn the_flow_is_chosen_from_the_environment_and_said_in_one_line() {
     // --use-device-code wins over everything.
     let out = w.login(
         &browser,
-        &["--use-device-code", "--no-browser"],
+        &["--use-device-code", "--no-browser", "--timeout", "60"],
         &[("DISPLAY", ":0")],
     );
     assert!(

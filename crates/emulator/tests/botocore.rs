@@ -153,7 +153,14 @@ async fn botocore_refreshes_and_gets_credentials_from_the_binary() {
     );
     let ignore = |_: &DevicePrompt| {};
     let mut token = login
-        .login(&ignore, &LoginOptions::default())
+        .login(
+            &ignore,
+            &LoginOptions {
+                // A failure ends within a minute, never after the default ten.
+                timeout: Some(std::time::Duration::from_secs(60)),
+                ..LoginOptions::default()
+            },
+        )
         .await
         .unwrap();
     let logged_in_access = token.access_token.expose_secret().to_owned();

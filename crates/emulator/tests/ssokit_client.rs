@@ -75,7 +75,14 @@ async fn logged_in(emu: &RunningEmulator) -> (tempfile::TempDir, CacheDirs) {
     let sink = Arc::clone(&prompts);
     let prompt = move |p: &DevicePrompt| sink.lock().unwrap().push(p.clone());
     let token = device_login(emu.url(), &dirs)
-        .login(&prompt, &LoginOptions::default())
+        .login(
+            &prompt,
+            &LoginOptions {
+                // A failure ends within a minute, never after the default ten.
+                timeout: Some(std::time::Duration::from_secs(60)),
+                ..LoginOptions::default()
+            },
+        )
         .await
         .unwrap();
     assert!(token.refresh_token.is_some());
@@ -283,7 +290,14 @@ async fn a_denied_login_is_access_denied() {
     let control = emu.control().clone();
     let prompt = move |p: &DevicePrompt| control.deny(&p.user_code).unwrap();
     let err = device_login(emu.url(), &dirs)
-        .login(&prompt, &LoginOptions::default())
+        .login(
+            &prompt,
+            &LoginOptions {
+                // A failure ends within a minute, never after the default ten.
+                timeout: Some(std::time::Duration::from_secs(60)),
+                ..LoginOptions::default()
+            },
+        )
         .await
         .unwrap_err();
     assert!(

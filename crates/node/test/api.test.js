@@ -124,7 +124,7 @@ test('the emulator: endpoints, temporary home, request log, faults, errors, stop
   assert.deepEqual(ssokit.listProfiles({ env }), ['default', '123456789012-Dev', '123456789012-Ops'])
   assert.equal(ssokit.resolveProfile({ env }).roleName, 'Dev')
 
-  await ssokit.login({ env, openBrowser: false, onPrompt: () => {} }) // auto-approved
+  await ssokit.login({ env, timeout: 60000, openBrowser: false, onPrompt: () => {} }) // auto-approved
   assert.deepEqual(own.pendingUserCodes(), [])
   const log = own.requestLog()
   assert.deepEqual(log.map((r) => r.operation), ['RegisterClient', 'StartDeviceAuthorization', 'CreateToken'])
@@ -133,7 +133,7 @@ test('the emulator: endpoints, temporary home, request log, faults, errors, stop
   assert.deepEqual(own.requestLog(), [])
 
   own.setAutoApprove(null)
-  const pending = ssokit.login({ env, openBrowser: false, onPrompt: () => {} })
+  const pending = ssokit.login({ env, timeout: 60000, openBrowser: false, onPrompt: () => {} })
   await new Promise((resolve) => setTimeout(resolve, 200))
   const [code] = own.pendingUserCodes()
   own.approve(code)

@@ -26,6 +26,7 @@ test('flow: pkce logs in through the loopback listener and writes the token', as
   const prompts = []
   const pages = []
   const result = await ssokit.login({
+    timeout: 60000,
     env,
     flow: 'pkce',
     openBrowser: false,
@@ -73,6 +74,7 @@ test('flow: pkce with the default openBrowser opens $BROWSER with the authorize 
   const pages = []
   let url
   const result = await ssokit.login({
+    timeout: 60000,
     // Run by sh, not executed: no "text file busy" from a file just written.
     env: { ...env, BROWSER: `/bin/sh ${script}` },
     flow: 'pkce',
@@ -114,6 +116,7 @@ test('flow: pkce ignores a callback with a wrong state and completes with the ri
   const pages = []
   const forged = []
   const result = await ssokit.login({
+    timeout: 60000,
     env,
     flow: 'pkce',
     openBrowser: false,
@@ -145,6 +148,7 @@ test('flow: device-code still logs in with a device prompt', async () => {
   const prompts = []
   const before = count(emu, 'StartDeviceAuthorization')
   const result = await ssokit.login({
+    timeout: 60000,
     env,
     flow: 'device-code',
     openBrowser: false,
@@ -162,12 +166,12 @@ test('flow: device-code still logs in with a device prompt', async () => {
 test('flow: auto over SSH picks the device code and says why', async () => {
   const env = { ...freshHome(emu), SSH_CONNECTION: '1 2 3 4', DISPLAY: ':0' }
   const prompts = []
-  const result = await ssokit.login({ env, openBrowser: false, onPrompt: (p) => prompts.push(p) })
+  const result = await ssokit.login({ env, timeout: 60000, openBrowser: false, onPrompt: (p) => prompts.push(p) })
   assert.equal(result.flow, 'device-code')
   assert.match(result.flowReason, /SSH/)
   assert.equal(prompts[0].flow, 'device-code')
   // 'auto' spelled out is the same.
-  const again = await ssokit.login({ env, flow: 'auto', openBrowser: false, onPrompt: () => {} })
+  const again = await ssokit.login({ env, timeout: 60000, flow: 'auto', openBrowser: false, onPrompt: () => {} })
   assert.equal(again.flow, 'device-code')
   assert.equal(again.flowReason, result.flowReason)
 })
@@ -177,6 +181,7 @@ test('flow: auto on WSL picks PKCE for an sso-session profile', async () => {
   const env = { ...freshHome(emu), WSL_DISTRO_NAME: 'Ubuntu' }
   const pages = []
   const result = await ssokit.login({
+    timeout: 60000,
     env,
     openBrowser: false,
     onPrompt: (p) => browse(p.authorizeUrl, pages)
@@ -189,7 +194,7 @@ test('flow: auto on WSL picks PKCE for an sso-session profile', async () => {
 test('an unknown flow is ERR_SSOKIT_CONFIG', async () => {
   const env = freshHome(emu)
   await assert.rejects(
-    ssokit.login({ env, flow: 'magic', openBrowser: false }),
+    ssokit.login({ env, timeout: 60000, flow: 'magic', openBrowser: false }),
     { name: 'SsoError', code: 'ERR_SSOKIT_CONFIG', message: /flow must be 'auto', 'pkce' or 'device-code'/ }
   )
 })

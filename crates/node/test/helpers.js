@@ -30,6 +30,7 @@ function removeHomes () {
 /** Logs in to the emulator's `emulator` session, approving through `onPrompt`. */
 function loginApproved (emu, env, options = {}) {
   return ssokit.login({
+    timeout: 60000,
     env,
     openBrowser: false,
     onPrompt: (p) => emu.approve(p.userCode),

@@ -19,6 +19,7 @@ test('logs in and writes the token where the AWS CLI reads it', async () => {
   const env = freshHome(emu)
   const prompts = []
   const result = await ssokit.login({
+    timeout: 60000,
     env,
     openBrowser: false,
     onPrompt: (p) => {
@@ -50,6 +51,7 @@ test('the event loop keeps running while the login waits', async () => {
   let ticksAtPrompt
   try {
     await ssokit.login({
+      timeout: 60000,
       env,
       openBrowser: false,
       onPrompt: (p) => {
@@ -92,7 +94,7 @@ test('an already aborted signal rejects at once', async () => {
   const env = freshHome(emu)
   const before = emu.requestLog().length
   await assert.rejects(
-    ssokit.login({ env, openBrowser: false, signal: AbortSignal.abort() }),
+    ssokit.login({ env, timeout: 60000, openBrowser: false, signal: AbortSignal.abort() }),
     { name: 'SsoError', code: 'ERR_SSOKIT_ABORTED' }
   )
   assert.equal(emu.requestLog().length, before)
@@ -101,7 +103,7 @@ test('an already aborted signal rejects at once', async () => {
 test('a denied login is ERR_SSOKIT_ACCESS_DENIED', async () => {
   const env = freshHome(emu)
   await assert.rejects(
-    ssokit.login({ env, openBrowser: false, onPrompt: (p) => emu.deny(p.userCode) }),
+    ssokit.login({ env, timeout: 60000, openBrowser: false, onPrompt: (p) => emu.deny(p.userCode) }),
     (err) => {
       assert.equal(err.code, 'ERR_SSOKIT_ACCESS_DENIED')
       assert.match(err.message, /denied/)
@@ -130,7 +132,7 @@ test('an onPrompt that throws ends the login with its error', async () => {
   const env = freshHome(emu)
   const boom = new Error('no terminal')
   await assert.rejects(
-    ssokit.login({ env, openBrowser: false, onPrompt: () => { throw boom } }),
+    ssokit.login({ env, timeout: 60000, openBrowser: false, onPrompt: () => { throw boom } }),
     (err) => err === boom
   )
 })
@@ -139,7 +141,7 @@ test('force: false keeps a valid token; the default logs in again', async () => 
   const env = freshHome(emu)
   await loginApproved(emu, env)
   const before = count(emu, 'StartDeviceAuthorization')
-  await ssokit.login({ env, openBrowser: false, force: false, onPrompt: assert.fail })
+  await ssokit.login({ env, timeout: 60000, openBrowser: false, force: false, onPrompt: assert.fail })
   assert.equal(count(emu, 'StartDeviceAuthorization'), before)
   await loginApproved(emu, env)
   assert.equal(count(emu, 'StartDeviceAuthorization'), before + 1)
@@ -148,7 +150,7 @@ test('force: false keeps a valid token; the default logs in again', async () => 
 test('a profile that does not exist is ERR_SSOKIT_CONFIG', async () => {
   const env = freshHome(emu)
   await assert.rejects(
-    ssokit.login({ env, profile: 'nope', openBrowser: false }),
+    ssokit.login({ env, timeout: 60000, profile: 'nope', openBrowser: false }),
     (err) => {
       assert.equal(err.code, 'ERR_SSOKIT_CONFIG')
       assert.match(err.message, /nope/)
@@ -161,7 +163,7 @@ test('a profile that does not exist is ERR_SSOKIT_CONFIG', async () => {
 test('an unreachable Identity Center is ERR_SSOKIT_SERVICE', async () => {
   const env = { ...freshHome(emu), AWS_ENDPOINT_URL_SSO_OIDC: 'http://127.0.0.1:9' }
   await assert.rejects(
-    ssokit.login({ env, openBrowser: false }),
+    ssokit.login({ env, timeout: 60000, openBrowser: false }),
     { name: 'SsoError', code: 'ERR_SSOKIT_SERVICE' }
   )
 })

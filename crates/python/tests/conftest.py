@@ -87,7 +87,7 @@ def idc() -> Iterator[Emulator]:
 @pytest.fixture
 def logged_in(idc: Emulator) -> Emulator:
     """The emulator, with a token for its sso-session in the temporary home."""
-    ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda _prompt: None)
+    ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda _prompt: None, timeout=60)
     idc.clear_requests()
     return idc
 

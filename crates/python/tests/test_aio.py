@@ -12,7 +12,7 @@ from ssokit.testing import Emulator
 
 def test_aio_flow(idc: Emulator) -> None:
     async def main() -> None:
-        token = await ssokit.aio.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
+        token = await ssokit.aio.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, timeout=60)
         assert token.access_token
         assert (await ssokit.aio.get_token("dev")).access_token == token.access_token
         creds = await ssokit.aio.get_credentials("dev")
@@ -61,7 +61,7 @@ def test_event_loop_runs_during_login() -> None:
 
             tick = asyncio.ensure_future(ticker())
             approve = asyncio.ensure_future(approver())
-            await ssokit.aio.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
+            await ssokit.aio.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, timeout=60)
             await approve
             tick.cancel()
             return ticks
@@ -74,7 +74,7 @@ def test_cancelling_aio_login_cancels_the_login() -> None:
 
         async def main() -> None:
             try:
-                await asyncio.wait_for(ssokit.aio.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None), 1.5)
+                await asyncio.wait_for(ssokit.aio.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, timeout=60), 1.5)
             except asyncio.TimeoutError:
                 return
             raise AssertionError("the login should have been cancelled")

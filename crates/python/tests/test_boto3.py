@@ -85,7 +85,7 @@ def test_boto3_client_signs_with_ssokit_credentials(logged_in: Emulator, sts: Re
 
 def test_boto3_credentials_refresh_after_expiry(sts: Recorder) -> None:
     with Emulator(credentials_lifetime=15 * 60 + 3) as idc:
-        ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
+        ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, timeout=60)
         client = ssokit.boto3_session("dev", region_name="eu-west-1").client("sts", endpoint_url=sts.url)
         client.get_caller_identity()
         client.get_caller_identity()

@@ -75,7 +75,7 @@ def test_one_provider_many_threads_one_call(logged_in: Emulator) -> None:
 def test_short_lived_credentials_are_refreshed() -> None:
     # Fresh for 2 s: ssokit refreshes 15 minutes before expiry.
     with Emulator(credentials_lifetime=15 * 60 + 2) as idc:
-        ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
+        ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, timeout=60)
         provider = ssokit.CredentialProvider("dev")
         first = provider()
         assert provider() is first
@@ -104,7 +104,7 @@ def test_revoked_session_is_session_expired(logged_in: Emulator) -> None:
 
 def test_expired_token_that_cannot_refresh_is_session_expired() -> None:
     with Emulator(token_lifetime=1) as idc:
-        ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
+        ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, timeout=60)
         idc.revoke_all_sessions()
         time.sleep(1.2)
         with pytest.raises(ssokit.SessionExpiredError):

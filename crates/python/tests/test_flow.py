@@ -85,7 +85,7 @@ def test_pkce_login_writes_a_token_botocore_uses(idc: Emulator) -> None:
         prompts.append(prompt)
         browse(prompt)
 
-    token = ssokit.login("dev", flow="pkce", open_browser=False, on_prompt=on_prompt)
+    token = ssokit.login("dev", flow="pkce", open_browser=False, on_prompt=on_prompt, timeout=60)
     assert token.flow == "pkce" and token.flow_reason == "as requested"
     assert "flow='pkce'" in repr(token) and token.access_token not in repr(token)
     [prompt] = prompts
@@ -175,7 +175,7 @@ def test_pkce_exception_in_on_prompt_cancels_the_login(idc: Emulator) -> None:
         raise Boom("the GUI is gone")
 
     with pytest.raises(Boom):
-        ssokit.login("dev", flow="pkce", open_browser=False, on_prompt=on_prompt)
+        ssokit.login("dev", flow="pkce", open_browser=False, on_prompt=on_prompt, timeout=60)
     assert not ssokit.status()[0].logged_in
 
 
@@ -219,12 +219,12 @@ def test_pkce_denied_in_the_browser_and_a_wrong_state() -> None:
 
 def test_aio_login_with_pkce_and_its_cancellation(idc: Emulator) -> None:
     async def main() -> None:
-        token = await ssokit.aio.login("dev", flow="pkce", open_browser=False, on_prompt=browse)
+        token = await ssokit.aio.login("dev", flow="pkce", open_browser=False, on_prompt=browse, timeout=60)
         assert token.flow == "pkce"
         prompts: List[ssokit.PkcePrompt] = []
         with pytest.raises(asyncio.TimeoutError):
             await asyncio.wait_for(
-                ssokit.aio.login("dev", flow="pkce", open_browser=False, on_prompt=prompts.append), 1.0
+                ssokit.aio.login("dev", flow="pkce", open_browser=False, on_prompt=prompts.append, timeout=60), 1.0
             )
         assert not listening(callback_port(prompts[0].authorize_url))
 
@@ -236,7 +236,7 @@ def test_aio_login_with_pkce_and_its_cancellation(idc: Emulator) -> None:
 
 def test_device_code_flow_still_works_and_says_so(idc: Emulator) -> None:
     prompts: List[ssokit.DevicePrompt] = []
-    token = ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=prompts.append)
+    token = ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=prompts.append, timeout=60)
     assert token.flow == "device-code" and token.flow_reason == "as requested"
     assert prompts[0].flow == "device-code" and "flow='device-code'" in repr(prompts[0])
     assert idc.count("StartDeviceAuthorization") == 1
@@ -251,11 +251,11 @@ def emulator_env(idc: Emulator, **extra: str) -> Dict[str, str]:
 def test_auto_over_ssh_chooses_the_device_code(idc: Emulator) -> None:
     prompts: List[ssokit.LoginPrompt] = []
     env = emulator_env(idc, SSH_CONNECTION="10.0.0.2 50000 10.0.0.1 22", DISPLAY=":0")
-    token = ssokit.login("dev", open_browser=False, on_prompt=prompts.append, env=env)
+    token = ssokit.login("dev", open_browser=False, on_prompt=prompts.append, env=env, timeout=60)
     assert token.flow == "device-code"
     assert token.flow_reason is not None and "SSH" in token.flow_reason
     assert [p.flow for p in prompts] == ["device-code"]
-    token = ssokit.login("dev", open_browser=False, on_prompt=prompts.append, env=emulator_env(idc, SSH_TTY="/dev/pts/3"))
+    token = ssokit.login("dev", open_browser=False, on_prompt=prompts.append, env=emulator_env(idc, SSH_TTY="/dev/pts/3"), timeout=60)
     assert token.flow == "device-code" and "SSH" in (token.flow_reason or "")
 
 
@@ -291,7 +291,7 @@ def test_auto_for_a_legacy_profile_chooses_the_device_code(idc: Emulator, tmp_pa
         )
     )
     env = emulator_env(idc, DISPLAY=":0")
-    token = ssokit.login("old", open_browser=False, on_prompt=either, config_file=config, env=env)
+    token = ssokit.login("old", open_browser=False, on_prompt=either, config_file=config, env=env, timeout=60)
     assert token.flow == "device-code"
     assert token.flow_reason is not None and "legacy" in token.flow_reason
 

@@ -48,7 +48,7 @@ def test_waiting_for_approval_releases_the_gil() -> None:
     with Emulator(auto_approve=False) as idc:
         with Ticker() as ticker:
             threading.Timer(1.0, lambda: idc.approve()).start()
-            ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
+            ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, timeout=60)
         assert ticker.ticks > 100, ticker.ticks
 
 

@@ -20,7 +20,7 @@ print(json.dumps({"access_key": creds.access_key, "token": creds.token}))
 
 
 def test_botocore_uses_the_token_ssokit_wrote(idc: Emulator) -> None:
-    ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
+    ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, timeout=60)
     idc.clear_requests()
     env = {"PATH": os.environ.get("PATH", ""), **idc.env}
     out = subprocess.run([sys.executable, "-c", BOTOCORE], env=env, capture_output=True, text=True, timeout=60)

@@ -32,7 +32,7 @@ def wait_for_code(idc: Emulator, timeout: float = 10.0) -> str:
 
 def test_login_writes_the_shared_token_and_shows_the_prompt(idc: Emulator) -> None:
     prompts: list[ssokit.DevicePrompt] = []
-    token = ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=prompts.append)
+    token = ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=prompts.append, timeout=60)
     assert len(prompts) == 1
     p = prompts[0]
     assert p.verification_uri.startswith(idc.url)
@@ -53,7 +53,7 @@ def test_login_writes_the_shared_token_and_shows_the_prompt(idc: Emulator) -> No
 
 
 def test_default_prompt_goes_to_python_stderr(idc: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
-    ssokit.login(sso_session=idc.sso_session, flow="device-code", open_browser=False)
+    ssokit.login(sso_session=idc.sso_session, flow="device-code", open_browser=False, timeout=60)
     err = capsys.readouterr().err
     assert "enter the code" in err
     assert "/device" in err
@@ -79,7 +79,7 @@ def test_manual_approval_from_another_thread() -> None:
     with Emulator(auto_approve=False) as idc:
         approver = threading.Thread(target=lambda: idc.approve(wait_for_code(idc)))
         approver.start()
-        token = ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
+        token = ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, timeout=60)
         approver.join()
         assert token.access_token
         assert ssokit.status()[0].logged_in
@@ -89,7 +89,7 @@ def test_denied_login_raises_access_denied() -> None:
     with Emulator(auto_approve=False) as idc:
         threading.Thread(target=lambda: idc.deny(wait_for_code(idc))).start()
         with pytest.raises(ssokit.AccessDeniedError, match="denied"):
-            ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
+            ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, timeout=60)
 
 
 def test_timeout_raises_login_timeout() -> None:
@@ -109,7 +109,7 @@ def test_exception_in_on_prompt_cancels_the_login() -> None:
 
     with Emulator(auto_approve=False) as idc:
         with pytest.raises(Boom):
-            ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=on_prompt)
+            ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=on_prompt, timeout=60)
         assert not ssokit.status()[0].logged_in
         assert idc.count("CreateToken") == 0
 
@@ -120,7 +120,7 @@ def test_cancel_token_from_another_thread() -> None:
     with Emulator(auto_approve=False):
         threading.Timer(0.3, cancel.cancel).start()
         with pytest.raises(ssokit.LoginCancelledError):
-            ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, cancel=cancel)
+            ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, cancel=cancel, timeout=60)
     assert cancel.cancelled and "True" in repr(cancel)
 
 
@@ -147,7 +147,7 @@ def test_ctrl_c_interrupts_a_login_cleanly(ctrl_c: None) -> None:
 
 def test_force_false_keeps_a_valid_token(logged_in: Emulator) -> None:
     first = ssokit.get_token("dev")
-    again = ssokit.login("dev", flow="device-code", open_browser=False, force=False, on_prompt=lambda p: None)
+    again = ssokit.login("dev", flow="device-code", open_browser=False, force=False, on_prompt=lambda p: None, timeout=60)
     assert again.access_token == first.access_token
     assert logged_in.count("StartDeviceAuthorization") == 0
 

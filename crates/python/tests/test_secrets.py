@@ -30,7 +30,7 @@ def secrets_on_disk(home: Path) -> set[str]:
 def test_no_secret_in_repr_errors_or_logs(idc: Emulator, caplog: pytest.LogCaptureFixture) -> None:
     caplog.set_level(logging.DEBUG)
     texts: list[str] = []
-    token = ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: texts.append(repr(p)))
+    token = ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: texts.append(repr(p)), timeout=60)
     creds = ssokit.get_credentials("dev")
     provider = ssokit.CredentialProvider("dev")
     session = ssokit.boto3_session("dev")

@@ -20,7 +20,7 @@ def test_get_token(logged_in: Emulator) -> None:
 
 def test_get_token_refreshes_a_short_lived_token() -> None:
     with Emulator(token_lifetime=60) as idc:  # less than 15 minutes: refreshed
-        first = ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
+        first = ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, timeout=60)
         idc.clear_requests()
         second = ssokit.get_token("dev")
         assert second.access_token != first.access_token
@@ -32,7 +32,7 @@ def test_status(idc: Emulator) -> None:
     [before] = ssokit.status()
     assert before.sso_session == "emulator" and not before.logged_in
     assert before.expires_at is None
-    ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None)
+    ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, timeout=60)
     [after] = ssokit.status()
     assert after.logged_in and after.refreshable
     assert after.start_url == idc.start_url and after.sso_region == idc.region

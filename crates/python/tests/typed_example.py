@@ -69,7 +69,7 @@ def use_everything(idc: Emulator) -> List[str]:
     used: Optional[Literal["pkce", "device-code"]] = pkce.flow
     why: Optional[str] = pkce.flow_reason
     notes.append(f"{used} login ({why})")
-    auto: ssokit.Token = ssokit.login("dev", open_browser=False, on_prompt=either, env={**idc.env, "SSH_TTY": "/dev/pts/0"})
+    auto: ssokit.Token = ssokit.login("dev", open_browser=False, on_prompt=either, env={**idc.env, "SSH_TTY": "/dev/pts/0"}, timeout=60)
     assert auto.flow == "device-code"
     token = auto
     same: ssokit.Token = ssokit.get_token(sso_session=idc.sso_session)
@@ -134,7 +134,7 @@ def use_everything(idc: Emulator) -> List[str]:
         notes.append(f"{code} {status}")
 
     async def relogin() -> ssokit.Token:
-        return await ssokit.aio.login("dev", flow="device-code", open_browser=False, on_prompt=show)
+        return await ssokit.aio.login("dev", flow="device-code", open_browser=False, on_prompt=show, timeout=60)
 
     asyncio.run(relogin())
     asyncio.run(ssokit.aio.logout())
