@@ -52,7 +52,7 @@ export type {
  *   owned by another user. Emitted once per process and path; the message says how to
  *   fix it.
  */
-export type WarningCode = 'SSOKIT_UNSAFE_PERMISSIONS'
+export type WarningCode = 'SSOKIT_UNSAFE_PERMISSIONS' | 'SSOKIT_PROFILE_VARIABLES_DIFFER'
 
 /**
  * A warning from ssokit, as `process.on('warning', (w) => …)` receives it after the
@@ -104,7 +104,7 @@ export declare class SsoError extends Error {
 
 /** Options of {@link fromSso}. */
 export interface FromSsoInit {
-  /** The profile; defaults to `AWS_PROFILE`, then `default`. */
+  /** The profile; defaults to `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`, then `default`. */
   profile?: string
   /** The config file; defaults to `AWS_CONFIG_FILE`, then `~/.aws/config`. */
   configFile?: string

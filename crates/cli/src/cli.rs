@@ -60,7 +60,7 @@ pub(crate) struct ConfigArgs {
 /// Which profile to resolve.
 #[derive(Debug, Args)]
 pub(crate) struct ProfileArgs {
-    /// The profile [default: $AWS_PROFILE, else "default"].
+    /// The profile [default: $AWS_PROFILE, else $AWS_DEFAULT_PROFILE, else "default"].
     #[arg(long, value_name = "NAME")]
     pub(crate) profile: Option<String>,
     #[command(flatten)]
@@ -70,7 +70,7 @@ pub(crate) struct ProfileArgs {
 /// A profile or an sso-session.
 #[derive(Debug, Args, Clone)]
 pub(crate) struct TargetArgs {
-    /// The profile [default: $AWS_PROFILE, else "default"].
+    /// The profile [default: $AWS_PROFILE, else $AWS_DEFAULT_PROFILE, else "default"].
     #[arg(long, value_name = "NAME", conflicts_with = "sso_session")]
     pub(crate) profile: Option<String>,
     /// An [sso-session] of the config file, instead of a profile.
@@ -122,7 +122,7 @@ pub(crate) enum Format {
 
 #[derive(Debug, Args)]
 pub(crate) struct CredentialsArgs {
-    /// The profile [default: $AWS_PROFILE, else "default"].
+    /// The profile [default: $AWS_PROFILE, else $AWS_DEFAULT_PROFILE, else "default"].
     #[arg(long, value_name = "NAME")]
     pub(crate) profile: Option<String>,
     /// The AWS config file [default: $AWS_CONFIG_FILE, else ~/.aws/config].
@@ -142,7 +142,7 @@ pub(crate) struct CredentialsArgs {
 
 #[derive(Debug, Args)]
 pub(crate) struct ExecArgs {
-    /// The profile [default: $AWS_PROFILE, else "default"].
+    /// The profile [default: $AWS_PROFILE, else $AWS_DEFAULT_PROFILE, else "default"].
     #[arg(long, value_name = "NAME")]
     pub(crate) profile: Option<String>,
     /// The AWS config file [default: $AWS_CONFIG_FILE, else ~/.aws/config].

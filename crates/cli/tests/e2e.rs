@@ -441,6 +441,29 @@ fn exec_passes_sigterm_on_to_the_command() {
 }
 
 #[test]
+fn a_revoked_session_has_ended_for_listings_as_for_credentials() {
+    let w = world();
+    w.login();
+    w.emulator.control().revoke_all_sessions();
+    for args in [
+        &["accounts", "--profile", "dev"][..],
+        &["roles", "--profile", "dev"],
+        &["credentials", "--profile", "dev"],
+    ] {
+        let out = w.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        // The session-ended error (255) with the command to log in, not a service
+        // error (254).
+        assert_eq!(out.status.code(), Some(255), "{args:?}: {stderr}");
+        assert!(stderr.contains("has ended"), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("ssokit login --profile dev"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn accounts_and_roles() {
     let w = world();
     w.login();

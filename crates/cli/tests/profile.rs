@@ -74,6 +74,60 @@ fn profile_text_and_aws_profile() {
     assert!(text.contains("https://d-1234567890.awsapps.com/start"));
 }
 
+/// `ssokit profile --json` with these environment variables: the profile chosen and
+/// the standard error.
+fn chosen_profile(home: &Path, vars: &[(&str, &str)]) -> (String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_ssokit"))
+        .args(["profile", "--json"])
+        .env_clear()
+        .env("HOME", home)
+        .envs(vars.iter().copied())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "{stderr}");
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    (v["profile"].as_str().unwrap().to_owned(), stderr)
+}
+
+#[test]
+fn aws_default_profile_is_used_after_aws_profile_and_a_disagreement_is_said_once() {
+    let home = home();
+    std::fs::write(
+        home.path().join(".aws").join("config"),
+        format!("{CONFIG}\n[profile prod]\nsso_session = my-sso\nsso_account_id = 444455556666\nsso_role_name = ReadOnly\n"),
+    )
+    .unwrap();
+    let (profile, stderr) = chosen_profile(home.path(), &[("AWS_DEFAULT_PROFILE", "prod")]);
+    assert_eq!(profile, "prod");
+    assert_eq!(stderr, "");
+    let (profile, stderr) = chosen_profile(home.path(), &[("AWS_PROFILE", "dev")]);
+    assert_eq!(profile, "dev");
+    assert_eq!(stderr, "");
+    let (profile, stderr) = chosen_profile(
+        home.path(),
+        &[("AWS_PROFILE", "dev"), ("AWS_DEFAULT_PROFILE", "prod")],
+    );
+    assert_eq!(profile, "dev");
+    let warnings: Vec<_> = stderr
+        .lines()
+        .filter(|l| l.starts_with("warning: "))
+        .collect();
+    assert_eq!(warnings.len(), 1, "{stderr}");
+    assert!(
+        warnings[0].contains("AWS_PROFILE (dev)")
+            && warnings[0].contains("AWS_DEFAULT_PROFILE (prod)"),
+        "{stderr}"
+    );
+    // The same profile in both: no warning.
+    let (profile, stderr) = chosen_profile(
+        home.path(),
+        &[("AWS_PROFILE", "prod"), ("AWS_DEFAULT_PROFILE", "prod")],
+    );
+    assert_eq!(profile, "prod");
+    assert_eq!(stderr, "");
+}
+
 #[test]
 fn config_errors_exit_253_with_one_line() {
     let home = home();

@@ -39,7 +39,10 @@ pub struct Assignment {
 pub async fn list_assignments(sso: &Sso, concurrency: usize) -> Result<Vec<Assignment>, Error> {
     let token = sso.token_provider().token().await?;
     let portal = sso.portal().clone();
-    let accounts = portal.list_accounts(&token.access_token).await?;
+    let accounts = portal
+        .list_accounts(&token.access_token)
+        .await
+        .map_err(|e| sso.portal_error(e))?;
     let permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
     let mut tasks = tokio::task::JoinSet::new();
     for (index, account) in accounts.into_iter().enumerate() {
@@ -58,7 +61,7 @@ pub async fn list_assignments(sso: &Sso, concurrency: usize) -> Result<Vec<Assig
     while let Some(joined) = tasks.join_next().await {
         let (index, account, roles) =
             joined.map_err(|e| Error::Internal(format!("a listing task failed: {e}")))?;
-        let mut roles = roles?;
+        let mut roles = roles.map_err(|e| sso.portal_error(e))?;
         roles.sort_by(|a, b| a.role_name.cmp(&b.role_name));
         out.push((index, Assignment { account, roles }));
     }

@@ -12,7 +12,8 @@ use crate::env::Env;
 /// Which config file to read and which profile to resolve.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProfileQuery {
-    /// The profile; `None` means `$AWS_PROFILE`, else `default`.
+    /// The profile; `None` means `$AWS_PROFILE`, else `$AWS_DEFAULT_PROFILE`, else
+    /// `default` (see [`crate::config::selected_profile_name`]).
     pub profile: Option<String>,
     /// The config file; `None` means `$AWS_CONFIG_FILE`, else `~/.aws/config`.
     pub config_file: Option<PathBuf>,

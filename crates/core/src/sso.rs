@@ -11,9 +11,11 @@ use crate::auth::flow::{Flow, FlowChoice, RealMachine, choose_flow};
 use crate::auth::login::{DeviceLogin, LoginOptions, LoginPrompt};
 use crate::auth::pkce::{AuthorizePrompt, PkceLogin};
 use crate::auth::token::SsoTokenProvider;
-use crate::auth::{LoginTarget, SharedSleeper, TokioSleeper};
+use crate::auth::{AuthError, LoginTarget, SharedSleeper, TokioSleeper};
 use crate::cache::{CacheDirs, CachedRoleCredentials, CachedToken};
-use crate::client::{AccountInfo, HttpClient, HttpSettings, OidcClient, PortalClient, RoleInfo};
+use crate::client::{
+    AccountInfo, HttpClient, HttpSettings, OidcClient, PortalClient, RoleInfo, ServiceError,
+};
 use crate::config::{AwsConfig, SsoProfile, SsoSession, selected_profile_name};
 use crate::env::Env;
 use crate::profile::load_config;
@@ -22,7 +24,8 @@ use crate::time::{SharedClock, SystemClock};
 /// What to act on: a profile (the default) or an sso-session by name.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Selector {
-    /// The profile; `None` means `$AWS_PROFILE`, else `default`.
+    /// The profile; `None` means `$AWS_PROFILE`, else `$AWS_DEFAULT_PROFILE`, else
+    /// `default` (see [`crate::config::selected_profile_name`]).
     pub profile: Option<String>,
     /// An sso-session by name, instead of a profile.
     pub sso_session: Option<String>,
@@ -257,19 +260,37 @@ impl Sso {
         }
     }
 
-    /// Every account the signed-in user may access (all pages).
+    /// Every account the signed-in user may access (all pages). A token the portal
+    /// rejects (HTTP 401) is [`AuthError::SessionEnded`], as for credentials.
     pub async fn list_accounts(&self) -> Result<Vec<AccountInfo>, Error> {
         let token = self.token_provider().token().await?;
-        Ok(self.portal.list_accounts(&token.access_token).await?)
+        self.portal
+            .list_accounts(&token.access_token)
+            .await
+            .map_err(|e| self.portal_error(e))
     }
 
-    /// Every role the signed-in user may assume in `account_id` (all pages).
+    /// Every role the signed-in user may assume in `account_id` (all pages). A token
+    /// the portal rejects (HTTP 401) is [`AuthError::SessionEnded`].
     pub async fn list_roles(&self, account_id: &str) -> Result<Vec<RoleInfo>, Error> {
         let token = self.token_provider().token().await?;
-        Ok(self
-            .portal
+        self.portal
             .list_account_roles(&token.access_token, account_id)
-            .await?)
+            .await
+            .map_err(|e| self.portal_error(e))
+    }
+
+    /// A portal failure as the caller should see it: HTTP 401 means the session has
+    /// ended (expired, revoked, or logged out elsewhere) on every path.
+    pub(crate) fn portal_error(&self, err: ServiceError) -> Error {
+        match err {
+            ServiceError::Unauthorized { .. } => AuthError::SessionEnded {
+                target: self.target.clone(),
+                reason: crate::auth::credentials::REJECTED.into(),
+            }
+            .into(),
+            other => other.into(),
+        }
     }
 
     /// The portal client (for callers that manage tokens themselves).

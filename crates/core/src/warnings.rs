@@ -11,7 +11,7 @@
 //! A handler runs on the thread that warns, with no ssokit lock held; it must be
 //! quick and must not call back into ssokit.
 
-use std::collections::VecDeque;
+use std::collections::{HashSet, VecDeque};
 use std::fmt;
 use std::path::Path;
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
@@ -29,6 +29,16 @@ pub enum Warning {
     /// A cache directory or file holding secrets can be read, replaced or written by
     /// other users. Raised once per process and path.
     UnsafePermissions(UnsafePermissions),
+    /// `AWS_PROFILE` and `AWS_DEFAULT_PROFILE` are both set and name different
+    /// profiles: ssokit uses `AWS_PROFILE`, as the AWS CLI v2 does, but stock boto3
+    /// uses `AWS_DEFAULT_PROFILE`, and the AWS SDKs for JavaScript and Rust read only
+    /// `AWS_PROFILE`. Raised once per process and pair of values.
+    ProfileVariablesDiffer {
+        /// The value of `AWS_PROFILE`, the profile ssokit uses.
+        aws_profile: String,
+        /// The value of `AWS_DEFAULT_PROFILE`.
+        aws_default_profile: String,
+    },
 }
 
 impl Warning {
@@ -37,6 +47,7 @@ impl Warning {
     pub fn code(&self) -> &'static str {
         match self {
             Self::UnsafePermissions(_) => "SSOKIT_UNSAFE_PERMISSIONS",
+            Self::ProfileVariablesDiffer { .. } => "SSOKIT_PROFILE_VARIABLES_DIFFER",
         }
     }
 
@@ -44,6 +55,7 @@ impl Warning {
     pub fn path(&self) -> Option<&Path> {
         match self {
             Self::UnsafePermissions(p) => Some(&p.path),
+            Self::ProfileVariablesDiffer { .. } => None,
         }
     }
 }
@@ -52,11 +64,34 @@ impl fmt::Display for Warning {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Self::UnsafePermissions(p) => p.fmt(f),
+            Self::ProfileVariablesDiffer {
+                aws_profile,
+                aws_default_profile,
+            } => write!(
+                f,
+                "AWS_PROFILE ({aws_profile}) and AWS_DEFAULT_PROFILE ({aws_default_profile}) name different profiles: ssokit uses AWS_PROFILE, as the AWS CLI v2 does, but boto3 on its own would use AWS_DEFAULT_PROFILE and the AWS SDKs for JavaScript and Rust read only AWS_PROFILE; unset one of them so that every tool uses the same profile"
+            ),
         }
     }
 }
 
 type Handler = Arc<dyn Fn(&Warning) + Send + Sync>;
+
+/// The warnings already raised by [`emit_once`], by key.
+static RAISED: Mutex<Option<HashSet<String>>> = Mutex::new(None);
+
+/// Delivers `warning` (see [`emit`]) unless one with the same `key` was raised before
+/// in this process.
+pub(crate) fn emit_once(key: String, warning: Warning) {
+    let first = RAISED
+        .lock()
+        .unwrap_or_else(PoisonError::into_inner)
+        .get_or_insert_with(HashSet::new)
+        .insert(key);
+    if first {
+        emit(warning);
+    }
+}
 
 static HANDLER: RwLock<Option<Handler>> = RwLock::new(None);
 static QUEUE: Mutex<VecDeque<Warning>> = Mutex::new(VecDeque::new());

@@ -382,6 +382,32 @@ fn selected_profile() {
     );
     assert_eq!(selected_profile_name(Some(""), &env(&[])), "default");
     assert_eq!(selected_profile_name(None, &env(&[])), "default");
+    // AWS_DEFAULT_PROFILE alone, after AWS_PROFILE, and never over an explicit name.
+    assert_eq!(
+        selected_profile_name(None, &env(&[("AWS_DEFAULT_PROFILE", "z")])),
+        "z"
+    );
+    assert_eq!(
+        selected_profile_name(
+            None,
+            &env(&[("AWS_PROFILE", ""), ("AWS_DEFAULT_PROFILE", "z")])
+        ),
+        "z"
+    );
+    assert_eq!(
+        selected_profile_name(
+            None,
+            &env(&[("AWS_PROFILE", "y"), ("AWS_DEFAULT_PROFILE", "z")])
+        ),
+        "y"
+    );
+    assert_eq!(
+        selected_profile_name(
+            Some("x"),
+            &env(&[("AWS_PROFILE", "y"), ("AWS_DEFAULT_PROFILE", "z")])
+        ),
+        "x"
+    );
 }
 
 #[test]

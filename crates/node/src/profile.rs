@@ -13,7 +13,7 @@ use crate::{SyncResult as Result, make_env, sync_error};
 #[napi(object)]
 #[derive(Default)]
 pub struct ProfileOptions {
-    /// The profile; defaults to `AWS_PROFILE`, then `default`.
+    /// The profile; defaults to `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`, then `default`.
     pub profile: Option<String>,
     /// The config file; defaults to `AWS_CONFIG_FILE`, then `~/.aws/config`.
     pub config_file: Option<String>,

@@ -32,7 +32,7 @@ use crate::{CONFIG, Timestamp, async_error, coded, make_env};
 #[napi(object)]
 #[derive(Default)]
 pub struct TargetOptions {
-    /// The profile; defaults to `AWS_PROFILE`, then `default`.
+    /// The profile; defaults to `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`, then `default`.
     pub profile: Option<String>,
     /// An sso-session by name, instead of a profile.
     pub sso_session: Option<String>,
@@ -195,7 +195,7 @@ impl CancelHandle {
 #[napi(object)]
 #[derive(Default)]
 pub struct LoginOptions {
-    /// The profile; defaults to `AWS_PROFILE`, then `default`.
+    /// The profile; defaults to `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`, then `default`.
     pub profile: Option<String>,
     /// An sso-session by name, instead of a profile.
     pub sso_session: Option<String>,
@@ -473,7 +473,7 @@ pub async fn list_accounts(options: Option<TargetOptions>) -> napi::Result<Vec<A
 pub struct ListRolesOptions {
     /// The account; defaults to every account the user may access.
     pub account_id: Option<String>,
-    /// The profile; defaults to `AWS_PROFILE`, then `default`.
+    /// The profile; defaults to `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`, then `default`.
     pub profile: Option<String>,
     /// An sso-session by name, instead of a profile.
     pub sso_session: Option<String>,
@@ -533,7 +533,7 @@ pub async fn list_roles(options: Option<ListRolesOptions>) -> napi::Result<Vec<R
 #[napi(object)]
 #[derive(Default)]
 pub struct ProviderOptions {
-    /// The profile; defaults to `AWS_PROFILE`, then `default`.
+    /// The profile; defaults to `AWS_PROFILE`, then `AWS_DEFAULT_PROFILE`, then `default`.
     pub profile: Option<String>,
     /// The config file; defaults to `AWS_CONFIG_FILE`, then `~/.aws/config`.
     pub config_file: Option<String>,

@@ -148,6 +148,14 @@ test('a revoked session is ERR_SSOKIT_SESSION_EXPIRED, with no secret in the mes
   })
 })
 
+test('a revoked session is ERR_SSOKIT_SESSION_EXPIRED for listings too', async () => {
+  const env = freshHome(emu)
+  await loginApproved(emu, env)
+  emu.revokeAllSessions()
+  await assert.rejects(ssokit.listAccounts({ env }), { name: 'SsoError', code: 'ERR_SSOKIT_SESSION_EXPIRED' })
+  await assert.rejects(ssokit.listRoles({ env }), { name: 'SsoError', code: 'ERR_SSOKIT_SESSION_EXPIRED' })
+})
+
 test('a failing portal is ERR_SSOKIT_SERVICE', async () => {
   const env = freshHome(emu)
   await loginApproved(emu, env)

@@ -95,3 +95,27 @@ test('errors carry a stable code and an actionable message', () => {
   })
   assert.throws(() => ssokit.resolveProfile({ profile: 'dev', env: {} }), { code: 'ERR_SSOKIT_CONFIG' })
 })
+
+test('AWS_DEFAULT_PROFILE comes after AWS_PROFILE, and a disagreement is said once', async () => {
+  const home = awsHome()
+  const env = { HOME: home }
+  assert.equal(ssokit.resolveProfile({ env: { ...env, AWS_DEFAULT_PROFILE: 'token-only' } }).name, 'token-only')
+  const seen = []
+  const listener = (w) => { if (w.code === 'SSOKIT_PROFILE_VARIABLES_DIFFER') seen.push(w) }
+  process.on('warning', listener)
+  try {
+    const both = { ...env, AWS_PROFILE: 'dev', AWS_DEFAULT_PROFILE: 'token-only' }
+    assert.equal(ssokit.resolveProfile({ env: both }).name, 'dev')
+    assert.equal(ssokit.resolveProfile({ env: both }).name, 'dev')
+    // process.emitWarning delivers on a later tick: wait for it, 10 s at most.
+    const deadline = Date.now() + 10_000
+    while (seen.length < 1 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    await new Promise((resolve) => setImmediate(resolve))
+  } finally {
+    process.off('warning', listener)
+  }
+  assert.equal(seen.length, 1)
+  assert.match(seen[0].message, /AWS_PROFILE \(dev\) and AWS_DEFAULT_PROFILE \(token-only\)/)
+})

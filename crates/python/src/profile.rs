@@ -78,12 +78,15 @@ pub(crate) fn resolve_profile(
         profile,
         config_file,
     };
-    let (resolved, dirs) = py
+    let resolved = py
         .detach(|| {
             let resolved = core_resolve(&query, &env)?;
             Ok::<_, Error>((resolved, CacheDirs::from_env(&env).ok()))
         })
-        .map_err(|e| to_py(py, e))?;
+        .map_err(|e| to_py(py, e));
+    // Choosing the profile can warn (AWS_PROFILE and AWS_DEFAULT_PROFILE differ).
+    crate::warnings::flush(py);
+    let (resolved, dirs) = resolved?;
     let paths = dirs.map(|d| cache_paths(&resolved, &d));
     let session = resolved.session;
     Ok(SsoProfile {

@@ -102,6 +102,16 @@ def test_revoked_session_is_session_expired(logged_in: Emulator) -> None:
     assert isinstance(err.value, ssokit.NotLoggedInError)
 
 
+def test_a_revoked_session_is_session_expired_on_every_path(logged_in: Emulator) -> None:
+    """A 401 from the portal ends the session for listings too, so the documented
+    ``except ssokit.NotLoggedInError: ssokit.login(...)`` catches it everywhere."""
+    logged_in.revoke_all_sessions()
+    for call in (lambda: ssokit.list_accounts("dev"), lambda: ssokit.list_roles("dev")):
+        with pytest.raises(ssokit.SessionExpiredError, match="ended") as err:
+            call()
+        assert isinstance(err.value, ssokit.NotLoggedInError)
+
+
 def test_expired_token_that_cannot_refresh_is_session_expired() -> None:
     with Emulator(token_lifetime=1) as idc:
         ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=lambda p: None, timeout=60)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 import subprocess
 import sys
 from pathlib import Path
@@ -114,3 +115,14 @@ print(json.dumps({
     assert theirs["sso_region"] == ours.sso_region
     assert ours.token_cache_path is not None
     assert ours.token_cache_path.name == theirs["key"] + ".json"
+
+
+def test_aws_default_profile_comes_after_aws_profile(aws_home: dict[str, str], caplog: pytest.LogCaptureFixture) -> None:
+    assert ssokit.resolve_profile(env={**aws_home, "AWS_DEFAULT_PROFILE": "legacy"}).name == "legacy"
+    with caplog.at_level(logging.WARNING, logger="ssokit"):
+        both = {**aws_home, "AWS_PROFILE": "dev", "AWS_DEFAULT_PROFILE": "legacy"}
+        assert ssokit.resolve_profile(env=both).name == "dev"
+        assert ssokit.resolve_profile(env=both).name == "dev"
+    said = [r for r in caplog.records if getattr(r, "ssokit_code", None) == "SSOKIT_PROFILE_VARIABLES_DIFFER"]
+    assert len(said) == 1, caplog.records
+    assert "AWS_PROFILE (dev)" in said[0].getMessage() and "AWS_DEFAULT_PROFILE (legacy)" in said[0].getMessage()

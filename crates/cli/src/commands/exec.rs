@@ -50,7 +50,9 @@ pub(crate) async fn run(args: &ExecArgs) -> CmdResult {
             .env("AWS_DEFAULT_REGION", region);
     }
     // The credentials are in the environment: the child must not re-resolve a profile.
-    command.env_remove("AWS_PROFILE");
+    command
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_DEFAULT_PROFILE");
     // The handlers are in place before the child exists, so a signal that arrives as
     // soon as it runs is passed on too, never taken by ssokit's default disposition.
     let signals = listen_for_signals();

@@ -35,7 +35,7 @@ use crate::profile::{ProfileQuery, load_config, resolve_profile};
 use crate::time::{SharedClock, SystemClock};
 
 /// Why a 401 from the portal ends the session.
-const REJECTED: &str = "the SSO portal rejected the token (HTTP 401): it expired, was revoked, or you logged out elsewhere";
+pub(crate) const REJECTED: &str = "the SSO portal rejected the token (HTTP 401): it expired, was revoked, or you logged out elsewhere";
 
 /// After a failed GetRoleCredentials, no process sharing the cache calls it again for
 /// this long: they get the failure at once (see [`crate::cache::SharedFailure`]).
@@ -371,7 +371,8 @@ impl fmt::Debug for Builder {
 }
 
 impl Builder {
-    /// The profile (default: `AWS_PROFILE`, else `default`). Ignored when a start
+    /// The profile (default: `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`, else
+    /// `default`). Ignored when a start
     /// URL is given.
     pub fn profile_name(mut self, name: impl Into<String>) -> Self {
         self.profile_name = Some(name.into());

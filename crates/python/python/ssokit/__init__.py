@@ -76,7 +76,7 @@ def boto3_session(
     The credentials refresh themselves through botocore's refreshable-credentials
     mechanism: every client of the session asks ssokit again 15 minutes before they
     expire (no network call while they are fresh). ``profile`` defaults to
-    ``$AWS_PROFILE``, then ``default``; its ``region`` applies as usual. Other keyword
+    ``$AWS_PROFILE``, then ``$AWS_DEFAULT_PROFILE``, then ``default``; its ``region`` applies as usual. Other keyword
     arguments go to ``boto3.Session`` (``region_name``, ``botocore_session``, ...);
     ``profile_name`` is accepted as another spelling of ``profile``. With
     ``auto_login=True`` a missing or ended login starts a device-code login (the

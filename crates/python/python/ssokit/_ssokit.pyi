@@ -293,7 +293,7 @@ def resolve_profile(
 ) -> SsoProfile:
     """Resolve an SSO profile from the AWS config file.
 
-    ``profile`` defaults to ``$AWS_PROFILE``, then ``default``; ``config_file`` to
+    ``profile`` defaults to ``$AWS_PROFILE``, then ``$AWS_DEFAULT_PROFILE``, then ``default``; ``config_file`` to
     ``$AWS_CONFIG_FILE``, then ``~/.aws/config``. ``env`` replaces the process
     environment for this call (for tests). Raises ``ConfigError`` with the file, line,
     profile and key at fault.
@@ -351,7 +351,7 @@ def login(
     """Log in like ``aws sso login`` and cache the token where the AWS CLI and boto3
     find it.
 
-    Logs in to the sso-session of ``profile`` (default ``$AWS_PROFILE``, then
+    Logs in to the sso-session of ``profile`` (default ``$AWS_PROFILE``, then ``$AWS_DEFAULT_PROFILE``, then
     ``default``), or to ``sso_session`` by name. ``flow="auto"`` (the default) uses
     the PKCE authorization-code flow (one click in a browser on this machine) when a
     local browser can reach 127.0.0.1, and the device code for legacy profiles, over
@@ -451,7 +451,7 @@ class CredentialProvider:
         config_file: _PathArg = None,
         env: _Env = None,
     ) -> CredentialProvider:
-        """Resolve ``profile`` (default ``$AWS_PROFILE``, then ``default``); raises
+        """Resolve ``profile`` (default ``$AWS_PROFILE``, then ``$AWS_DEFAULT_PROFILE``, then ``default``); raises
         ``ConfigError`` for a missing, invalid or token-only profile. No network.
 
         With ``auto_login=True``, a missing or ended login starts a device-code login
