@@ -142,9 +142,12 @@ test('the emulator: endpoints, temporary home, request log, faults, errors, stop
   assert.throws(() => own.injectFault({ kind: 'nope' }), { code: 'ERR_SSOKIT_EMULATOR' })
   assert.throws(() => own.injectFault({ kind: 'fail', operation: 'Nope' }), { code: 'ERR_SSOKIT_EMULATOR' })
 
-  own.injectFault({ kind: 'fail', operation: 'ListAccounts', status: 403 })
+  own.injectFault({ kind: 'fail', operation: 'ListAccounts', status: 400 })
   await assert.rejects(ssokit.listAccounts({ env }), { code: 'ERR_SSOKIT_SERVICE' })
-  assert.equal(own.requestLog().at(-1).status, 403)
+  assert.equal(own.requestLog().at(-1).status, 400)
+  // The portal's 401/403 means the session has ended, for listings as for credentials.
+  own.injectFault({ kind: 'fail', operation: 'ListAccounts', status: 403 })
+  await assert.rejects(ssokit.listAccounts({ env }), { code: 'ERR_SSOKIT_SESSION_EXPIRED' })
 
   assert.equal(own.revokeAllSessions(), 2)
   await own.stop()

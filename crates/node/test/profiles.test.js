@@ -97,8 +97,7 @@ test('errors carry a stable code and an actionable message', () => {
 })
 
 test('AWS_DEFAULT_PROFILE comes after AWS_PROFILE, and a disagreement is said once', async () => {
-  const home = awsHome()
-  const env = { HOME: home }
+  const env = awsHome()
   assert.equal(ssokit.resolveProfile({ env: { ...env, AWS_DEFAULT_PROFILE: 'token-only' } }).name, 'token-only')
   const seen = []
   const listener = (w) => { if (w.code === 'SSOKIT_PROFILE_VARIABLES_DIFFER') seen.push(w) }
