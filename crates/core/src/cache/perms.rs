@@ -10,12 +10,10 @@
 //!
 //! On platforms without Unix permissions there is nothing to check.
 
-use std::collections::HashSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, PoisonError};
 
-use crate::warnings::{Warning, emit};
+use crate::warnings::Warning;
 
 /// What kind of cache entry an [`UnsafePermissions`] is about.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -166,24 +164,14 @@ pub fn check_permissions(path: &Path, kind: CacheEntryKind) -> Option<UnsafePerm
     }
 }
 
-/// The paths this process has already warned about.
-static WARNED: Mutex<Option<HashSet<PathBuf>>> = Mutex::new(None);
-
 /// Checks `path` and warns (see [`crate::warnings`]) if it is unsafe and this process
 /// has not warned about it before.
 pub(crate) fn warn_if_unsafe(path: &Path, kind: CacheEntryKind) {
     let Some(found) = check_permissions(path, kind) else {
         return;
     };
-    let first = WARNED
-        .lock()
-        .unwrap_or_else(PoisonError::into_inner)
-        .get_or_insert_with(HashSet::new)
-        .insert(found.path.clone());
-    // Emitted with no lock held: a handler may take its own.
-    if first {
-        emit(Warning::UnsafePermissions(found));
-    }
+    let key = format!("unsafe-permissions\0{}", found.path.display());
+    crate::warnings::emit_once(key, Warning::UnsafePermissions(found));
 }
 
 /// Before a cache file is read: checks its directory and the file.
@@ -206,7 +194,7 @@ pub(crate) fn before_write(file: &Path) {
 #[allow(clippy::unwrap_used)]
 pub(crate) mod tests {
     use super::*;
-    use std::sync::OnceLock;
+    use std::sync::{Mutex, OnceLock};
 
     /// Every warning of this test process, recorded by a handler installed once.
     pub(crate) fn recorded() -> &'static Mutex<Vec<Warning>> {
