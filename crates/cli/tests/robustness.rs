@@ -192,8 +192,7 @@ fn credentials_login_without_any_terminal_is_refused_at_once() {
     assert_eq!(out.status.code(), Some(255), "{stderr}");
     assert!(out.stdout.is_empty());
     assert!(
-        stderr.contains("no terminal")
-            && stderr.contains("run `ssokit login --profile dev` in a terminal"),
+        stderr.contains("no terminal") && stderr.contains("; run `ssokit login --profile dev`"),
         "{stderr}"
     );
     assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");

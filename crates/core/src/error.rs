@@ -1,26 +1,541 @@
-//! The crate-wide error type: one enum the bindings and the CLI map exhaustively.
+//! The crate-wide error type, its [`ErrorKind`] and its [`Remedy`]: one classification
+//! and one structured next step, so that every front-end (the CLI, Python, Node, a Rust
+//! service) answers the same failure the same way, in its own words.
 
-/// Any error ssokit reports. Each variant wraps the error of the module that failed;
-/// its message is the module's message, which says what went wrong and what to do.
+use std::fmt;
+
+use crate::auth::{AuthError, LoginTarget};
+use crate::cache::CacheError;
+use crate::client::ServiceError;
+use crate::config::ConfigError;
+use crate::export::ExportError;
+
+/// Any error ssokit reports. Each variant wraps the error of the module that failed.
+///
+/// [`Display`](fmt::Display) is the module's message, which says what went wrong, then
+/// `; ` and the [`Remedy`] in neutral words. A front-end that names its own command shows
+/// [`summary`](Self::summary) followed by its rendering of [`remedy`](Self::remedy)
+/// instead, and classifies the error by [`kind`](Self::kind) alone.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// The AWS config or credentials file, or the environment, is wrong.
-    #[error(transparent)]
-    Config(#[from] crate::config::ConfigError),
+    #[error("{}", with_remedy(self))]
+    Config(#[source] ConfigError),
     /// A cache file is missing, unreadable, or could not be written or locked.
-    #[error(transparent)]
-    Cache(#[from] crate::cache::CacheError),
+    #[error("{}", with_remedy(self))]
+    Cache(#[source] CacheError),
     /// A call to IAM Identity Center (SSO OIDC or the SSO portal) failed.
-    #[error(transparent)]
-    Client(#[from] crate::client::ServiceError),
+    #[error("{}", with_remedy(self))]
+    Client(#[source] ServiceError),
     /// Not signed in, the session ended, or a login did not complete.
-    #[error(transparent)]
-    Auth(#[from] crate::auth::AuthError),
+    #[error("{}", with_remedy(self))]
+    Auth(#[source] AuthError),
     /// Credentials that the requested output format cannot print safely.
-    #[error(transparent)]
-    Export(#[from] crate::export::ExportError),
+    #[error("{}", with_remedy(self))]
+    Export(#[source] ExportError),
     /// A bug or an unexpected runtime failure in ssokit itself.
     #[error("internal error in ssokit: {0} (please report it)")]
     Internal(String),
+}
+
+impl From<ConfigError> for Error {
+    fn from(e: ConfigError) -> Self {
+        Self::Config(e)
+    }
+}
+
+impl From<CacheError> for Error {
+    fn from(e: CacheError) -> Self {
+        Self::Cache(e)
+    }
+}
+
+impl From<ServiceError> for Error {
+    fn from(e: ServiceError) -> Self {
+        Self::Client(e)
+    }
+}
+
+impl From<AuthError> for Error {
+    fn from(e: AuthError) -> Self {
+        Self::Auth(e)
+    }
+}
+
+impl From<ExportError> for Error {
+    fn from(e: ExportError) -> Self {
+        Self::Export(e)
+    }
+}
+
+/// The message, then the remedy in neutral words.
+fn with_remedy(err: &Error) -> String {
+    match err.remedy() {
+        Some(remedy) => format!("{}; {remedy}", err.summary()),
+        None => err.summary(),
+    }
+}
+
+/// What kind of failure an [`Error`] is: the one classification that every front-end
+/// maps to its own form (an exception class, an `err.code`, an exit status).
+///
+/// Deliberately exhaustive: a new kind must fail to compile in every front-end's
+/// table until that front-end maps it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// There is no usable token: never logged in, logged out, or the token file is
+    /// missing or unreadable. Logging in fixes it.
+    NotLoggedIn,
+    /// The SSO session ended: the token expired and cannot be refreshed, the service
+    /// refused the refresh token, or rejected the token (HTTP 401,
+    /// `UnauthorizedException`). Logging in again fixes it.
+    SessionExpired,
+    /// The login was declined in the browser, or is not allowed.
+    AccessDenied,
+    /// The login was not approved in time: the wait ran out or the code expired.
+    LoginTimeout,
+    /// The caller cancelled the login (Ctrl-C, an abort signal, a cancel handle).
+    Cancelled,
+    /// The AWS config or credentials file, a profile in them, or the environment is
+    /// wrong; the message names the file, line, profile or key.
+    Config,
+    /// A cache file could not be read, written or locked (I/O, permissions, a lock
+    /// held too long, an unsafe lock file).
+    Cache,
+    /// IAM Identity Center answered with an error (4xx other than a 401, 5xx, a
+    /// throttle, a malformed answer); [`Error::service_code`] and
+    /// [`Error::http_status`] say which.
+    Service,
+    /// IAM Identity Center could not be reached: connection, DNS, TLS or a timeout.
+    Network,
+    /// What was asked cannot be done as asked, for example credentials that the
+    /// chosen output format cannot print safely; choose another option.
+    Usage,
+    /// A bug or an unexpected failure in ssokit itself.
+    Internal,
+}
+
+impl ErrorKind {
+    /// Every kind, in declaration order (for front-end tests that cover each).
+    pub const ALL: [ErrorKind; 11] = [
+        Self::NotLoggedIn,
+        Self::SessionExpired,
+        Self::AccessDenied,
+        Self::LoginTimeout,
+        Self::Cancelled,
+        Self::Config,
+        Self::Cache,
+        Self::Service,
+        Self::Network,
+        Self::Usage,
+        Self::Internal,
+    ];
+
+    /// The kind's name in snake_case (`not_logged_in`, `session_expired`, ...).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::NotLoggedIn => "not_logged_in",
+            Self::SessionExpired => "session_expired",
+            Self::AccessDenied => "access_denied",
+            Self::LoginTimeout => "login_timeout",
+            Self::Cancelled => "cancelled",
+            Self::Config => "config",
+            Self::Cache => "cache",
+            Self::Service => "service",
+            Self::Network => "network",
+            Self::Usage => "usage",
+            Self::Internal => "internal",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The next step that fixes an error, as data: each front-end says it in its own
+/// words (the CLI `ssokit login --profile dev`, Python `ssokit.login("dev")`, Node
+/// `await login({ profile: 'dev' })`). Core's own messages name no front-end's
+/// command or flag.
+///
+/// Exhaustive on purpose, as [`ErrorKind`] is: a new remedy must be rendered by every
+/// front-end.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Remedy {
+    /// Log in (again) to this profile, sso-session or start URL.
+    Login(LoginTarget),
+    /// Choose another profile: the one asked for does not exist. `candidates` are
+    /// existing profiles with a similar name (possibly none).
+    ChooseProfile {
+        /// Existing profile names close to the one asked for.
+        candidates: Vec<String>,
+    },
+}
+
+impl fmt::Display for Remedy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Login(target) => write!(f, "log in to {target} again"),
+            // The message already names the candidates ("did you mean ...").
+            Self::ChooseProfile { .. } => f.write_str("or choose another profile"),
+        }
+    }
+}
+
+impl Error {
+    /// The kind of failure, which decides the exception class, `err.code` or exit
+    /// status of every front-end. A 401 from the portal (`UnauthorizedException`) is
+    /// [`ErrorKind::SessionExpired`] on every path.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Config(_) => ErrorKind::Config,
+            Self::Cache(e) => cache_kind(e),
+            Self::Client(e) => service_kind(e),
+            Self::Auth(e) => auth_kind(e),
+            Self::Export(e) => match e {
+                // The endpoint sent a value no real credential holds.
+                ExportError::ControlCharacter { .. } => ErrorKind::Service,
+                ExportError::UnsafeForCmd { .. } => ErrorKind::Usage,
+            },
+            Self::Internal(_) => ErrorKind::Internal,
+        }
+    }
+
+    /// The next step that fixes the error, when there is one beyond what the message
+    /// says.
+    pub fn remedy(&self) -> Option<Remedy> {
+        match self {
+            Self::Config(ConfigError::ProfileNotFound { suggestions, .. }) => {
+                Some(Remedy::ChooseProfile {
+                    candidates: suggestions.clone(),
+                })
+            }
+            Self::Auth(e) => e.target().map(|t| Remedy::Login(t.clone())).filter(|_| {
+                // Cancelling or a failure shared by another process is not fixed by
+                // logging in.
+                !matches!(
+                    e,
+                    AuthError::Cancelled { .. } | AuthError::RecentFailure { .. }
+                )
+            }),
+            _ => None,
+        }
+    }
+
+    /// The message without the remedy, for a front-end that adds the remedy in its
+    /// own words.
+    pub fn summary(&self) -> String {
+        match self {
+            Self::Config(e) => e.to_string(),
+            Self::Cache(e) => e.to_string(),
+            Self::Client(e) => e.to_string(),
+            Self::Auth(e) => e.to_string(),
+            Self::Export(e) => e.to_string(),
+            Self::Internal(_) => self.to_string(),
+        }
+    }
+
+    /// The service's error code (`InvalidGrantException`, `TooManyRequestsException`,
+    /// the OAuth `error` of a failed authorize page, ...), when the service sent one.
+    pub fn service_code(&self) -> Option<&str> {
+        match self {
+            Self::Client(e) => e.code(),
+            Self::Auth(AuthError::AuthorizeFailed { error, .. }) => Some(error),
+            Self::Auth(AuthError::RecentFailure { failure, .. }) => failure.code.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of the service's answer, when there was one.
+    pub fn http_status(&self) -> Option<u16> {
+        match self {
+            Self::Client(e) => e.status(),
+            Self::Auth(AuthError::RecentFailure { failure, .. }) => failure.status,
+            _ => None,
+        }
+    }
+
+    /// The profile, sso-session or start URL that the error is about, when it is one
+    /// that logging in would fix or that a login was for.
+    pub fn login_target(&self) -> Option<&LoginTarget> {
+        match self {
+            Self::Auth(e) => e.target(),
+            _ => None,
+        }
+    }
+
+    /// The same error for a caller that cannot show a login code (no terminal, as
+    /// under `credential_process`): "not logged in" and "session ended" become
+    /// [`AuthError::NoTerminalForLogin`]; anything else is returned unchanged.
+    pub fn without_terminal_for_login(self) -> Self {
+        match self {
+            Self::Auth(
+                AuthError::NotLoggedIn { target, .. } | AuthError::SessionEnded { target, .. },
+            ) => AuthError::NoTerminalForLogin { target }.into(),
+            other => other,
+        }
+    }
+}
+
+fn cache_kind(e: &CacheError) -> ErrorKind {
+    match e {
+        CacheError::NotFound { .. }
+        | CacheError::Unreadable { .. }
+        | CacheError::MissingField { .. }
+        | CacheError::InvalidField { .. } => ErrorKind::NotLoggedIn,
+        CacheError::Io { .. }
+        | CacheError::LockTimeout { .. }
+        | CacheError::UnsafeLockFile { .. }
+        | CacheError::NoHome => ErrorKind::Cache,
+    }
+}
+
+fn auth_kind(e: &AuthError) -> ErrorKind {
+    match e {
+        AuthError::NotLoggedIn { .. } | AuthError::NoTerminalForLogin { .. } => {
+            ErrorKind::NotLoggedIn
+        }
+        AuthError::SessionEnded { .. } => ErrorKind::SessionExpired,
+        AuthError::AccessDenied { .. } => ErrorKind::AccessDenied,
+        AuthError::DeviceCodeExpired { .. } | AuthError::LoginTimeout { .. } => {
+            ErrorKind::LoginTimeout
+        }
+        // The authorize page answered with an OAuth error other than access_denied.
+        AuthError::AuthorizeFailed { .. } => ErrorKind::Service,
+        AuthError::Cancelled { .. } => ErrorKind::Cancelled,
+        // The failure another process (or this one) recorded moments ago: a service
+        // answer when it had a status, else the network.
+        AuthError::RecentFailure { failure, .. } => match failure.status {
+            Some(401) => ErrorKind::SessionExpired,
+            Some(_) => ErrorKind::Service,
+            None => ErrorKind::Network,
+        },
+    }
+}
+
+fn service_kind(e: &ServiceError) -> ErrorKind {
+    match e {
+        ServiceError::InvalidGrant { .. }
+        | ServiceError::InvalidClient { .. }
+        | ServiceError::Unauthorized { .. } => ErrorKind::SessionExpired,
+        ServiceError::AccessDenied { .. } => ErrorKind::AccessDenied,
+        ServiceError::ExpiredToken { .. } => ErrorKind::LoginTimeout,
+        // A cached token that cannot go into a header: only a new login replaces it.
+        ServiceError::InvalidInput { .. } => ErrorKind::NotLoggedIn,
+        ServiceError::AuthorizationPending { .. }
+        | ServiceError::SlowDown { .. }
+        | ServiceError::InvalidRequest { .. }
+        | ServiceError::InvalidScope { .. }
+        | ServiceError::UnauthorizedClient { .. }
+        | ServiceError::UnsupportedGrantType { .. }
+        | ServiceError::InvalidClientMetadata { .. }
+        | ServiceError::InvalidRedirectUri { .. }
+        | ServiceError::InternalServer { .. }
+        | ServiceError::ResourceNotFound { .. }
+        | ServiceError::TooManyRequests { .. }
+        | ServiceError::Other { .. }
+        | ServiceError::MalformedResponse { .. }
+        | ServiceError::ImplausibleExpiry { .. } => ErrorKind::Service,
+        ServiceError::Transport { .. } | ServiceError::Timeout { .. } => ErrorKind::Network,
+        // Settings from the environment or the profile.
+        ServiceError::InsecureEndpoint { .. }
+        | ServiceError::InvalidEndpoint { .. }
+        | ServiceError::CaBundle { .. }
+        | ServiceError::InvalidProxy { .. } => ErrorKind::Config,
+        ServiceError::HttpClient { .. } => ErrorKind::Internal,
+    }
+}
+
+impl Error {
+    /// A typical error of each kind, for front-ends' tests of their one mapping table
+    /// (each kind must reach its exception class, `err.code` or exit status).
+    #[doc(hidden)]
+    pub fn example_of(kind: ErrorKind) -> Self {
+        use std::path::PathBuf;
+        use std::time::Duration;
+        let dev = || LoginTarget::Profile("dev".into());
+        let token_file = || PathBuf::from("/home/me/.aws/sso/cache/example.json");
+        match kind {
+            ErrorKind::NotLoggedIn => AuthError::NotLoggedIn {
+                target: dev(),
+                cause: CacheError::NotFound { path: token_file() },
+            }
+            .into(),
+            ErrorKind::SessionExpired => AuthError::SessionEnded {
+                target: dev(),
+                reason: "the token expired and there is no refresh token".into(),
+            }
+            .into(),
+            ErrorKind::AccessDenied => AuthError::AccessDenied { target: dev() }.into(),
+            ErrorKind::LoginTimeout => AuthError::LoginTimeout {
+                target: dev(),
+                after: Duration::from_secs(600),
+            }
+            .into(),
+            ErrorKind::Cancelled => AuthError::Cancelled { target: dev() }.into(),
+            ErrorKind::Config => ConfigError::ProfileNotFound {
+                profile: "devv".into(),
+                path: PathBuf::from("/home/me/.aws/config"),
+                suggestions: vec!["dev".into()],
+            }
+            .into(),
+            ErrorKind::Cache => CacheError::LockTimeout {
+                path: token_file().with_extension("lock"),
+                waited: Duration::from_secs(75),
+                holder: Some(4242),
+            }
+            .into(),
+            ErrorKind::Service => ServiceError::TooManyRequests {
+                operation: "GetRoleCredentials",
+                status: 429,
+                message: Some("Rate exceeded".into()),
+                attempts: 3,
+                retry_after: None,
+            }
+            .into(),
+            ErrorKind::Network => ServiceError::Timeout {
+                operation: "GetRoleCredentials",
+                endpoint: "https://portal.sso.us-east-1.amazonaws.com".into(),
+                attempts: 3,
+            }
+            .into(),
+            ErrorKind::Usage => ExportError::UnsafeForCmd {
+                name: "AWS_SESSION_TOKEN",
+                character: '%',
+            }
+            .into(),
+            ErrorKind::Internal => Self::Internal("an example".into()),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_kind_has_an_example_of_that_kind() {
+        for kind in ErrorKind::ALL {
+            assert_eq!(Error::example_of(kind).kind(), kind);
+        }
+    }
+
+    #[test]
+    fn core_messages_name_no_command_or_flag() {
+        for kind in ErrorKind::ALL {
+            let message = Error::example_of(kind).to_string();
+            for word in [
+                "`ssokit",
+                "ssokit login",
+                "--profile",
+                "--sso-session",
+                "AWS_PROFILE",
+            ] {
+                assert!(!message.contains(word), "{kind}: {message}");
+            }
+        }
+    }
+
+    #[test]
+    fn login_errors_carry_a_login_remedy_and_say_it_neutrally() {
+        let dev = Remedy::Login(LoginTarget::Profile("dev".into()));
+        for kind in [
+            ErrorKind::NotLoggedIn,
+            ErrorKind::SessionExpired,
+            ErrorKind::AccessDenied,
+            ErrorKind::LoginTimeout,
+        ] {
+            let err = Error::example_of(kind);
+            assert_eq!(err.remedy().as_ref(), Some(&dev), "{kind}");
+            assert_eq!(
+                err.to_string(),
+                format!("{}; log in to profile \"dev\" again", err.summary())
+            );
+        }
+        // Cancelling is not fixed by logging in.
+        assert_eq!(Error::example_of(ErrorKind::Cancelled).remedy(), None);
+        let session = AuthError::SessionEnded {
+            target: LoginTarget::Session("corp".into()),
+            reason: "revoked".into(),
+        };
+        assert!(
+            Error::from(session)
+                .to_string()
+                .ends_with("; log in to sso-session \"corp\" again")
+        );
+    }
+
+    #[test]
+    fn a_missing_profile_suggests_the_close_ones() {
+        let err = Error::example_of(ErrorKind::Config);
+        assert_eq!(
+            err.remedy(),
+            Some(Remedy::ChooseProfile {
+                candidates: vec!["dev".into()]
+            })
+        );
+        assert!(err.to_string().contains("(did you mean \"dev\"?)"), "{err}");
+        assert!(
+            err.to_string().ends_with("; or choose another profile"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_portal_401_is_a_session_expiry_on_every_path() {
+        let unauthorized = ServiceError::Unauthorized {
+            operation: "ListAccounts",
+            status: 401,
+            message: None,
+        };
+        assert_eq!(Error::from(unauthorized).kind(), ErrorKind::SessionExpired);
+        let shared = |status| {
+            Error::from(AuthError::RecentFailure {
+                operation: "get role credentials".into(),
+                failure: Box::new(crate::cache::SharedFailure {
+                    pid: 1,
+                    failed_at: 0,
+                    retry_at: 10,
+                    message: "failed".into(),
+                    code: Some("UnauthorizedException".into()),
+                    status,
+                    refused_refresh_token: None,
+                }),
+            })
+        };
+        assert_eq!(shared(Some(401)).kind(), ErrorKind::SessionExpired);
+        assert_eq!(shared(Some(500)).kind(), ErrorKind::Service);
+        assert_eq!(shared(Some(500)).http_status(), Some(500));
+        assert_eq!(
+            shared(Some(500)).service_code(),
+            Some("UnauthorizedException")
+        );
+        assert_eq!(shared(None).kind(), ErrorKind::Network);
+    }
+
+    #[test]
+    fn service_errors_expose_code_and_status() {
+        let err = Error::example_of(ErrorKind::Service);
+        assert_eq!(err.service_code(), Some("TooManyRequestsException"));
+        assert_eq!(err.http_status(), Some(429));
+        let net = Error::example_of(ErrorKind::Network);
+        assert_eq!((net.service_code(), net.http_status()), (None, None));
+    }
+
+    #[test]
+    fn without_a_terminal_a_needed_login_is_refused() {
+        for kind in [ErrorKind::NotLoggedIn, ErrorKind::SessionExpired] {
+            let err = Error::example_of(kind).without_terminal_for_login();
+            assert!(
+                matches!(err, Error::Auth(AuthError::NoTerminalForLogin { .. })),
+                "{err:?}"
+            );
+            assert_eq!(err.kind(), ErrorKind::NotLoggedIn);
+        }
+        let other = Error::example_of(ErrorKind::Service).without_terminal_for_login();
+        assert_eq!(other.kind(), ErrorKind::Service);
+    }
 }

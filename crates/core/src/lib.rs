@@ -49,5 +49,5 @@ pub mod status;
 pub mod time;
 pub mod warnings;
 
-pub use error::Error;
+pub use error::{Error, ErrorKind, Remedy};
 pub use sso::{Selector, Sso};

@@ -136,7 +136,7 @@ fn resolution_errors_name_what_and_how_to_fix() {
             "missing profile",
             format!("[profile dev]\nsso_session = my-sso\n{good_session}"),
             "prod",
-            vec!["\"prod\"", "not found", "<config>", "AWS_PROFILE"],
+            vec!["\"prod\"", "not found", "<config>", "add a [profile prod] section"],
         ),
         (
             "missing profile with suggestion",

@@ -11,7 +11,6 @@
 
 use std::sync::Arc;
 
-use ssokit::auth::AuthError;
 use ssokit::auth::login::{DevicePrompt, LoginOptions, LoginPrompt};
 use ssokit::env::Env;
 use ssokit::export::{ExportFormat, export_credentials, from_sdk_credentials};
@@ -56,13 +55,10 @@ pub(crate) fn run(args: &CredentialsArgs) -> CmdResult {
             // terminal, or, with none, the login is refused at once instead of
             // waiting for an approval nobody can give.
             let Some(sink) = PromptSink::for_person() else {
-                return provider.credentials().await.map_err(|e| match e {
-                    Error::Auth(
-                        AuthError::NotLoggedIn { target, .. }
-                        | AuthError::SessionEnded { target, .. },
-                    ) => AuthError::NoTerminalForLogin { target }.into(),
-                    other => other,
-                });
+                return provider
+                    .credentials()
+                    .await
+                    .map_err(Error::without_terminal_for_login);
             };
             let ui = Arc::new(DevicePromptUi::on(!args.no_browser, sink));
             let shown = Arc::clone(&ui);

@@ -3,7 +3,8 @@ use std::time::Duration;
 
 use crate::cache::CacheError;
 
-/// What a user logs in to, and so which command logs them in again.
+/// What a user logs in to: what [`crate::Remedy::Login`] names, and what each front-end
+/// turns into its own login call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum LoginTarget {
     /// A profile of the config file.
@@ -12,19 +13,6 @@ pub enum LoginTarget {
     Session(String),
     /// A start URL given explicitly, with no profile or session to name.
     StartUrl(String),
-}
-
-impl LoginTarget {
-    /// The command that logs this target in.
-    pub fn login_command(&self) -> String {
-        match self {
-            Self::Profile(p) => format!("ssokit login --profile {p}"),
-            Self::Session(s) => format!("ssokit login --sso-session {s}"),
-            Self::StartUrl(u) => {
-                format!("ssokit login --profile <a profile with sso_start_url = {u}>")
-            }
-        }
-    }
 }
 
 impl fmt::Display for LoginTarget {
@@ -43,7 +31,7 @@ impl fmt::Display for LoginTarget {
 pub enum AuthError {
     /// There is no usable token: never logged in, logged out, or the cache file is
     /// unreadable.
-    #[error("not logged in for {target}: run `{}` ({cause})", target.login_command())]
+    #[error("not logged in for {target} ({cause})")]
     NotLoggedIn {
         /// What to log in to.
         target: LoginTarget,
@@ -53,7 +41,7 @@ pub enum AuthError {
     },
     /// The token expired and cannot be refreshed, or the service refused the
     /// refresh token (`invalid_grant`), or rejected the token (HTTP 401).
-    #[error("the SSO session for {target} has ended ({reason}): run `{}`", target.login_command())]
+    #[error("the SSO session for {target} has ended ({reason})")]
     SessionEnded {
         /// What to log in to.
         target: LoginTarget,
@@ -61,19 +49,21 @@ pub enum AuthError {
         reason: String,
     },
     /// The user declined the authorization request.
-    #[error("the login for {target} was denied in the browser: run `{}` to try again", target.login_command())]
+    #[error("the login for {target} was denied in the browser")]
     AccessDenied {
         /// What the login was for.
         target: LoginTarget,
     },
     /// The device code expired before the user approved it.
-    #[error("the login code for {target} expired before it was approved: run `{}` and approve it within the time shown", target.login_command())]
+    #[error(
+        "the login code for {target} expired before it was approved (approve it within the time shown)"
+    )]
     DeviceCodeExpired {
         /// What the login was for.
         target: LoginTarget,
     },
     /// The login was not approved within the allowed time.
-    #[error("gave up waiting {}s for the login of {target} to be approved: run `{}` again", after.as_secs(), target.login_command())]
+    #[error("gave up waiting {}s for the login of {target} to be approved", after.as_secs())]
     LoginTimeout {
         /// What the login was for.
         target: LoginTarget,
@@ -82,22 +72,12 @@ pub enum AuthError {
     },
     /// The authorize page sent the browser back with an OAuth error other than
     /// `access_denied`.
-    #[error("the browser login for {target} failed ({error}): run `{}` again", target.login_command())]
+    #[error("the browser login for {target} failed ({error})")]
     AuthorizeFailed {
         /// What the login was for.
         target: LoginTarget,
         /// The OAuth `error` code (for example `invalid_scope`).
         error: String,
-    },
-    /// The browser came back with a `state` that is not this login's: the callback
-    /// was not the answer to this request (a stale tab, or a forged request).
-    ///
-    /// The PKCE login no longer ends with this error: such a request is answered 400
-    /// and ignored, and the login keeps waiting. Kept for API compatibility.
-    #[error("the login for {target} was rejected: the browser's answer did not match this login (wrong state); run `{}` again", target.login_command())]
-    StateMismatch {
-        /// What the login was for.
-        target: LoginTarget,
     },
     /// The login was cancelled by the caller.
     #[error("the login for {target} was cancelled")]
@@ -122,9 +102,28 @@ pub enum AuthError {
     },
     /// A login is needed but there is nobody to show the code to: standard error is
     /// captured (as under `credential_process`) and there is no terminal.
-    #[error("a login is needed for {target}, but there is no terminal to show the login code on (standard error is not a terminal, as under credential_process, and there is no controlling terminal): run `{}` in a terminal first", target.login_command())]
+    #[error(
+        "a login is needed for {target}, but there is no terminal to show the login code on (standard error is not a terminal, as under credential_process, and there is no controlling terminal)"
+    )]
     NoTerminalForLogin {
         /// What to log in to.
         target: LoginTarget,
     },
+}
+
+impl AuthError {
+    /// The profile, sso-session or start URL the error is about.
+    pub fn target(&self) -> Option<&LoginTarget> {
+        match self {
+            Self::NotLoggedIn { target, .. }
+            | Self::SessionEnded { target, .. }
+            | Self::AccessDenied { target }
+            | Self::DeviceCodeExpired { target }
+            | Self::LoginTimeout { target, .. }
+            | Self::AuthorizeFailed { target, .. }
+            | Self::Cancelled { target }
+            | Self::NoTerminalForLogin { target } => Some(target),
+            Self::RecentFailure { .. } => None,
+        }
+    }
 }

@@ -10,14 +10,14 @@ use std::time::Duration;
 #[non_exhaustive]
 pub enum CacheError {
     /// No cache file: for a token, the user is not logged in.
-    #[error("no cache file at {}: not logged in (run `ssokit login`)", path.display())]
+    #[error("no cache file at {}", path.display())]
     NotFound {
         /// The file looked for.
         path: PathBuf,
     },
     /// The file exists but is not a JSON object (empty, truncated, invalid JSON,
     /// an array, ...). It is left in place; the next login overwrites it.
-    #[error("the cache file {} is unreadable ({reason}): log in again (`ssokit login`) to replace it", path.display())]
+    #[error("the cache file {} is unreadable ({reason}): a new login replaces it", path.display())]
     Unreadable {
         /// The file.
         path: PathBuf,
@@ -25,7 +25,7 @@ pub enum CacheError {
         reason: String,
     },
     /// A required field is absent.
-    #[error("the cache file {} has no `{field}`: log in again (`ssokit login`) to replace it", path.display())]
+    #[error("the cache file {} has no `{field}`: a new login replaces it", path.display())]
     MissingField {
         /// The file.
         path: PathBuf,
@@ -33,7 +33,7 @@ pub enum CacheError {
         field: &'static str,
     },
     /// A field has the wrong type or an unreadable value.
-    #[error("the cache file {} has an invalid `{field}` ({reason}): log in again (`ssokit login`) to replace it", path.display())]
+    #[error("the cache file {} has an invalid `{field}` ({reason}): a new login replaces it", path.display())]
     InvalidField {
         /// The file.
         path: PathBuf,

@@ -49,8 +49,7 @@ pub enum ConfigError {
 
     /// The profile is in neither file.
     #[error(
-        "profile {profile:?} not found in {}{}; add a [profile {profile}] section there, \
-         or choose another profile with --profile or AWS_PROFILE",
+        "profile {profile:?} not found in {}{}; add a [profile {profile}] section there",
         path.display(),
         did_you_mean(suggestions)
     )]
@@ -67,8 +66,8 @@ pub enum ConfigError {
     /// would be asked for the profile that asks ssokit, forever.
     #[error(
         "profile {profile:?} in {} has no SSO settings, and its credential_process ({command:?}) \
-         runs ssokit: that would loop; point `ssokit credentials --profile` at a profile that \
-         has sso_session (or sso_start_url), or add the SSO settings to this profile",
+         runs ssokit: that would loop; ask ssokit for a profile that has sso_session (or \
+         sso_start_url), or add the SSO settings to this profile",
         path.display()
     )]
     CredentialProcessLoop {
