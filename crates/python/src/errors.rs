@@ -3,9 +3,10 @@
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
+use pyo3::types::PyType;
 
-use ssokit::Error;
-use ssokit::auth::AuthError;
+use ssokit::auth::LoginTarget;
+use ssokit::{Error, ErrorKind, Remedy};
 
 create_exception!(
     ssokit,
@@ -61,6 +62,24 @@ create_exception!(
     SsoError,
     "IAM Identity Center (SSO OIDC or the SSO portal) answered with an error, or could not be reached. `code` is the service's error code and `status` the HTTP status, when there was a response."
 );
+create_exception!(
+    ssokit,
+    NetworkError,
+    ServiceError,
+    "IAM Identity Center could not be reached: connection, DNS, TLS or a timeout (`code` and `status` are None). A subclass of ServiceError."
+);
+create_exception!(
+    ssokit,
+    UsageError,
+    SsoError,
+    "What was asked cannot be done as asked; choose another option."
+);
+create_exception!(
+    ssokit,
+    InternalError,
+    SsoError,
+    "A bug or an unexpected failure in ssokit itself; please report it."
+);
 
 /// Every exception class, by its Python name.
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
@@ -74,59 +93,83 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("LoginTimeoutError", py.get_type::<LoginTimeoutError>())?;
     m.add("LoginCancelledError", py.get_type::<LoginCancelledError>())?;
     m.add("ServiceError", py.get_type::<ServiceError>())?;
+    m.add("NetworkError", py.get_type::<NetworkError>())?;
+    m.add("UsageError", py.get_type::<UsageError>())?;
+    m.add("InternalError", py.get_type::<InternalError>())?;
+    m.add_function(wrap_pyfunction!(example_error, m)?)?;
     Ok(())
 }
 
-/// Maps every core error to its exception class, keeping the core's message (which
-/// never contains a token or key).
-pub(crate) fn to_py(py: Python<'_>, err: Error) -> PyErr {
-    let message = err.to_string();
-    match err {
-        Error::Config(_) => ConfigError::new_err(message),
-        Error::Cache(_) => CacheError::new_err(message),
-        Error::Client(e) => {
-            let err = ServiceError::new_err(message);
-            let value = err.value(py);
-            // Plain attributes on a fresh exception instance: cannot fail.
-            let _ = value.setattr("code", e.code());
-            let _ = value.setattr("status", e.status());
-            err
+/// The exception class of each kind of error: Python's one table. Exhaustive on
+/// purpose, so a new kind must be given its class here.
+fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
+    match kind {
+        ErrorKind::NotLoggedIn => py.get_type::<NotLoggedInError>(),
+        ErrorKind::SessionExpired => py.get_type::<SessionExpiredError>(),
+        ErrorKind::AccessDenied => py.get_type::<AccessDeniedError>(),
+        ErrorKind::LoginTimeout => py.get_type::<LoginTimeoutError>(),
+        ErrorKind::Cancelled => py.get_type::<LoginCancelledError>(),
+        ErrorKind::Config => py.get_type::<ConfigError>(),
+        ErrorKind::Cache => py.get_type::<CacheError>(),
+        ErrorKind::Service => py.get_type::<ServiceError>(),
+        ErrorKind::Network => py.get_type::<NetworkError>(),
+        ErrorKind::Usage => py.get_type::<UsageError>(),
+        ErrorKind::Internal => py.get_type::<InternalError>(),
+    }
+}
+
+/// The remedy in Python's words: the call that fixes it.
+fn remedy_text(remedy: &Remedy) -> String {
+    match remedy {
+        Remedy::Login(LoginTarget::Profile(p)) => format!("call ssokit.login({p:?})"),
+        Remedy::Login(LoginTarget::Session(s)) => format!("call ssokit.login(sso_session={s:?})"),
+        Remedy::Login(LoginTarget::StartUrl(u)) => {
+            format!("call ssokit.login(\"<a profile with sso_start_url = {u}>\")")
         }
-        Error::Auth(e) => match e {
-            AuthError::NotLoggedIn { .. } => NotLoggedInError::new_err(message),
-            AuthError::SessionEnded { .. } => SessionExpiredError::new_err(message),
-            // A wrong `state` in the PKCE callback: the browser's answer was not for
-            // this login, so it is not approved.
-            AuthError::AccessDenied { .. } | AuthError::StateMismatch { .. } => {
-                AccessDeniedError::new_err(message)
-            }
-            // The authorize page answered with an OAuth error other than
-            // `access_denied`: the service's error, with its code.
-            AuthError::AuthorizeFailed { error, .. } => {
-                let err = ServiceError::new_err(message);
-                let value = err.value(py);
-                let _ = value.setattr("code", error);
-                let _ = value.setattr("status", py.None());
-                err
-            }
-            AuthError::DeviceCodeExpired { .. } | AuthError::LoginTimeout { .. } => {
-                LoginTimeoutError::new_err(message)
-            }
-            AuthError::Cancelled { .. } => LoginCancelledError::new_err(message),
-            // The same call failed moments ago, here or in another process: that
-            // failure, with the service's code and status.
-            AuthError::RecentFailure { failure, .. } => {
-                let err = ServiceError::new_err(message);
-                let value = err.value(py);
-                let _ = value.setattr("code", failure.code.clone());
-                let _ = value.setattr("status", failure.status);
-                err
-            }
-            // `AuthError` is non-exhaustive: a future variant is still an SsoError.
-            _ => SsoError::new_err(message),
-        },
-        Error::Internal(_) => SsoError::new_err(message),
-        // `Error` is non-exhaustive: a future variant is still an SsoError.
-        _ => SsoError::new_err(message),
+        Remedy::ChooseProfile { .. } => {
+            "or pass another profile name (or set AWS_PROFILE)".to_owned()
+        }
+    }
+}
+
+/// Maps a core error to its exception: the class from its kind, the message with the
+/// remedy in Python's words (never a token or key), and as attributes `kind` (the
+/// kind's name), `remedy` (the call that fixes it, or None), `profile` and
+/// `sso_session` (what to log in to, or None), `code` and `status` (the service's
+/// error code and HTTP status, or None).
+pub(crate) fn to_py(py: Python<'_>, err: Error) -> PyErr {
+    let remedy = err.remedy().map(|r| remedy_text(&r));
+    let message = match &remedy {
+        Some(remedy) => format!("{}; {remedy}", err.summary()),
+        None => err.summary(),
+    };
+    let (profile, sso_session) = match err.login_target() {
+        Some(LoginTarget::Profile(p)) => (Some(p.clone()), None),
+        Some(LoginTarget::Session(s)) => (None, Some(s.clone())),
+        Some(LoginTarget::StartUrl(_)) | None => (None, None),
+    };
+    let kind = err.kind();
+    let built = class_of(py, kind).call1((message,)).and_then(|value| {
+        value.setattr("kind", kind.as_str())?;
+        value.setattr("remedy", remedy)?;
+        value.setattr("profile", profile)?;
+        value.setattr("sso_session", sso_session)?;
+        value.setattr("code", err.service_code())?;
+        value.setattr("status", err.http_status())?;
+        Ok(PyErr::from_value(value))
+    });
+    built.unwrap_or_else(|e| e)
+}
+
+/// Raises the exception of a typical error of the named kind (`"not_logged_in"`,
+/// `"service"`, ...): for tests of the mapping table.
+#[pyfunction]
+#[pyo3(name = "_example_error")]
+fn example_error(py: Python<'_>, kind: &str) -> PyResult<()> {
+    match ErrorKind::ALL.into_iter().find(|k| k.as_str() == kind) {
+        Some(kind) => Err(to_py(py, Error::example_of(kind))),
+        None => Err(pyo3::exceptions::PyValueError::new_err(format!(
+            "no error kind {kind:?}"
+        ))),
     }
 }

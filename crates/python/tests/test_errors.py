@@ -18,10 +18,13 @@ def test_exception_hierarchy() -> None:
         ssokit.LoginTimeoutError,
         ssokit.LoginCancelledError,
         ssokit.ServiceError,
+        ssokit.UsageError,
+        ssokit.InternalError,
     ):
         assert issubclass(cls, ssokit.SsoError)
         assert cls.__doc__
     assert issubclass(ssokit.SessionExpiredError, ssokit.NotLoggedInError)
+    assert issubclass(ssokit.NetworkError, ssokit.ServiceError)
     assert issubclass(ssokit.SsoError, Exception)
 
 
@@ -78,3 +81,61 @@ def test_status_without_sessions(aws_home: dict[str, str], tmp_path: Path) -> No
     states = ssokit.status(env=aws_home)
     assert [s.sso_session for s in states] == ["my-sso", None]
     assert all(not s.logged_in for s in states)
+
+
+# One class per kind of core error (ssokit::ErrorKind), reached through the one table.
+KIND_CLASSES = {
+    "not_logged_in": ssokit.NotLoggedInError,
+    "session_expired": ssokit.SessionExpiredError,
+    "access_denied": ssokit.AccessDeniedError,
+    "login_timeout": ssokit.LoginTimeoutError,
+    "cancelled": ssokit.LoginCancelledError,
+    "config": ssokit.ConfigError,
+    "cache": ssokit.CacheError,
+    "service": ssokit.ServiceError,
+    "network": ssokit.NetworkError,
+    "usage": ssokit.UsageError,
+    "internal": ssokit.InternalError,
+}
+
+
+@pytest.mark.parametrize("kind", sorted(KIND_CLASSES))
+def test_each_kind_raises_its_class(kind: str) -> None:
+    with pytest.raises(ssokit.SsoError) as err:
+        ssokit._ssokit._example_error(kind)
+    assert type(err.value) is KIND_CLASSES[kind]
+    assert err.value.kind == kind
+    # No front-end's command in a Python message.
+    assert "ssokit login" not in str(err.value) and "--profile" not in str(err.value)
+
+
+def test_login_remedies_are_python_calls() -> None:
+    with pytest.raises(ssokit.NotLoggedInError) as err:
+        ssokit._ssokit._example_error("not_logged_in")
+    assert err.value.remedy == 'call ssokit.login("dev")'
+    assert str(err.value).endswith('; call ssokit.login("dev")')
+    assert (err.value.profile, err.value.sso_session) == ("dev", None)
+    assert (err.value.code, err.value.status) == (None, None)
+    with pytest.raises(ssokit.ServiceError) as service:
+        ssokit._ssokit._example_error("service")
+    assert (service.value.code, service.value.status) == ("TooManyRequestsException", 429)
+    assert service.value.remedy is None
+    with pytest.raises(ssokit.ServiceError) as network:
+        ssokit._ssokit._example_error("network")
+    assert isinstance(network.value, ssokit.NetworkError)
+    assert (network.value.code, network.value.status) == (None, None)
+
+
+def test_a_real_missing_login_names_the_python_call(aws_home: dict[str, str]) -> None:
+    with pytest.raises(ssokit.NotLoggedInError) as err:
+        ssokit.get_token("token-only", env=aws_home)
+    assert 'call ssokit.login("token-only")' in str(err.value)
+    assert "ssokit login" not in str(err.value)
+    assert err.value.profile == "token-only"
+
+
+def test_a_missing_profile_says_how_to_choose_another(aws_home: dict[str, str]) -> None:
+    with pytest.raises(ssokit.ConfigError) as err:
+        ssokit.get_credentials("nope", env=aws_home)
+    assert str(err.value).endswith("or pass another profile name (or set AWS_PROFILE)")
+    assert "--profile" not in str(err.value) and err.value.kind == "config"

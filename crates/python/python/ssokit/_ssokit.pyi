@@ -4,7 +4,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from os import PathLike
 from pathlib import Path
-from typing import Literal, Optional, Union, final, overload
+from typing import Literal, NoReturn, Optional, Union, final, overload
 
 __version__: str
 
@@ -17,7 +17,25 @@ _Timeout = Optional[Union[float, timedelta]]
 
 class SsoError(Exception):
     """Base class of every error ssokit raises. The message says what went wrong and
-    what to do; it never contains a token or key."""
+    what to do (the call that fixes it, in Python: ``call ssokit.login("dev")``); it
+    never contains a token or key. Every instance has the attributes below."""
+
+    kind: str
+    """What kind of failure this is, one of ``"not_logged_in"``, ``"session_expired"``,
+    ``"access_denied"``, ``"login_timeout"``, ``"cancelled"``, ``"config"``,
+    ``"cache"``, ``"service"``, ``"network"``, ``"usage"``, ``"internal"``. Each kind
+    has its own exception class."""
+    remedy: Optional[str]
+    """The call that fixes the error, e.g. ``'call ssokit.login("dev")'``, or None."""
+    profile: Optional[str]
+    """The profile to log in to (or that the login was for), or None."""
+    sso_session: Optional[str]
+    """The sso-session to log in to (or that the login was for), or None."""
+    code: Optional[str]
+    """The service's error code (e.g. ``"TooManyRequestsException"``), or None when
+    there was no service response."""
+    status: Optional[int]
+    """The HTTP status of the service's answer, or None when there was none."""
 
 class ConfigError(SsoError):
     """The AWS config file, a profile or the environment is wrong; the message says
@@ -45,13 +63,17 @@ class LoginCancelledError(SsoError):
     """The login was cancelled (``CancelToken.cancel()``) before it was approved."""
 
 class ServiceError(SsoError):
-    """IAM Identity Center answered with an error, or could not be reached."""
+    """IAM Identity Center answered with an error (see ``code`` and ``status``)."""
 
-    code: Optional[str]
-    """The service's error code (e.g. ``"TooManyRequestsException"``), or None when
-    there was no service response."""
-    status: Optional[int]
-    """The HTTP status, or None when there was no response."""
+class NetworkError(ServiceError):
+    """IAM Identity Center could not be reached: connection, DNS, TLS or a timeout.
+    A subclass of ServiceError, so ``except ServiceError`` handles both."""
+
+class UsageError(SsoError):
+    """What was asked cannot be done as asked; choose another option."""
+
+class InternalError(SsoError):
+    """A bug or an unexpected failure in ssokit itself; please report it."""
 
 # -- values -------------------------------------------------------------------------
 
@@ -529,3 +551,7 @@ class EmulatorServer:
 
 def _after_fork_in_child() -> None:
     """Forget ssokit's I/O threads in a child process after ``os.fork()``."""
+
+def _example_error(kind: str) -> NoReturn:
+    """Raise the exception of a typical error of this kind (``"not_logged_in"``, ...):
+    for tests of the error mapping."""
