@@ -464,6 +464,27 @@ fn a_revoked_session_has_ended_for_listings_as_for_credentials() {
 }
 
 #[test]
+fn an_unreachable_portal_is_a_network_error_255_not_a_service_error() {
+    let w = world();
+    w.login();
+    // A loopback port that nothing listens on.
+    let closed = {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        format!("http://{}", listener.local_addr().unwrap())
+    };
+    let out = w
+        .command(&["accounts", "--profile", "dev"])
+        .env("AWS_ENDPOINT_URL_SSO", &closed)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // As the AWS CLI: a connection failure is 255; 254 is for answers of the service.
+    assert_eq!(out.status.code(), Some(255), "{stderr}");
+    assert!(stderr.contains("could not reach"), "{stderr}");
+    assert_eq!(stderr.trim_end().lines().count(), 1, "{stderr}");
+}
+
+#[test]
 fn accounts_and_roles() {
     let w = world();
     w.login();
