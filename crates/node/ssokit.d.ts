@@ -7,6 +7,7 @@ import type {
   DevicePromptInfo,
   EmulatorAccount,
   EmulatorOptions,
+  EmulatorProfile,
   EmulatorRequest,
   FaultOptions,
   ListRolesOptions,
@@ -30,6 +31,7 @@ export type {
   DevicePromptInfo,
   EmulatorAccount,
   EmulatorOptions,
+  EmulatorProfile,
   EmulatorRequest,
   FaultOptions,
   ListRolesOptions,
@@ -225,9 +227,15 @@ export declare function version(): string
 
 /**
  * A local IAM Identity Center (SSO OIDC and the SSO portal), linked into the native
- * module, for your own tests. By default it creates a temporary AWS home whose
- * config has an sso-session `emulator`, a `default` profile (the first account's
- * first role) and a profile `<account id>-<role>` for every role.
+ * module, for your own tests. Without `accounts` it serves the emulator's default
+ * organisation (the same as `ssokit demo` and Python's `ssokit.testing.Emulator`).
+ * By default it creates a temporary AWS home whose config, written by the emulator,
+ * has an sso-session `emulator` and, for every account and role, a profile
+ * `<account name>-<role>`; the first role of each account is also the profile
+ * `<account name>`, and the first role of the first account the `default` profile
+ * (see `profiles`). For the default organisation: `default`, `dev`, `dev-ReadOnly`,
+ * `dev-AdministratorAccess`, `staging`, `staging-ReadOnly`, `staging-Deployer`,
+ * `prod`, `prod-ReadOnly`.
  */
 export declare class Emulator {
   private constructor()
@@ -241,6 +249,13 @@ export declare class Emulator {
   readonly home?: string
   /** The temporary home's AWS config file (absent with `home: false`). */
   readonly configFile?: string
+  /** The name of the config's sso-session, `emulator` (absent with `home: false`). */
+  readonly ssoSession?: string
+  /**
+   * The profiles of the config, in its order (with `home: false`, those it would
+   * have): `{ name, accountId, roleName }`.
+   */
+  readonly profiles: EmulatorProfile[]
   /**
    * The variables that point ssokit, the AWS CLI and the AWS SDKs at it:
    * `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL_SSO`, and with the temporary home

@@ -225,6 +225,8 @@ class Emulator {
   get verificationUri () { return this.#native.verificationUri }
   get home () { return this.#native.home ?? undefined }
   get configFile () { return this.#native.configFile ?? undefined }
+  get ssoSession () { return this.#native.ssoSession ?? undefined }
+  get profiles () { return this.#native.profiles }
   env () { return this.#native.env() }
   approve (userCode) { wrapSync(() => this.#native.approve(userCode))() }
   deny (userCode) { wrapSync(() => this.#native.deny(userCode))() }

@@ -7,7 +7,9 @@ use std::process::{Command, Output, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
-use ssokit_emulator::{Account, BackgroundEmulator, Emulator, Fault, Operation, sample_accounts};
+use ssokit_emulator::{
+    Account, BackgroundEmulator, Emulator, Fault, Operation, default_accounts, profiles,
+};
 
 const START_URL: &str = "https://d-0000000000.awsapps.com/start";
 
@@ -38,7 +40,7 @@ fn world_with(accounts: Vec<Account>) -> World {
 }
 
 fn world() -> World {
-    world_with(sample_accounts())
+    world_with(default_accounts())
 }
 
 impl World {
@@ -499,7 +501,7 @@ fn accounts_and_roles() {
     assert_eq!(ids, ["111122223333", "444455556666", "777788889999"]);
     let table = w.ok(&["accounts", "--sso-session", "org"]);
     assert!(table.starts_with("ACCOUNT ID"), "{table}");
-    assert!(table.contains("Development"), "{table}");
+    assert!(table.contains("staging"), "{table}");
     let roles: Value = serde_json::from_str(&w.ok(&[
         "roles",
         "--profile",
@@ -864,6 +866,78 @@ fn completions_for_every_shell() {
         let out = w.ok(&["completions", shell]);
         assert!(out.contains("credentials"), "{shell}");
     }
+}
+
+#[test]
+fn demo_writes_the_default_organisation_s_profiles_and_logs_in() {
+    let home = tempfile::tempdir().unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ssokit"));
+    command
+        .arg("demo")
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .stdin(Stdio::null());
+    let out = output_within_deadline(command);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains(
+            "[sso-session emulator]\nsso_start_url = https://d-0000000000.awsapps.com/start\n"
+        ),
+        "{text}"
+    );
+    let accounts = default_accounts();
+    let table = profiles(&accounts);
+    let names: Vec<&str> = table.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "default",
+            "dev",
+            "dev-ReadOnly",
+            "dev-AdministratorAccess",
+            "staging",
+            "staging-ReadOnly",
+            "staging-Deployer",
+            "prod",
+            "prod-ReadOnly"
+        ]
+    );
+    for p in &table {
+        let header = if p.name == "default" {
+            "[default]".to_owned()
+        } else {
+            format!("[profile {}]", p.name)
+        };
+        let section = format!(
+            "{header}\nsso_session = emulator\nsso_account_id = {}\nsso_role_name = {}\n",
+            p.account_id, p.role_name
+        );
+        assert!(text.contains(&section), "{section}\n{text}");
+    }
+    for account in &accounts {
+        for role in &account.roles {
+            let row = format!("   {}  {:<12}  {role}\n", account.id, account.name);
+            assert!(text.contains(&row), "{row}\n{text}");
+        }
+    }
+    assert!(text.contains("ssokit login --profile dev "), "{text}");
+    assert!(text.contains("\"Version\": 1"), "{text}");
+    let demo_home = text
+        .lines()
+        .find_map(|l| l.strip_prefix("Throw-away AWS home: "))
+        .and_then(|l| l.split(' ').next())
+        .unwrap();
+    assert!(!Path::new(demo_home).exists(), "removed at the end");
+    assert!(
+        !home.path().join(".aws").exists(),
+        "the real home is untouched"
+    );
 }
 
 /// Runs `command` to its end, or kills it and fails the test after about a minute.

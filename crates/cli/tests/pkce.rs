@@ -10,7 +10,7 @@ mod webdriver;
 
 use std::process::{Command, Output, Stdio};
 
-use ssokit_emulator::{BackgroundEmulator, Emulator, Operation, sample_accounts};
+use ssokit_emulator::{BackgroundEmulator, Emulator, Operation, default_accounts};
 use webdriver::Driver;
 
 const CONFIG: &str = "[profile dev]\nsso_session = org\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\nregion = eu-west-1\n\n\
@@ -26,7 +26,7 @@ struct World {
 }
 
 fn world(auto_approve: bool) -> World {
-    let mut builder = Emulator::builder().accounts(sample_accounts());
+    let mut builder = Emulator::builder().accounts(default_accounts());
     if auto_approve {
         builder = builder.auto_approve_after_polls(0);
     }

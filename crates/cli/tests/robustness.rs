@@ -11,7 +11,7 @@ use std::process::{Child, Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
 use serde_json::Value;
-use ssokit_emulator::{BackgroundEmulator, Emulator, Operation, sample_accounts};
+use ssokit_emulator::{BackgroundEmulator, Emulator, Operation, default_accounts};
 
 const CONFIG: &str = "\
 [profile dev]
@@ -141,7 +141,7 @@ fn wait_with_deadline(mut child: Child, deadline: Duration) -> Output {
 /// profile points at it, with no token.
 fn emulated() -> (BackgroundEmulator, tempfile::TempDir) {
     let emulator = Emulator::builder()
-        .accounts(sample_accounts())
+        .accounts(default_accounts())
         .poll_interval_secs(1)
         .auto_approve_after_polls(1)
         .start_in_background()

@@ -72,14 +72,15 @@ pub struct Account {
 }
 
 impl Account {
-    /// An account with a name, an email derived from it and the given roles.
+    /// An account with a name, the email `<name>@example.com` (the name lowercased,
+    /// as a [`profile_name`](crate::profile_name)) and the given roles.
     pub fn new(id: impl Into<String>, name: impl Into<String>, roles: &[&str]) -> Self {
         let name = name.into();
         Self {
             id: id.into(),
             email: format!(
                 "{}@example.com",
-                name.to_ascii_lowercase().replace(' ', "-")
+                crate::home::profile_name(&name).to_ascii_lowercase()
             ),
             name,
             roles: roles.iter().map(|r| (*r).to_owned()).collect(),
@@ -93,21 +94,32 @@ impl Account {
     }
 }
 
-/// A small organisation for demos and the binary without `--accounts`.
-pub fn sample_accounts() -> Vec<Account> {
+/// The default organisation: the accounts of an emulator given none (the binary
+/// without `--accounts`, [`EmulatorConfig::default`], `ssokit demo`, Python's
+/// `ssokit.testing.Emulator()` and Node's `Emulator.start()`):
+///
+/// | id | name | email | roles |
+/// | --- | --- | --- | --- |
+/// | `111122223333` | `dev` | `dev@example.com` | `ReadOnly`, `AdministratorAccess` |
+/// | `444455556666` | `staging` | `staging@example.com` | `ReadOnly`, `Deployer` |
+/// | `777788889999` | `prod` | `prod@example.com` | `ReadOnly` |
+///
+/// Its profiles are listed at [`profiles`](crate::profiles).
+pub fn default_accounts() -> Vec<Account> {
     vec![
-        Account::new(
-            "111122223333",
-            "Development",
-            &["ReadOnly", "AdministratorAccess"],
-        ),
-        Account::new("444455556666", "Staging", &["ReadOnly", "Deployer"]),
-        Account::new("777788889999", "Production", &["ReadOnly"]),
+        Account::new("111122223333", "dev", &["ReadOnly", "AdministratorAccess"]),
+        Account::new("444455556666", "staging", &["ReadOnly", "Deployer"]),
+        Account::new("777788889999", "prod", &["ReadOnly"]),
     ]
 }
 
+/// The same accounts as [`default_accounts`] (the name it had before).
+pub fn sample_accounts() -> Vec<Account> {
+    default_accounts()
+}
+
 /// Everything the emulator can be configured with. [`Default`] gives the
-/// [`sample_accounts`] and the `DEFAULT_*` settings on an ephemeral loopback port.
+/// [`default_accounts`] and the `DEFAULT_*` settings on an ephemeral loopback port.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub struct EmulatorConfig {
@@ -145,7 +157,7 @@ pub struct EmulatorConfig {
 impl Default for EmulatorConfig {
     fn default() -> Self {
         Self {
-            accounts: sample_accounts(),
+            accounts: default_accounts(),
             host: IpAddr::V4(Ipv4Addr::LOCALHOST),
             port: 0,
             token_lifetime: DEFAULT_TOKEN_LIFETIME,
@@ -206,7 +218,7 @@ impl EmulatorConfig {
     ///
     /// [[accounts]]
     /// id = "111122223333"
-    /// name = "Development"
+    /// name = "dev"
     /// email = "dev@example.com"
     /// roles = ["ReadOnly", "AdministratorAccess"]
     /// ```
@@ -361,5 +373,49 @@ mod tests {
     #[test]
     fn default_is_valid() {
         EmulatorConfig::default().validate().unwrap();
+        assert_eq!(EmulatorConfig::default().accounts, default_accounts());
+    }
+
+    #[test]
+    fn default_organisation() {
+        let accounts = default_accounts();
+        let rows: Vec<(&str, &str, &str, Vec<&str>)> = accounts
+            .iter()
+            .map(|a| {
+                let roles = a.roles.iter().map(String::as_str).collect();
+                (a.id.as_str(), a.name.as_str(), a.email.as_str(), roles)
+            })
+            .collect();
+        assert_eq!(
+            rows,
+            [
+                (
+                    "111122223333",
+                    "dev",
+                    "dev@example.com",
+                    vec!["ReadOnly", "AdministratorAccess"]
+                ),
+                (
+                    "444455556666",
+                    "staging",
+                    "staging@example.com",
+                    vec!["ReadOnly", "Deployer"]
+                ),
+                ("777788889999", "prod", "prod@example.com", vec!["ReadOnly"]),
+            ]
+        );
+        assert_eq!(sample_accounts(), accounts);
+    }
+
+    #[test]
+    fn account_emails_follow_the_name() {
+        assert_eq!(
+            Account::new("123456789012", "Dev Team (EU)", &[]).email,
+            "dev-team-eu@example.com"
+        );
+        assert_eq!(
+            Account::new("123456789012", "x", &[]).email("a@b").email,
+            "a@b"
+        );
     }
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use crate::config::EmulatorConfig;
 use crate::error::ControlError;
 use crate::faults::Fault;
+use crate::home::{EmulatorHome, HomeOptions};
 use crate::log::RequestRecord;
 use crate::server::Shared;
 use crate::store::{SessionId, SessionInfo};
@@ -46,6 +47,16 @@ impl EmulatorControl {
     /// The configuration it runs with.
     pub fn config(&self) -> &EmulatorConfig {
         &self.shared.config
+    }
+
+    /// Writes an AWS home in `dir` whose config points at this emulator, with a
+    /// profile for each role of its accounts (see [`EmulatorHome::write`]).
+    pub fn write_home(
+        &self,
+        dir: impl AsRef<std::path::Path>,
+        options: &HomeOptions,
+    ) -> std::io::Result<EmulatorHome> {
+        EmulatorHome::write(dir, &self.shared.config.accounts, self.url(), options)
     }
 
     /// Every recorded request, oldest first (at most

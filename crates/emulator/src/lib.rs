@@ -30,6 +30,12 @@
 //!
 //! Without a tokio runtime, [`Emulator::start_in_background`] runs it on its own
 //! thread.
+//!
+//! Without accounts it serves the [`default_accounts`]. [`EmulatorHome`] (or
+//! [`EmulatorControl::write_home`]) writes an AWS home whose config points at a
+//! running emulator, with the profiles of [`profiles`]: the names every ssokit
+//! front-end uses (`ssokit demo`, Python's `ssokit.testing.Emulator`, Node's
+//! `Emulator`).
 
 mod admin;
 mod clock;
@@ -37,6 +43,7 @@ mod config;
 mod control;
 mod error;
 mod faults;
+mod home;
 mod log;
 mod oidc;
 mod operation;
@@ -50,11 +57,15 @@ pub use config::{
     Account, ConfigError, DEFAULT_AUTHORIZATION_CODE_LIFETIME, DEFAULT_CREDENTIALS_LIFETIME,
     DEFAULT_DEVICE_CODE_LIFETIME, DEFAULT_MAX_BODY_BYTES, DEFAULT_PAGE_SIZE,
     DEFAULT_POLL_INTERVAL_SECS, DEFAULT_REGISTRATION_LIFETIME, DEFAULT_SESSION_LIFETIME,
-    DEFAULT_TOKEN_LIFETIME, EmulatorConfig, sample_accounts,
+    DEFAULT_TOKEN_LIFETIME, EmulatorConfig, default_accounts, sample_accounts,
 };
 pub use control::EmulatorControl;
 pub use error::{ControlError, EmulatorError};
 pub use faults::Fault;
+pub use home::{
+    DEFAULT_PROFILE, DEFAULT_REGION, DEFAULT_SSO_SESSION, DEFAULT_START_URL, EmulatorHome,
+    HomeOptions, Profile, config_text, profile_name, profiles,
+};
 pub use log::{REQUEST_LOG_CAPACITY, RequestRecord};
 pub use operation::Operation;
 pub use server::{BackgroundEmulator, Emulator, EmulatorBuilder, RunningEmulator};

@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use ssokit_emulator::{Emulator, EmulatorConfig};
+use ssokit_emulator::{Emulator, EmulatorConfig, HomeOptions};
 
 /// A local AWS IAM Identity Center (SSO OIDC and the SSO portal) for tests and demos.
 ///
@@ -27,9 +27,14 @@ struct Args {
     #[arg(long, default_value = "127.0.0.1")]
     host: IpAddr,
     /// A TOML file with [[accounts]] (id, name, email, roles) and optional [settings];
-    /// without it, a sample organisation of three accounts.
+    /// without it, the default organisation (dev, staging, prod).
     #[arg(long, value_name = "FILE")]
     accounts: Option<PathBuf>,
+    /// Write an AWS home for this emulator into DIR (DIR/.aws/config with the
+    /// sso-session `emulator` and a profile per role: default, <account name>,
+    /// <account name>-<role>) and print the variables to set on standard error.
+    #[arg(long, value_name = "DIR")]
+    home: Option<PathBuf>,
     /// Approve device codes by themselves on poll N+1 (0: the first poll), and PKCE
     /// authorizations at once.
     #[arg(long, value_name = "N")]
@@ -106,6 +111,15 @@ async fn run(args: Args) -> Result<(), String> {
         .start()
         .await
         .map_err(|e| e.to_string())?;
+    // Written before the URL is printed: once the URL is out, the home is ready.
+    let home = match &args.home {
+        Some(dir) => Some(
+            emulator
+                .write_home(dir, &HomeOptions::default())
+                .map_err(|e| format!("cannot write the AWS home {}: {e}", dir.display()))?,
+        ),
+        None => None,
+    };
     let mut out = std::io::stdout().lock();
     writeln!(out, "{}", emulator.url()).map_err(|e| e.to_string())?;
     out.flush().map_err(|e| e.to_string())?;
@@ -116,6 +130,17 @@ async fn run(args: Args) -> Result<(), String> {
          ssokit-emulator: Ctrl-C to stop",
         url = emulator.url()
     );
+    if let Some(home) = home {
+        let names: Vec<&str> = home.profiles.iter().map(|p| p.name.as_str()).collect();
+        eprintln!(
+            "ssokit-emulator: AWS home {} with the profiles {}; to use it:",
+            home.dir.display(),
+            names.join(", ")
+        );
+        for (name, value) in &home.env {
+            eprintln!("export {name}='{}'", value.replace('\'', r"'\''"));
+        }
+    }
     interrupted().await;
     emulator.shutdown().await.map_err(|e| e.to_string())
 }

@@ -21,7 +21,11 @@ use ssokit::client::{
 use ssokit::config::{Endpoints, SsoSession};
 use ssokit::env::Env;
 use ssokit::time::{Clock, SystemClock};
-use ssokit_emulator::{Account, Emulator, Fault, Operation, RunningEmulator};
+use ssokit::{Selector, Sso};
+use ssokit_emulator::{
+    Account, DEFAULT_SSO_SESSION, Emulator, Fault, HomeOptions, Operation, RunningEmulator,
+    default_accounts, profiles,
+};
 use support::*;
 
 fn session(url: &str) -> SsoSession {
@@ -172,6 +176,67 @@ async fn credentials_from_a_profile_with_endpoint_overrides() {
     assert_eq!(
         get.query.as_deref(),
         Some("role_name=ReadOnly&account_id=444455556666")
+    );
+}
+
+#[tokio::test]
+async fn an_emulator_home_resolves_every_profile_and_logs_in() {
+    let emu = Emulator::builder()
+        .auto_approve_after_polls(0)
+        .start()
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let home = emu.write_home(dir.path(), &HomeOptions::default()).unwrap();
+    assert_eq!(home.profiles, profiles(&default_accounts()));
+    let env = Env::from_vars(home.env.clone());
+    let resolve = |name: &str| {
+        let selector = Selector {
+            profile: Some(name.to_owned()),
+            ..Selector::default()
+        };
+        Sso::resolve(&selector, &env).unwrap()
+    };
+    for profile in &home.profiles {
+        let sso = resolve(&profile.name);
+        let resolved = sso.profile().unwrap();
+        assert_eq!(
+            (
+                resolved.account_id.as_deref(),
+                resolved.role_name.as_deref(),
+                resolved.region.as_deref(),
+                resolved.session.name.as_deref()
+            ),
+            (
+                Some(profile.account_id.as_str()),
+                Some(profile.role_name.as_str()),
+                Some("us-east-1"),
+                Some(DEFAULT_SSO_SESSION)
+            ),
+            "{}",
+            profile.name
+        );
+        assert!(resolved.warnings.is_empty(), "{:?}", resolved.warnings);
+    }
+    // No AWS_PROFILE: the `default` profile.
+    let sso = Sso::resolve(&Selector::default(), &env).unwrap();
+    assert_eq!(sso.profile().unwrap().name, "default");
+    let options = LoginOptions {
+        timeout: Some(Duration::from_secs(60)),
+        ..LoginOptions::default()
+    };
+    sso.login(&|_: &DevicePrompt| {}, &options).await.unwrap();
+    let creds = resolve("staging-Deployer")
+        .credentials_provider()
+        .unwrap()
+        .credentials()
+        .await
+        .unwrap();
+    assert!(creds.access_key_id().starts_with("ASIA"));
+    let get = emu.request_log().pop().unwrap();
+    assert_eq!(
+        get.query.as_deref(),
+        Some("role_name=Deployer&account_id=444455556666")
     );
 }
 

@@ -21,7 +21,7 @@ const os = require('node:os')
 const path = require('node:path')
 
 const PACKAGE = path.join(__dirname, '..')
-const PROFILE = '111122223333-ReadOnly'
+const PROFILE = 'dev-ReadOnly'
 
 function option (name, fallback) {
   const i = process.argv.indexOf(`--${name}`)

@@ -3,25 +3,18 @@
 //! home whose config points at it.
 
 use std::collections::HashMap;
-use std::fmt::Write as _;
-use std::path::PathBuf;
 use std::sync::Mutex;
 use std::time::Duration;
 
 use napi_derive::napi;
 use ssokit_emulator::{
-    Account, BackgroundEmulator, Emulator as CoreEmulator, EmulatorControl, Fault, Operation,
-    RequestRecord,
+    Account, BackgroundEmulator, Emulator as CoreEmulator, EmulatorControl, EmulatorHome, Fault,
+    HomeOptions, Operation, RequestRecord, profiles,
 };
 use tempfile::TempDir;
 
 use crate::profile::path_string;
 use crate::{EMULATOR, coded};
-
-/// The sso-session the temporary config defines.
-const SESSION: &str = "emulator";
-/// The start URL of that session (never contacted: the endpoints are overridden).
-const START_URL: &str = "https://ssokit-emulator.invalid/start";
 
 /// An account of the emulated organisation.
 #[napi(object)]
@@ -30,7 +23,7 @@ pub struct EmulatorAccount {
     pub id: String,
     /// The account name.
     pub name: String,
-    /// The account's email address (default `<id>@example.com`).
+    /// The account's email address (default `<name>@example.com`).
     pub email: Option<String>,
     /// The roles users may assume in it.
     pub roles: Vec<String>,
@@ -40,8 +33,10 @@ pub struct EmulatorAccount {
 #[napi(object)]
 #[derive(Default)]
 pub struct EmulatorOptions {
-    /// The organisation (default: three sample accounts, the first `111122223333`
-    /// with the roles `ReadOnly` and `AdministratorAccess`).
+    /// The organisation (default: the emulator's default organisation,
+    /// `111122223333` `dev` with the roles `ReadOnly` and `AdministratorAccess`,
+    /// `444455556666` `staging` with `ReadOnly` and `Deployer`, `777788889999`
+    /// `prod` with `ReadOnly`).
     pub accounts: Option<Vec<EmulatorAccount>>,
     /// The port on 127.0.0.1 (default: a free one).
     pub port: Option<u32>,
@@ -60,6 +55,17 @@ pub struct EmulatorOptions {
     /// Create a temporary AWS home whose config points at the emulator (default
     /// `true`); it is removed by `stop`.
     pub home: Option<bool>,
+}
+
+/// A profile of the emulator's config: a name for one role of one account.
+#[napi(object, object_from_js = false)]
+pub struct EmulatorProfile {
+    /// The profile name.
+    pub name: String,
+    /// `sso_account_id`.
+    pub account_id: String,
+    /// `sso_role_name`.
+    pub role_name: String,
 }
 
 /// A fault to inject.
@@ -133,45 +139,6 @@ fn secs(value: Option<u32>) -> Option<Duration> {
     value.map(|s| Duration::from_secs(u64::from(s)))
 }
 
-/// The AWS config of the temporary home: an sso-session at the emulator, `default`
-/// for the first account's first role, and `<account id>-<role>` for every role.
-fn config_text(accounts: &[Account]) -> String {
-    let mut text = String::new();
-    let mut profile = |name: &str, account: &str, role: &str| {
-        let _ = write!(
-            text,
-            "[{name}]\nsso_session = {SESSION}\nsso_account_id = {account}\nsso_role_name = {role}\nregion = us-east-1\n\n"
-        );
-    };
-    if let Some((account, role)) = accounts
-        .iter()
-        .find_map(|a| a.roles.first().map(|r| (a, r)))
-    {
-        profile("default", &account.id, role);
-    }
-    for account in accounts {
-        for role in &account.roles {
-            profile(&format!("profile {}-{role}", account.id), &account.id, role);
-        }
-    }
-    let _ = write!(
-        text,
-        "[sso-session {SESSION}]\nsso_start_url = {START_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n"
-    );
-    text
-}
-
-fn temp_home(accounts: &[Account]) -> std::io::Result<TempDir> {
-    let home = tempfile::Builder::new()
-        .prefix("ssokit-emulator-")
-        .tempdir()?;
-    let aws = home.path().join(".aws");
-    std::fs::create_dir(&aws)?;
-    std::fs::write(aws.join("config"), config_text(accounts))?;
-    std::fs::write(aws.join("credentials"), "")?;
-    Ok(home)
-}
-
 /// A local IAM Identity Center (SSO OIDC and the SSO portal) for tests, with a
 /// temporary AWS home whose config points at it.
 #[napi]
@@ -179,7 +146,16 @@ pub struct Emulator {
     control: EmulatorControl,
     running: Mutex<Option<BackgroundEmulator>>,
     home: Mutex<Option<TempDir>>,
-    home_path: Option<PathBuf>,
+    aws_home: Option<EmulatorHome>,
+}
+
+/// A temporary directory with the emulator's AWS home in it.
+fn temp_home(control: &EmulatorControl) -> std::io::Result<(TempDir, EmulatorHome)> {
+    let dir = tempfile::Builder::new()
+        .prefix("ssokit-emulator-")
+        .tempdir()?;
+    let home = control.write_home(dir.path(), &HomeOptions::default())?;
+    Ok((dir, home))
 }
 
 fn take<T>(slot: &Mutex<Option<T>>) -> Option<T> {
@@ -234,19 +210,25 @@ impl Emulator {
             builder = builder.device_code_lifetime(d);
         }
         let emulator = builder.build().map_err(emulator_error)?;
-        let home = if options.home.unwrap_or(true) {
-            Some(temp_home(&emulator.config().accounts).map_err(|e| {
-                emulator_error(format!("could not create a temporary AWS home: {e}"))
-            })?)
-        } else {
-            None
-        };
         let running = emulator.start_in_background().map_err(emulator_error)?;
+        let (home, aws_home) = if options.home.unwrap_or(true) {
+            match temp_home(running.control()) {
+                Ok((dir, home)) => (Some(dir), Some(home)),
+                Err(e) => {
+                    running.stop();
+                    return Err(emulator_error(format!(
+                        "could not create a temporary AWS home: {e}"
+                    )));
+                }
+            }
+        } else {
+            (None, None)
+        };
         Ok(Self {
             control: running.control().clone(),
             running: Mutex::new(Some(running)),
-            home_path: home.as_ref().map(|h| h.path().to_owned()),
             home: Mutex::new(home),
+            aws_home,
         })
     }
 
@@ -266,15 +248,41 @@ impl Emulator {
     /// The temporary AWS home (absent with `home: false`).
     #[napi(getter)]
     pub fn home(&self) -> Option<String> {
-        self.home_path.clone().map(path_string)
+        self.aws_home.as_ref().map(|h| path_string(h.dir.clone()))
     }
 
     /// The temporary home's AWS config file (absent with `home: false`).
     #[napi(getter)]
     pub fn config_file(&self) -> Option<String> {
-        self.home_path
+        self.aws_home
             .as_ref()
-            .map(|h| path_string(h.join(".aws").join("config")))
+            .map(|h| path_string(h.config_file.clone()))
+    }
+
+    /// The name of the config's sso-session, `emulator` (absent with `home: false`).
+    #[napi(getter)]
+    pub fn sso_session(&self) -> Option<String> {
+        self.aws_home.as_ref().map(|h| h.sso_session.clone())
+    }
+
+    /// The profiles of the temporary home's config, in its order (with
+    /// `home: false`, those it would have): `default` for the first account's first
+    /// role, `<account name>` for each account's first role and
+    /// `<account name>-<role>` for every role.
+    #[napi(getter)]
+    pub fn profiles(&self) -> Vec<EmulatorProfile> {
+        let table = match &self.aws_home {
+            Some(home) => home.profiles.clone(),
+            None => profiles(&self.control.config().accounts),
+        };
+        table
+            .into_iter()
+            .map(|p| EmulatorProfile {
+                name: p.name,
+                account_id: p.account_id,
+                role_name: p.role_name,
+            })
+            .collect()
     }
 
     /// The environment that points ssokit, the AWS CLI and the AWS SDKs at the
@@ -283,22 +291,16 @@ impl Emulator {
     /// `AWS_SHARED_CREDENTIALS_FILE`.
     #[napi]
     pub fn env(&self) -> HashMap<String, String> {
-        let url = self.control.url().to_owned();
-        let mut env = HashMap::from([
-            ("AWS_ENDPOINT_URL_SSO_OIDC".to_owned(), url.clone()),
-            ("AWS_ENDPOINT_URL_SSO".to_owned(), url),
-        ]);
-        if let Some(home) = &self.home_path {
-            let aws = home.join(".aws");
-            env.insert("HOME".into(), path_string(home.clone()));
-            env.insert("USERPROFILE".into(), path_string(home.clone()));
-            env.insert("AWS_CONFIG_FILE".into(), path_string(aws.join("config")));
-            env.insert(
-                "AWS_SHARED_CREDENTIALS_FILE".into(),
-                path_string(aws.join("credentials")),
-            );
+        match &self.aws_home {
+            Some(home) => home.env.iter().cloned().collect(),
+            None => {
+                let url = self.control.url().to_owned();
+                HashMap::from([
+                    ("AWS_ENDPOINT_URL_SSO_OIDC".to_owned(), url.clone()),
+                    ("AWS_ENDPOINT_URL_SSO".to_owned(), url),
+                ])
+            }
         }
-        env
     }
 
     /// Approves the pending device authorization with this user code, as a person

@@ -49,7 +49,7 @@ test('status reports every session, logged in or not', async () => {
   assert.equal(s.ssoSession, 'emulator')
   assert.equal(s.loggedIn, false)
   assert.equal(s.expiration, undefined)
-  assert.ok(s.profiles.includes('default') && s.profiles.includes('111122223333-ReadOnly'))
+  assert.ok(s.profiles.includes('default') && s.profiles.includes('dev-ReadOnly'))
   await loginApproved(emu, env)
   ;[s] = await ssokit.status({ env })
   assert.equal(s.loggedIn, true)
@@ -70,8 +70,8 @@ test('listAccounts and listRoles mirror the CLI', async () => {
   await loginApproved(emu, env)
   const accounts = await ssokit.listAccounts({ env })
   assert.deepEqual(accounts.map((a) => a.accountId), ['111122223333', '444455556666', '777788889999'])
-  assert.equal(accounts[0].accountName, 'Development')
-  assert.equal(accounts[0].emailAddress, 'development@example.com')
+  assert.equal(accounts[0].accountName, 'dev')
+  assert.equal(accounts[0].emailAddress, 'dev@example.com')
   const roles = await ssokit.listRoles({ env, accountId: '444455556666' })
   assert.deepEqual(roles, [
     { accountId: '444455556666', roleName: 'ReadOnly' },
@@ -121,7 +121,10 @@ test('the emulator: endpoints, temporary home, request log, faults, errors, stop
   assert.equal(env.AWS_ENDPOINT_URL_SSO, own.url)
   assert.equal(env.HOME, home)
   assert.equal(env.AWS_CONFIG_FILE, own.configFile)
-  assert.deepEqual(ssokit.listProfiles({ env }), ['default', '123456789012-Dev', '123456789012-Ops'])
+  assert.deepEqual(ssokit.listProfiles({ env }), ['default', 'Solo', 'Solo-Dev', 'Solo-Ops'])
+  assert.deepEqual(own.profiles.map((p) => p.name), ssokit.listProfiles({ env }))
+  assert.deepEqual(own.profiles[3], { name: 'Solo-Ops', accountId: '123456789012', roleName: 'Ops' })
+  assert.equal(own.ssoSession, 'emulator')
   assert.equal(ssokit.resolveProfile({ env }).roleName, 'Dev')
 
   await ssokit.login({ env, timeout: 60000, openBrowser: false, onPrompt: () => {} }) // auto-approved
@@ -161,6 +164,9 @@ test('the emulator without a temporary home', async () => {
   const bare = await ssokit.Emulator.start({ home: false })
   try {
     assert.equal(bare.home, undefined)
+    assert.equal(bare.configFile, undefined)
+    assert.equal(bare.ssoSession, undefined)
+    assert.equal(bare.profiles[0].name, 'default') // the names a home would have
     assert.deepEqual(Object.keys(bare.env()).sort(), ['AWS_ENDPOINT_URL_SSO', 'AWS_ENDPOINT_URL_SSO_OIDC'])
   } finally {
     await bare.stop()

@@ -18,7 +18,7 @@ after(async () => {
 test('returns plain credentials objects with enumerable fields', async () => {
   const env = freshHome(emu)
   await loginApproved(emu, env)
-  const provider = ssokit.fromSso({ profile: '111122223333-ReadOnly', env })
+  const provider = ssokit.fromSso({ profile: 'dev-ReadOnly', env })
   assert.equal(typeof provider, 'function')
   const c = await provider()
   assert.equal(Object.getPrototypeOf(c), Object.prototype)
@@ -47,8 +47,8 @@ test('credentials are shared through the AWS CLI cache between providers', async
   const env = freshHome(emu)
   await loginApproved(emu, env)
   const before = count(emu, 'GetRoleCredentials')
-  const first = await ssokit.fromSso({ profile: '444455556666-Deployer', env })()
-  const second = await ssokit.fromSso({ profile: '444455556666-Deployer', env })()
+  const first = await ssokit.fromSso({ profile: 'staging-Deployer', env })()
+  const second = await ssokit.fromSso({ profile: 'staging-Deployer', env })()
   assert.equal(first.accessKeyId, second.accessKeyId)
   assert.equal(count(emu, 'GetRoleCredentials'), before + 1)
 })
@@ -137,7 +137,7 @@ test('a revoked session is ERR_SSOKIT_SESSION_EXPIRED, with no secret in the mes
   const { tokenFile } = await loginApproved(emu, env)
   const token = JSON.parse(fs.readFileSync(tokenFile, 'utf8'))
   emu.revokeAllSessions()
-  await assert.rejects(ssokit.fromSso({ profile: '111122223333-AdministratorAccess', env })(), (err) => {
+  await assert.rejects(ssokit.fromSso({ profile: 'dev-AdministratorAccess', env })(), (err) => {
     assert.equal(err.code, 'ERR_SSOKIT_SESSION_EXPIRED')
     assert.match(err.message, /ssokit login/)
     for (const secret of [token.accessToken, token.refreshToken, token.clientSecret]) {

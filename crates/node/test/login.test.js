@@ -34,7 +34,7 @@ test('logs in and writes the token where the AWS CLI reads it', async () => {
   assert.match(p.userCode, /^[A-Z0-9]{4}-[A-Z0-9]{4}$/)
   assert.ok(p.expiresAt instanceof Date && p.expiresAt > new Date())
   assert.equal(result.ssoSession, 'emulator')
-  assert.equal(result.startUrl, 'https://ssokit-emulator.invalid/start')
+  assert.equal(result.startUrl, 'https://d-0000000000.awsapps.com/start')
   assert.equal(result.ssoRegion, 'us-east-1')
   assert.ok(result.expiration instanceof Date && result.expiration > new Date())
   assert.ok(result.tokenFile.startsWith(env.HOME))

@@ -48,7 +48,7 @@ test('an AWS SDK v3 client signs requests with fromSso credentials', async () =>
   await loginApproved(emu, env)
   const sts = await fakeSts()
   try {
-    const credentials = ssokit.fromSso({ profile: '111122223333-ReadOnly', env })
+    const credentials = ssokit.fromSso({ profile: 'dev-ReadOnly', env })
     const client = new STSClient({ region: 'eu-west-1', endpoint: sts.url, credentials, maxAttempts: 1 })
     const identity = await client.send(new GetCallerIdentityCommand({}))
     assert.equal(identity.Account, '111122223333')
@@ -74,7 +74,7 @@ test("@aws-sdk/credential-provider-sso resolves the profile from ssokit's token"
   // environment (HOME, AWS_CONFIG_FILE, AWS_ENDPOINT_URL_SSO, ...).
   const script = `
     const { fromSSO } = require('@aws-sdk/credential-provider-sso')
-    fromSSO({ profile: '777788889999-ReadOnly' })().then(
+    fromSSO({ profile: 'prod-ReadOnly' })().then(
       (c) => console.log(JSON.stringify({ accessKeyId: c.accessKeyId, accountId: c.accountId, expiration: c.expiration })),
       (e) => { console.error(e); process.exit(1) })`
   const { stdout } = await promisify(execFile)(process.execPath, ['-e', script], {

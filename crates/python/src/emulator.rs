@@ -1,14 +1,19 @@
 //! The local IAM Identity Center of `ssokit-emulator`, linked into the module for
 //! `ssokit.testing.Emulator`: a server on its own thread, and its controls.
 
+use std::path::PathBuf;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use pyo3::exceptions::{PyRuntimeError, PyValueError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::repr::Repr;
-use ssokit_emulator::{Account, BackgroundEmulator, Emulator, EmulatorControl, Fault};
+use ssokit_emulator::{
+    Account, BackgroundEmulator, DEFAULT_REGION, DEFAULT_SSO_SESSION, DEFAULT_START_URL, Emulator,
+    EmulatorControl, Fault, HomeOptions, default_accounts,
+};
 
 fn to_duration(name: &str, value: f64) -> PyResult<Duration> {
     Duration::try_from_secs_f64(value)
@@ -17,6 +22,24 @@ fn to_duration(name: &str, value: f64) -> PyResult<Duration> {
 
 fn json_error(e: serde_json::Error) -> PyErr {
     PyRuntimeError::new_err(e.to_string())
+}
+
+/// The accounts of `accounts_json` (`{"id", "name", "email"?, "roles"?}`), with the
+/// email of [`Account::new`] where none is given.
+fn parse_accounts(accounts_json: &str) -> PyResult<Vec<Account>> {
+    let accounts: Vec<Account> = serde_json::from_str(accounts_json)
+        .map_err(|e| PyValueError::new_err(format!("invalid accounts: {e}")))?;
+    Ok(accounts
+        .into_iter()
+        .map(|a| {
+            if a.email.is_empty() {
+                let email = Account::new(a.id.as_str(), a.name.as_str(), &[]).email;
+                a.email(email)
+            } else {
+                a
+            }
+        })
+        .collect())
 }
 
 /// A running emulator (the low-level handle behind `ssokit.testing.Emulator`).
@@ -34,13 +57,14 @@ impl EmulatorServer {
 
 #[pymethods]
 impl EmulatorServer {
-    /// Starts a server on 127.0.0.1 (a free port unless `port` is given).
+    /// Starts a server on 127.0.0.1 (a free port unless `port` is given), with the
+    /// accounts of `accounts_json` or (None) the emulator's default organisation.
     #[new]
-    #[pyo3(signature = (*, accounts_json, port=0, token_lifetime=None, session_lifetime=None, credentials_lifetime=None, registration_lifetime=None, device_code_lifetime=None, poll_interval=None, auto_approve_after_polls=None))]
+    #[pyo3(signature = (*, accounts_json=None, port=0, token_lifetime=None, session_lifetime=None, credentials_lifetime=None, registration_lifetime=None, device_code_lifetime=None, poll_interval=None, auto_approve_after_polls=None))]
     #[allow(clippy::too_many_arguments)] // Python keyword arguments
     fn new(
         py: Python<'_>,
-        accounts_json: &str,
+        accounts_json: Option<&str>,
         port: u16,
         token_lifetime: Option<f64>,
         session_lifetime: Option<f64>,
@@ -50,8 +74,10 @@ impl EmulatorServer {
         poll_interval: Option<u64>,
         auto_approve_after_polls: Option<u32>,
     ) -> PyResult<Self> {
-        let accounts: Vec<Account> = serde_json::from_str(accounts_json)
-            .map_err(|e| PyValueError::new_err(format!("invalid accounts: {e}")))?;
+        let accounts = match accounts_json {
+            Some(json) => parse_accounts(json)?,
+            None => default_accounts(),
+        };
         let mut builder = Emulator::builder()
             .accounts(accounts)
             .host(std::net::Ipv4Addr::LOCALHOST.into())
@@ -84,6 +110,65 @@ impl EmulatorServer {
             control: running.control().clone(),
             running: Mutex::new(Some(running)),
         })
+    }
+
+    /// The emulator's default organisation, as a JSON array of
+    /// `{"id", "name", "email", "roles"}`.
+    #[staticmethod]
+    fn default_accounts_json() -> PyResult<String> {
+        serde_json::to_string(&default_accounts()).map_err(json_error)
+    }
+
+    /// The defaults of `write_home`: (sso-session name, start URL, region).
+    #[staticmethod]
+    fn home_defaults() -> (&'static str, &'static str, &'static str) {
+        (DEFAULT_SSO_SESSION, DEFAULT_START_URL, DEFAULT_REGION)
+    }
+
+    /// Writes `<dir>/.aws/config` (an sso-session at this emulator and a profile per
+    /// role) and an empty `<dir>/.aws/credentials`. Returns a dict: `config_file`,
+    /// `credentials_file`, `sso_session`, `start_url`, `region`, `profiles` (a list of
+    /// `(name, account id, role name)`), `env` (a list of `(name, value)` to set) and
+    /// `cleared_vars` (the variables to remove).
+    #[pyo3(signature = (dir, *, sso_session=None, start_url=None, region=None))]
+    fn write_home<'py>(
+        &self,
+        py: Python<'py>,
+        dir: PathBuf,
+        sso_session: Option<String>,
+        start_url: Option<String>,
+        region: Option<String>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let mut options = HomeOptions::default();
+        if let Some(name) = sso_session {
+            options = options.sso_session(name);
+        }
+        if let Some(url) = start_url {
+            options = options.start_url(url);
+        }
+        if let Some(region) = region {
+            options = options.region(region);
+        }
+        let home = py
+            .detach(|| self.control().write_home(&dir, &options))
+            .map_err(|e| {
+                PyRuntimeError::new_err(format!("could not write the emulator's AWS home: {e}"))
+            })?;
+        let profiles: Vec<(String, String, String)> = home
+            .profiles
+            .iter()
+            .map(|p| (p.name.clone(), p.account_id.clone(), p.role_name.clone()))
+            .collect();
+        let dict = PyDict::new(py);
+        dict.set_item("config_file", &home.config_file)?;
+        dict.set_item("credentials_file", &home.credentials_file)?;
+        dict.set_item("sso_session", &home.sso_session)?;
+        dict.set_item("start_url", &home.start_url)?;
+        dict.set_item("region", &home.region)?;
+        dict.set_item("profiles", profiles)?;
+        dict.set_item("env", &home.env)?;
+        dict.set_item("cleared_vars", home.cleared_vars())?;
+        Ok(dict)
     }
 
     /// The base URL of both SSO OIDC and the SSO portal.

@@ -12,12 +12,14 @@ use ssokit::env::Env;
 use ssokit::export::{ExportFormat, export_credentials, from_sdk_credentials};
 use ssokit::time::format_timestamp;
 use ssokit::{Selector, Sso};
-use ssokit_emulator::{Emulator, sample_accounts};
+use ssokit_emulator::{Emulator, HomeOptions, default_accounts};
 
 use crate::exit::{CmdResult, Outcome};
 use crate::output::print;
 
-const START_URL: &str = "https://d-0000000000.awsapps.com/start";
+/// The profile the demo logs in with and gets credentials for: the default
+/// organisation's first account, first role.
+const PROFILE: &str = "dev";
 
 fn internal(what: &str, e: impl std::fmt::Display) -> ssokit::Error {
     ssokit::Error::Internal(format!("demo: {what}: {e}"))
@@ -29,7 +31,7 @@ pub(crate) async fn run() -> CmdResult {
         .tempdir()
         .map_err(|e| internal("cannot create a temporary home", e))?;
     let emulator = Emulator::builder()
-        .accounts(sample_accounts())
+        .accounts(default_accounts())
         .poll_interval_secs(1)
         .auto_approve_after_polls(1)
         .start()
@@ -42,35 +44,27 @@ pub(crate) async fn run() -> CmdResult {
         home.path().display()
     ));
 
-    let aws = home.path().join(".aws");
-    std::fs::create_dir_all(&aws).map_err(|e| internal("cannot create .aws", e))?;
-    let accounts = sample_accounts();
-    let first = &accounts[0];
-    let config = format!(
-        "[profile demo]\nsso_session = demo\nsso_account_id = {}\nsso_role_name = {}\nregion = eu-west-1\n\n\
-         [sso-session demo]\nsso_start_url = {START_URL}\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n",
-        first.id, first.roles[0]
-    );
-    std::fs::write(aws.join("config"), &config)
-        .map_err(|e| internal("cannot write the config", e))?;
+    let aws_home = emulator
+        .control()
+        .write_home(home.path(), &HomeOptions::default())
+        .map_err(|e| internal("cannot write the AWS home", e))?;
+    let config = std::fs::read_to_string(&aws_home.config_file)
+        .map_err(|e| internal("cannot read the config", e))?;
     print(&format!(
-        "1. The AWS config file ({}):\n\n{config}\n",
-        aws.join("config").display()
+        "1. The AWS config file ({}), a profile for every role of the emulator's accounts:\n\n{config}\n",
+        aws_home.config_file.display()
     ));
 
-    let home_str = home.path().to_string_lossy().into_owned();
-    let env = Env::from_vars([
-        ("HOME", home_str.as_str()),
-        ("AWS_ENDPOINT_URL_SSO", url.as_str()),
-        ("AWS_ENDPOINT_URL_SSO_OIDC", url.as_str()),
-    ]);
+    let env = Env::from_vars(aws_home.env.clone());
     let selector = Selector {
-        profile: Some("demo".into()),
+        profile: Some(PROFILE.into()),
         ..Selector::default()
     };
     let sso = Sso::resolve(&selector, &env)?;
 
-    print("2. ssokit login --profile demo (device-code flow):\n\n");
+    print(&format!(
+        "2. ssokit login --profile {PROFILE} (device-code flow):\n\n"
+    ));
     let prompt = |p: &DevicePrompt| {
         print(&format!(
             "   Open {} and enter the code {}\n   (or open {})\n   The emulator approves it after one poll, as a person would in the browser...\n",
@@ -83,7 +77,8 @@ pub(crate) async fn run() -> CmdResult {
     };
     let token = sso.login(&prompt, &LoginOptions::default()).await?;
     print(&format!(
-        "   Successfully logged into Start URL: {START_URL} (token expires at {})\n\n",
+        "   Successfully logged into Start URL: {} (token expires at {})\n\n",
+        aws_home.start_url,
         format_timestamp(token.expires_at)
     ));
 
@@ -102,14 +97,16 @@ pub(crate) async fn run() -> CmdResult {
     }
     print(&format!("{table}\n"));
 
-    print("4. ssokit credentials --profile demo (what credential_process prints):\n\n");
+    print(&format!(
+        "4. ssokit credentials --profile {PROFILE} (what credential_process prints):\n\n"
+    ));
     let credentials = sso.credentials_provider()?.credentials().await?;
     print(&export_credentials(
         &from_sdk_credentials(&credentials),
         ExportFormat::Process,
     )?);
 
-    let token_file = sso.caches().tokens().path("demo");
+    let token_file = sso.caches().tokens().path(&aws_home.sso_session);
     let keys: Vec<String> = read_json_object(&token_file)
         .map(|m| m.keys().cloned().collect())
         .unwrap_or_default();

@@ -4,7 +4,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
 from os import PathLike
 from pathlib import Path
-from typing import Literal, NoReturn, Optional, Union, final, overload
+from typing import Any, Literal, NoReturn, Optional, Union, final, overload
 
 __version__: str
 
@@ -505,7 +505,7 @@ class EmulatorServer:
     def __new__(
         cls,
         *,
-        accounts_json: str,
+        accounts_json: Optional[str] = None,
         port: int = 0,
         token_lifetime: Optional[float] = None,
         session_lifetime: Optional[float] = None,
@@ -517,7 +517,27 @@ class EmulatorServer:
     ) -> EmulatorServer:
         """Start a server on 127.0.0.1 (a free port unless ``port`` is given).
         Lifetimes are in seconds; ``accounts_json`` is a JSON array of
+        ``{"id", "name", "email", "roles"}`` (None: the default organisation)."""
+    @staticmethod
+    def default_accounts_json() -> str:
+        """The emulator's default organisation, as a JSON array of
         ``{"id", "name", "email", "roles"}``."""
+    @staticmethod
+    def home_defaults() -> tuple[str, str, str]:
+        """The defaults of ``write_home``: (sso-session name, start URL, region)."""
+    def write_home(
+        self,
+        dir: Union[str, PathLike[str]],
+        *,
+        sso_session: Optional[str] = None,
+        start_url: Optional[str] = None,
+        region: Optional[str] = None,
+    ) -> dict[str, Any]:
+        """Write ``<dir>/.aws/config`` (an sso-session at this emulator and a profile
+        per role) and an empty ``<dir>/.aws/credentials``. Returns ``config_file``,
+        ``credentials_file``, ``sso_session``, ``start_url``, ``region``,
+        ``profiles`` (``(name, account id, role name)`` tuples), ``env`` (``(name,
+        value)`` pairs to set) and ``cleared_vars`` (variables to remove)."""
     @property
     def url(self) -> str:
         """The base URL of both SSO OIDC and the SSO portal."""

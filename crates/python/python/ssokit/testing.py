@@ -16,16 +16,26 @@ manager it points the process at itself and at a temporary AWS home::
             assert idc.count("GetRoleCredentials") == 1
 
 Inside the ``with`` block these environment variables are set (and restored
-afterwards): ``HOME`` (a temporary directory, also holding the ``~/.aws`` caches),
-``AWS_CONFIG_FILE`` (``idc.config_path``), ``AWS_SHARED_CREDENTIALS_FILE``,
-``AWS_ENDPOINT_URL_SSO`` and ``AWS_ENDPOINT_URL_SSO_OIDC`` (``idc.url``); the
-variables that would override the config (``AWS_PROFILE``, ``AWS_ACCESS_KEY_ID``,
-...) are removed.
+afterwards): ``HOME`` and ``USERPROFILE`` (a temporary directory, also holding the
+``~/.aws`` caches), ``AWS_CONFIG_FILE`` (``idc.config_path``),
+``AWS_SHARED_CREDENTIALS_FILE``, ``AWS_ENDPOINT_URL_SSO`` and
+``AWS_ENDPOINT_URL_SSO_OIDC`` (``idc.url``); the variables that would override the
+config (``AWS_PROFILE``, ``AWS_ACCESS_KEY_ID``, ...) are removed.
 
-The config file has an ``[sso-session emulator]`` and, for every account and role,
-a profile ``<account name>-<role>``; the first role of each account is also the
-profile ``<account name>``, and the first role of the first account the
-``[default]`` profile (see ``idc.profiles``).
+Without ``accounts`` it serves the emulator's default organisation
+(``DEFAULT_ACCOUNTS``), the same as ``ssokit demo`` and Node's ``Emulator``:
+``111122223333`` ``dev`` (``ReadOnly``, ``AdministratorAccess``), ``444455556666``
+``staging`` (``ReadOnly``, ``Deployer``) and ``777788889999`` ``prod``
+(``ReadOnly``).
+
+The config file, written by the emulator (the same in every language), has an
+``[sso-session emulator]`` and, for every account and role, a profile
+``<account name>-<role>``; the first role of each account is also the profile
+``<account name>``, and the first role of the first account the ``[default]``
+profile (see ``idc.profiles``). Names keep letters, digits and ``_.@+=,-``; other
+characters become ``-``. For the default organisation: ``default``, ``dev``,
+``dev-ReadOnly``, ``dev-AdministratorAccess``, ``staging``, ``staging-ReadOnly``,
+``staging-Deployer``, ``prod``, ``prod-ReadOnly``.
 
 **botocore fixes its SSO cache directory (``~/.aws/sso/cache``) when it is
 imported**, from ``HOME`` at that moment. Create the emulator before anything
@@ -37,7 +47,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import tempfile
 from dataclasses import dataclass
@@ -52,31 +61,11 @@ __all__ = ["Emulator", "EmulatorRequest", "DEFAULT_ACCOUNTS"]
 
 Seconds = Union[float, timedelta]
 
-DEFAULT_ACCOUNTS: List[Dict[str, Any]] = [
-    {"id": "111122223333", "name": "dev", "roles": ["ReadOnly", "Admin"]},
-    {"id": "444455556666", "name": "prod", "roles": ["ReadOnly"]},
-]
-"""The accounts of an ``Emulator()`` created without ``accounts``."""
+DEFAULT_ACCOUNTS: List[Dict[str, Any]] = json.loads(EmulatorServer.default_accounts_json())
+"""The accounts of an ``Emulator()`` created without ``accounts``: the emulator's
+default organisation, as ``{"id", "name", "email", "roles"}`` mappings."""
 
-_SET = (
-    "HOME",
-    "AWS_CONFIG_FILE",
-    "AWS_SHARED_CREDENTIALS_FILE",
-    "AWS_ENDPOINT_URL_SSO",
-    "AWS_ENDPOINT_URL_SSO_OIDC",
-)
-_REMOVED = (
-    "AWS_PROFILE",
-    "AWS_DEFAULT_PROFILE",
-    "AWS_ACCESS_KEY_ID",
-    "AWS_SECRET_ACCESS_KEY",
-    "AWS_SESSION_TOKEN",
-    "AWS_ENDPOINT_URL",
-    "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
-    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    "AWS_WEB_IDENTITY_TOKEN_FILE",
-)
+_DEFAULT_SSO_SESSION, _DEFAULT_START_URL, _DEFAULT_REGION = EmulatorServer.home_defaults()
 
 
 @dataclass(frozen=True)
@@ -117,10 +106,6 @@ def _seconds(value: Optional[Seconds]) -> Optional[float]:
     return float(value)
 
 
-def _profile_name(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.@+=,-]+", "-", text).strip("-") or "account"
-
-
 class Emulator:
     """A local IAM Identity Center, as a context manager (see the module docs)."""
 
@@ -129,9 +114,9 @@ class Emulator:
         accounts: Optional[Sequence[Mapping[str, Any]]] = None,
         *,
         auto_approve: bool = True,
-        region: str = "us-east-1",
-        start_url: str = "https://d-0000000000.awsapps.com/start",
-        sso_session: str = "emulator",
+        region: str = _DEFAULT_REGION,
+        start_url: str = _DEFAULT_START_URL,
+        sso_session: str = _DEFAULT_SSO_SESSION,
         token_lifetime: Optional[Seconds] = None,
         session_lifetime: Optional[Seconds] = None,
         credentials_lifetime: Optional[Seconds] = None,
@@ -143,8 +128,9 @@ class Emulator:
         """Configures the emulator; ``start()`` (or ``with``) starts it.
 
         ``accounts`` are mappings with ``id`` (12 digits), ``name``, ``roles`` and
-        optionally ``email``. With ``auto_approve`` (the default) device logins are
-        approved at the first poll, as if a person pressed Allow, and PKCE logins when
+        optionally ``email`` (default ``<name>@example.com``); without them, the
+        default organisation (``DEFAULT_ACCOUNTS``). With ``auto_approve`` (the
+        default) device logins are approved at the first poll, as if a person pressed Allow, and PKCE logins when
         the authorize page is opened (``GET /authorize`` redirects straight to
         ssokit's listener: open ``PkcePrompt.authorize_url`` in ``on_prompt``, e.g.
         with ``urllib.request.urlopen``); with ``auto_approve=False`` call
@@ -153,12 +139,7 @@ class Emulator:
         role credentials 1 hour. ``poll_interval`` is the device-flow interval in
         whole seconds (at least 1).
         """
-        self._accounts = [dict(a) for a in (accounts if accounts is not None else DEFAULT_ACCOUNTS)]
-        for account in self._accounts:
-            account.setdefault(
-                "email", f"{_profile_name(str(account.get('name', 'account'))).lower()}@example.com"
-            )
-            account.setdefault("roles", [])
+        self._accounts_json = None if accounts is None else json.dumps([dict(a) for a in accounts])
         self._options: Dict[str, Any] = {
             "port": port,
             "token_lifetime": _seconds(token_lifetime),
@@ -170,16 +151,19 @@ class Emulator:
             "auto_approve_after_polls": 0 if auto_approve else None,
         }
         self.region = region
-        """The Identity Center region written into the config."""
+        """The Identity Center region written into the config (``us-east-1``)."""
         self.start_url = start_url
-        """The start URL written into the config."""
+        """The start URL written into the config
+        (``https://d-0000000000.awsapps.com/start``)."""
         self.sso_session = sso_session
-        """The name of the config's ``[sso-session]``."""
+        """The name of the config's ``[sso-session]`` (``emulator``)."""
         self._server: Optional[EmulatorServer] = None
         self._home: Optional[Path] = None
         self._saved_env: Dict[str, Optional[str]] = {}
+        self._env: Dict[str, str] = {}
         self.profiles: Dict[str, Tuple[str, str]] = {}
-        """Every profile of the config file: name -> (account id, role name)."""
+        """Every profile of the config file, in its order: name -> (account id, role
+        name). Filled by ``start()``."""
 
     # -- lifecycle ---------------------------------------------------------------
 
@@ -188,17 +172,20 @@ class Emulator:
         environment. Returns self. Prefer ``with Emulator(...) as idc:``."""
         if self._server is not None:
             raise RuntimeError("the emulator is already running")
-        self._server = EmulatorServer(accounts_json=json.dumps(self._accounts), **self._options)
+        self._server = EmulatorServer(accounts_json=self._accounts_json, **self._options)
         try:
             self._home = Path(tempfile.mkdtemp(prefix="ssokit-emulator-"))
-            (self._home / ".aws").mkdir(mode=0o700)
-            self.config_path.write_text(self._config_text())
-            self.credentials_path.write_text("")
-            for name in _SET + _REMOVED:
+            home = self._server.write_home(
+                str(self._home), sso_session=self.sso_session, start_url=self.start_url, region=self.region
+            )
+            self._env = dict(home["env"])
+            self.profiles = {name: (account_id, role) for name, account_id, role in home["profiles"]}
+            cleared: List[str] = list(home["cleared_vars"])
+            for name in [*self._env, *cleared]:
                 self._saved_env[name] = os.environ.get(name)
-            for name in _REMOVED:
+            for name in cleared:
                 os.environ.pop(name, None)
-            os.environ.update(self.env)
+            os.environ.update(self._env)
         except BaseException:
             self.stop()
             raise
@@ -218,6 +205,7 @@ class Emulator:
         if self._home is not None:
             shutil.rmtree(self._home, ignore_errors=True)
             self._home = None
+        self._env = {}
 
     def __enter__(self) -> Emulator:
         return self.start()
@@ -254,54 +242,19 @@ class Emulator:
     @property
     def config_path(self) -> Path:
         """The AWS config file written for the emulator (``AWS_CONFIG_FILE``)."""
-        return self.home / ".aws" / "config"
+        return Path(self.env["AWS_CONFIG_FILE"])
 
     @property
     def credentials_path(self) -> Path:
         """An empty AWS credentials file (``AWS_SHARED_CREDENTIALS_FILE``)."""
-        return self.home / ".aws" / "credentials"
+        return Path(self.env["AWS_SHARED_CREDENTIALS_FILE"])
 
     @property
     def env(self) -> Dict[str, str]:
         """The environment variables the emulator sets, e.g. for a subprocess."""
-        return {
-            "HOME": str(self.home),
-            "AWS_CONFIG_FILE": str(self.config_path),
-            "AWS_SHARED_CREDENTIALS_FILE": str(self.credentials_path),
-            "AWS_ENDPOINT_URL_SSO": self.url,
-            "AWS_ENDPOINT_URL_SSO_OIDC": self.url,
-        }
-
-    def _config_text(self) -> str:
-        lines = [
-            f"[sso-session {self.sso_session}]",
-            f"sso_start_url = {self.start_url}",
-            f"sso_region = {self.region}",
-            "sso_registration_scopes = sso:account:access",
-            "",
-        ]
-        self.profiles = {}
-        for i, account in enumerate(self._accounts):
-            for j, role in enumerate(account["roles"]):
-                base = _profile_name(str(account["name"]))
-                names = [f"{base}-{_profile_name(role)}"]
-                if j == 0:
-                    names.insert(0, base)
-                for name in names:
-                    self.profiles.setdefault(name, (str(account["id"]), str(role)))
-                if i == 0 and j == 0:
-                    self.profiles.setdefault("default", (str(account["id"]), str(role)))
-        for name, (account_id, role) in self.profiles.items():
-            header = "[default]" if name == "default" else f"[profile {name}]"
-            lines += [
-                header,
-                f"sso_session = {self.sso_session}",
-                f"sso_account_id = {account_id}",
-                f"sso_role_name = {role}",
-                f"region = {self.region}",
-                "",
-            ]
-        return "\n".join(lines)
+        if not self._env:
+            raise RuntimeError("the emulator is not running: use `with Emulator(...) as idc:`")
+        return dict(self._env)
 
     # -- approvals ------------------------------------------------------------------
 
