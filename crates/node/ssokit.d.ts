@@ -76,8 +76,12 @@ export interface SsoWarning extends Error {
  *   browser's answer did not match the login: a wrong `state`);
  * - `ERR_SSOKIT_LOGIN_TIMEOUT`: the login was not approved in time (or its code expired);
  * - `ERR_SSOKIT_ABORTED`: the login was aborted through its `AbortSignal`;
- * - `ERR_SSOKIT_SERVICE`: IAM Identity Center failed or could not be reached (or its
- *   authorize page answered with an OAuth error other than `access_denied`);
+ * - `ERR_SSOKIT_SERVICE`: IAM Identity Center answered with an error (or its
+ *   authorize page answered with an OAuth error other than `access_denied`); see
+ *   `serviceCode` and `httpStatus`;
+ * - `ERR_SSOKIT_NETWORK`: IAM Identity Center could not be reached (connection, DNS, TLS,
+ *   timeout);
+ * - `ERR_SSOKIT_USAGE`: what was asked cannot be done as asked;
  * - `ERR_SSOKIT_CACHE`: a cache file under `~/.aws` could not be read, written or locked;
  * - `ERR_SSOKIT_EMULATOR`: an {@link Emulator} call failed (bad option, unknown user code);
  * - `ERR_SSOKIT_INTERNAL`: a bug in ssokit (please report it).
@@ -90,6 +94,8 @@ export type ErrorCode =
   | 'ERR_SSOKIT_LOGIN_TIMEOUT'
   | 'ERR_SSOKIT_ABORTED'
   | 'ERR_SSOKIT_SERVICE'
+  | 'ERR_SSOKIT_NETWORK'
+  | 'ERR_SSOKIT_USAGE'
   | 'ERR_SSOKIT_CACHE'
   | 'ERR_SSOKIT_EMULATOR'
   | 'ERR_SSOKIT_INTERNAL'
@@ -98,10 +104,39 @@ export type ErrorCode =
  * Every error ssokit throws or rejects with. The message says what went wrong and
  * what to do (it never contains a token or a key).
  */
+/**
+ * The kind of a core error, one per `ErrorCode` (except `ERR_SSOKIT_EMULATOR`, which is
+ * the emulator's own).
+ */
+export type ErrorKind =
+  | 'not_logged_in'
+  | 'session_expired'
+  | 'access_denied'
+  | 'login_timeout'
+  | 'cancelled'
+  | 'config'
+  | 'cache'
+  | 'service'
+  | 'network'
+  | 'usage'
+  | 'internal'
+
 export declare class SsoError extends Error {
   /** The stable code; branch on it, not on the message. */
   readonly code: ErrorCode
   readonly name: 'SsoError'
+  /** The kind of core error (absent for an emulator error or an aborted login). */
+  readonly kind?: ErrorKind
+  /** The call that fixes it, e.g. `call await login({ profile: 'dev' })`; the message ends with it. */
+  readonly remedy?: string
+  /** The profile to log in to, or the login was for. */
+  readonly profile?: string
+  /** The sso-session to log in to, or the login was for. */
+  readonly ssoSession?: string
+  /** The service's error code, e.g. `'TooManyRequestsException'`. */
+  readonly serviceCode?: string
+  /** The HTTP status of the service's answer. */
+  readonly httpStatus?: number
 }
 
 /** Options of {@link fromSso}. */

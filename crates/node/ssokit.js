@@ -22,9 +22,11 @@ function emitWarnings () {
   }
 }
 
-const CODE_PREFIX = /^(ERR_SSOKIT_[A-Z_]+): /
-
-/** An error from ssokit, with a stable `code` (see the `ErrorCode` type). */
+/**
+ * An error from ssokit, with a stable `code` (see the `ErrorCode` type). The native
+ * side builds every error as an instance of this class, with `code`, `kind`, `remedy`
+ * and the other properties already set.
+ */
 class SsoError extends Error {
   constructor (code, message, options) {
     super(message, options)
@@ -35,26 +37,12 @@ class SsoError extends Error {
     return 'SsoError'
   }
 }
-
-// A native error as an SsoError: synchronous calls carry the code as `err.code`,
-// promises as a `ERR_SSOKIT_…: ` prefix of the message (a napi-rs limitation).
-// Anything else (a bad argument type) passes through unchanged.
-function toSsoError (err) {
-  if (err instanceof SsoError || !(err instanceof Error)) return err
-  if (typeof err.code === 'string' && err.code.startsWith('ERR_SSOKIT_')) {
-    return new SsoError(err.code, err.message)
-  }
-  const match = CODE_PREFIX.exec(err.message)
-  if (match) return new SsoError(match[1], err.message.slice(match[0].length))
-  return err
-}
+native.registerErrorClass(SsoError)
 
 function wrapSync (fn) {
   return function (...args) {
     try {
       return fn(...args)
-    } catch (err) {
-      throw toSsoError(err)
     } finally {
       emitWarnings()
     }
@@ -65,8 +53,6 @@ function wrapAsync (fn) {
   return async function (...args) {
     try {
       return await fn(...args)
-    } catch (err) {
-      throw toSsoError(err)
     } finally {
       emitWarnings()
     }
@@ -122,9 +108,8 @@ async function login (options = {}) {
     return await native.login(rest, promptFor(onPrompt, rest.openBrowser, cancel, state), cancel)
   } catch (err) {
     if (state.promptError !== undefined) throw state.promptError
-    const error = toSsoError(err)
-    if (signal?.aborted && error.code === 'ERR_SSOKIT_ABORTED') throw aborted(signal)
-    throw error
+    if (signal?.aborted && err.code === 'ERR_SSOKIT_ABORTED') throw aborted(signal)
+    throw err
   } finally {
     signal?.removeEventListener('abort', onAbort)
     emitWarnings()
@@ -160,8 +145,6 @@ function fromSso (init = {}) {
     try {
       memo = await provider.credentials()
       return copy(memo)
-    } catch (err) {
-      throw toSsoError(err)
     } finally {
       emitWarnings()
     }
@@ -176,7 +159,7 @@ function fromSso (init = {}) {
       // kept: it memoizes, refreshes and coalesces concurrent calls.
       if (provider === undefined) {
         const prompt = options.autoLogin ? (onPrompt ?? defaultPrompt) : undefined
-        provider = new native.CredentialsProvider(options, prompt && safePrompt(prompt))
+        provider = native.credentialsProvider(options, prompt && safePrompt(prompt))
       }
       // The core's memory, synchronously (another caller may have fetched meanwhile).
       const cached = provider.cached()
@@ -185,7 +168,7 @@ function fromSso (init = {}) {
         return Promise.resolve(copy(memo))
       }
     } catch (err) {
-      return Promise.reject(toSsoError(err))
+      return Promise.reject(err)
     }
     return fetchCredentials()
   }
@@ -214,11 +197,7 @@ class Emulator {
   }
 
   static async start (options) {
-    try {
-      return new Emulator(native.Emulator.start(options))
-    } catch (err) {
-      throw toSsoError(err)
-    }
+    return new Emulator(native.Emulator.start(options))
   }
 
   get url () { return this.#native.url }
@@ -228,22 +207,18 @@ class Emulator {
   get ssoSession () { return this.#native.ssoSession ?? undefined }
   get profiles () { return this.#native.profiles }
   env () { return this.#native.env() }
-  approve (userCode) { wrapSync(() => this.#native.approve(userCode))() }
-  deny (userCode) { wrapSync(() => this.#native.deny(userCode))() }
+  approve (userCode) { this.#native.approve(userCode) }
+  deny (userCode) { this.#native.deny(userCode) }
   pendingUserCodes () { return this.#native.pendingUserCodes() }
   setAutoApprove (afterPolls) { this.#native.setAutoApprove(afterPolls) }
   requestLog () { return this.#native.requestLog() }
   clearRequestLog () { this.#native.clearRequestLog() }
-  injectFault (fault) { wrapSync(() => this.#native.injectFault(fault))() }
+  injectFault (fault) { this.#native.injectFault(fault) }
   clearFaults () { this.#native.clearFaults() }
   revokeAllSessions () { return this.#native.revokeAllSessions() }
   advanceClock (millis) { this.#native.advanceClock(millis) }
   async stop () {
-    try {
-      await this.#native.stop()
-    } catch (err) {
-      throw toSsoError(err)
-    }
+    await this.#native.stop()
   }
 }
 if (typeof Symbol.asyncDispose === 'symbol') {

@@ -167,10 +167,10 @@ async function main () {
     // Where a first call's time goes: building the native provider (config, caches,
     // HTTP clients), then its first credentials() call (here from ~/.aws/cli/cache).
     const native = require(path.join(PACKAGE, 'index.js'))
-    const construct = await timed(FIRST_CALLS, () => undefined, () => new native.CredentialsProvider({ profile: PROFILE, env }))
+    const construct = await timed(FIRST_CALLS, () => undefined, () => native.credentialsProvider({ profile: PROFILE, env }))
     const nativeFirst = await timed(
       FIRST_CALLS,
-      () => new native.CredentialsProvider({ profile: PROFILE, env }),
+      () => native.credentialsProvider({ profile: PROFILE, env }),
       (p) => p.credentials()
     )
 
@@ -182,7 +182,7 @@ async function main () {
     if (getRoleCredentials() !== before) throw new Error('memoized ssokit calls made requests')
     // The same memoized call through the native async method (the path before the
     // synchronous fast path): a promise settled from napi-rs's tokio runtime.
-    const asyncProvider = new native.CredentialsProvider({ profile: PROFILE, env })
+    const asyncProvider = native.credentialsProvider({ profile: PROFILE, env })
     await asyncProvider.credentials()
     const ssokitMemoAsync = await perCall(() => asyncProvider.credentials(), Math.min(CALLS, 20_000))
 

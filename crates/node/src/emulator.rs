@@ -14,7 +14,7 @@ use ssokit_emulator::{
 use tempfile::TempDir;
 
 use crate::profile::path_string;
-use crate::{EMULATOR, coded};
+use crate::{EMULATOR, Failure, JsResult, Reply, coded};
 
 /// An account of the emulated organisation.
 #[napi(object)]
@@ -131,7 +131,7 @@ impl From<RequestRecord> for EmulatorRequest {
     }
 }
 
-fn emulator_error(err: impl std::fmt::Display) -> napi::Error {
+fn emulator_error(err: impl std::fmt::Display) -> Failure {
     coded(EMULATOR, err)
 }
 
@@ -167,8 +167,12 @@ fn take<T>(slot: &Mutex<Option<T>>) -> Option<T> {
 #[napi]
 impl Emulator {
     /// Starts an emulator on 127.0.0.1 on its own thread; returns once it listens.
-    #[napi(factory)]
-    pub fn start(options: Option<EmulatorOptions>) -> napi::Result<Self> {
+    #[napi(ts_return_type = "Emulator")]
+    pub fn start(options: Option<EmulatorOptions>) -> Reply<Emulator> {
+        Self::start_with(options).into()
+    }
+
+    fn start_with(options: Option<EmulatorOptions>) -> JsResult<Self> {
         let options = options.unwrap_or_default();
         let mut builder = CoreEmulator::builder();
         if let Some(accounts) = options.accounts {
@@ -306,14 +310,17 @@ impl Emulator {
     /// Approves the pending device authorization with this user code, as a person
     /// pressing Allow on the verification page.
     #[napi]
-    pub fn approve(&self, user_code: String) -> napi::Result<()> {
-        self.control.approve(&user_code).map_err(emulator_error)
+    pub fn approve(&self, user_code: String) -> Reply<()> {
+        self.control
+            .approve(&user_code)
+            .map_err(emulator_error)
+            .into()
     }
 
     /// Denies the pending device authorization with this user code.
     #[napi]
-    pub fn deny(&self, user_code: String) -> napi::Result<()> {
-        self.control.deny(&user_code).map_err(emulator_error)
+    pub fn deny(&self, user_code: String) -> Reply<()> {
+        self.control.deny(&user_code).map_err(emulator_error).into()
     }
 
     /// The user codes of device authorizations waiting for a decision.
@@ -346,7 +353,13 @@ impl Emulator {
 
     /// Adds a fault.
     #[napi]
-    pub fn inject_fault(&self, fault: FaultOptions) -> napi::Result<()> {
+    pub fn inject_fault(&self, fault: FaultOptions) -> Reply<()> {
+        Self::fault(fault)
+            .and_then(|fault| self.control.inject_fault(fault).map_err(emulator_error))
+            .into()
+    }
+
+    fn fault(fault: FaultOptions) -> JsResult<Fault> {
         let mut built = match fault.kind.as_str() {
             "fail" => {
                 let status = u16::try_from(fault.status.unwrap_or(500)).unwrap_or(u16::MAX);
@@ -367,7 +380,7 @@ impl Emulator {
                 .ok_or_else(|| emulator_error(format!("unknown operation {name:?}")))?;
             built = built.on(op);
         }
-        self.control.inject_fault(built).map_err(emulator_error)
+        Ok(built)
     }
 
     /// Removes every fault.
@@ -392,8 +405,12 @@ impl Emulator {
 
     /// Stops the server (off the JavaScript thread) and removes the temporary home.
     /// Calling it again does nothing.
-    #[napi]
-    pub async fn stop(&self) -> napi::Result<()> {
+    #[napi(ts_return_type = "Promise<void>")]
+    pub async fn stop(&self) -> Reply<()> {
+        self.stop_and_clean().await.into()
+    }
+
+    async fn stop_and_clean(&self) -> JsResult<()> {
         let running = take(&self.running);
         let home = take(&self.home);
         tokio::task::spawn_blocking(move || {

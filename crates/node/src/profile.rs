@@ -7,7 +7,7 @@ use napi_derive::napi;
 use ssokit::cache::CacheDirs;
 use ssokit::profile::{ProfileQuery, cache_paths, load_config, resolve_profile as core_resolve};
 
-use crate::{SyncResult as Result, make_env, sync_error};
+use crate::{JsResult as Result, Reply, js_error as sync_error, make_env};
 
 /// Where to find the AWS config and which profile to use.
 #[napi(object)]
@@ -58,8 +58,12 @@ pub(crate) fn path_string(path: PathBuf) -> String {
 
 /// Resolves an SSO profile from the AWS config file. Throws an error with
 /// `code === 'ERR_SSOKIT_CONFIG'` naming the file, line, profile and key at fault.
-#[napi]
-pub fn resolve_profile(options: Option<ProfileOptions>) -> Result<SsoProfile> {
+#[napi(ts_return_type = "SsoProfile")]
+pub fn resolve_profile(options: Option<ProfileOptions>) -> Reply<SsoProfile> {
+    resolve(options).into()
+}
+
+fn resolve(options: Option<ProfileOptions>) -> Result<SsoProfile> {
     let options = options.unwrap_or_default();
     let env = make_env(options.env);
     let query = ProfileQuery {
@@ -89,8 +93,12 @@ pub fn resolve_profile(options: Option<ProfileOptions>) -> Result<SsoProfile> {
 }
 
 /// The names of every profile in the config and credentials files.
-#[napi]
-pub fn list_profiles(options: Option<ProfileOptions>) -> Result<Vec<String>> {
+#[napi(ts_return_type = "Array<string>")]
+pub fn list_profiles(options: Option<ProfileOptions>) -> Reply<Vec<String>> {
+    profile_names(options).into()
+}
+
+fn profile_names(options: Option<ProfileOptions>) -> Result<Vec<String>> {
     let options = options.unwrap_or_default();
     let env = make_env(options.env);
     let config_file = options.config_file.map(PathBuf::from);

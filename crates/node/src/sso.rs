@@ -26,7 +26,7 @@ use ssokit::time::{Clock, SystemClock};
 use ssokit::{Error, Selector, Sso};
 
 use crate::profile::path_string;
-use crate::{CONFIG, Timestamp, async_error, coded, make_env};
+use crate::{CONFIG, JsResult, Reply, Timestamp, coded, js_error as async_error, make_env};
 
 /// What to act on: a profile (the default) or an sso-session, and where the config is.
 #[napi(object)]
@@ -54,7 +54,7 @@ fn selector(
     }
 }
 
-fn resolve(options: TargetOptions) -> napi::Result<(Sso, Env)> {
+fn resolve(options: TargetOptions) -> JsResult<(Sso, Env)> {
     let env = make_env(options.env);
     let selector = selector(options.profile, options.sso_session, options.config_file);
     let sso = Sso::resolve(&selector, &env).map_err(async_error)?;
@@ -62,7 +62,7 @@ fn resolve(options: TargetOptions) -> napi::Result<(Sso, Env)> {
 }
 
 /// Milliseconds from JavaScript as a duration; `what` names the option in the error.
-fn millis(ms: Option<f64>, what: &str) -> napi::Result<Option<Duration>> {
+fn millis(ms: Option<f64>, what: &str) -> JsResult<Option<Duration>> {
     ms.map(|ms| {
         Duration::try_from_secs_f64(ms / 1000.0)
             .ok()
@@ -115,7 +115,7 @@ pub type PromptCallback =
     ThreadsafeFunction<PromptInfo, Unknown<'static>, PromptInfo, Status, false, true>;
 
 /// The `flow` option as a core request: `auto` (or none) lets the core choose.
-fn requested_flow(flow: Option<&str>) -> napi::Result<Option<Flow>> {
+fn requested_flow(flow: Option<&str>) -> JsResult<Option<Flow>> {
     match flow {
         None | Some("auto") => Ok(None),
         Some("pkce") => Ok(Some(Flow::Pkce)),
@@ -241,7 +241,7 @@ pub struct LoginResult {
 /// Logs in with the flow of `options.flow` (chosen by the core for `auto`) and writes
 /// the token where the AWS CLI does. Rejects with `ERR_SSOKIT_ABORTED` when `cancel`
 /// is cancelled.
-#[napi]
+#[napi(ts_return_type = "Promise<LoginResult>")]
 pub async fn login(
     options: Option<LoginOptions>,
     #[napi(
@@ -249,7 +249,15 @@ pub async fn login(
     )]
     on_prompt: Option<PromptCallback>,
     cancel: Option<&CancelHandle>,
-) -> napi::Result<LoginResult> {
+) -> Reply<LoginResult> {
+    login_with(options, on_prompt, cancel).await.into()
+}
+
+async fn login_with(
+    options: Option<LoginOptions>,
+    on_prompt: Option<PromptCallback>,
+    cancel: Option<&CancelHandle>,
+) -> JsResult<LoginResult> {
     let options = options.unwrap_or_default();
     let timeout = millis(options.timeout, "timeout")?;
     let requested = requested_flow(options.flow.as_deref())?;
@@ -332,8 +340,12 @@ impl From<LogoutReport> for LogoutResult {
 /// Logs out like `aws sso logout`: with neither `profile` nor `ssoSession`, every SSO
 /// token is revoked and removed with every cached SSO role credential; with one, only
 /// that session.
-#[napi]
-pub async fn logout(options: Option<TargetOptions>) -> napi::Result<LogoutResult> {
+#[napi(ts_return_type = "Promise<LogoutResult>")]
+pub async fn logout(options: Option<TargetOptions>) -> Reply<LogoutResult> {
+    logout_with(options).await.into()
+}
+
+async fn logout_with(options: Option<TargetOptions>) -> JsResult<LogoutResult> {
     let options = options.unwrap_or_default();
     let env = make_env(options.env);
     let config_file = options.config_file.map(PathBuf::from);
@@ -366,8 +378,12 @@ pub struct TokenIdentity {
 
 /// The SSO access token of a profile or session, refreshed first when it has less
 /// than 15 minutes left. Never logs in.
-#[napi]
-pub async fn get_token(options: Option<TargetOptions>) -> napi::Result<TokenIdentity> {
+#[napi(ts_return_type = "Promise<TokenIdentity>")]
+pub async fn get_token(options: Option<TargetOptions>) -> Reply<TokenIdentity> {
+    get_token_with(options).await.into()
+}
+
+async fn get_token_with(options: Option<TargetOptions>) -> JsResult<TokenIdentity> {
     let (sso, _) = resolve(options.unwrap_or_default())?;
     let token = sso.token_provider().token().await.map_err(async_error)?;
     Ok(TokenIdentity {
@@ -414,8 +430,12 @@ pub struct SessionStatus {
 
 /// The state of every sso-session and legacy start URL in the config, from the token
 /// cache (no network), like `ssokit status`.
-#[napi]
-pub async fn status(options: Option<StatusOptions>) -> napi::Result<Vec<SessionStatus>> {
+#[napi(ts_return_type = "Promise<Array<SessionStatus>>")]
+pub async fn status(options: Option<StatusOptions>) -> Reply<Vec<SessionStatus>> {
+    status_with(options).await.into()
+}
+
+async fn status_with(options: Option<StatusOptions>) -> JsResult<Vec<SessionStatus>> {
     let options = options.unwrap_or_default();
     let env = make_env(options.env);
     let config_file = options.config_file.map(PathBuf::from);
@@ -453,8 +473,12 @@ pub struct AccountInfo {
 }
 
 /// Every account the signed-in user may access (all pages).
-#[napi]
-pub async fn list_accounts(options: Option<TargetOptions>) -> napi::Result<Vec<AccountInfo>> {
+#[napi(ts_return_type = "Promise<Array<AccountInfo>>")]
+pub async fn list_accounts(options: Option<TargetOptions>) -> Reply<Vec<AccountInfo>> {
+    list_accounts_with(options).await.into()
+}
+
+async fn list_accounts_with(options: Option<TargetOptions>) -> JsResult<Vec<AccountInfo>> {
     let (sso, _) = resolve(options.unwrap_or_default())?;
     let accounts = sso.list_accounts().await.map_err(async_error)?;
     Ok(accounts
@@ -493,8 +517,12 @@ pub struct RoleInfo {
 }
 
 /// The roles the signed-in user may assume, in one account or in every account.
-#[napi]
-pub async fn list_roles(options: Option<ListRolesOptions>) -> napi::Result<Vec<RoleInfo>> {
+#[napi(ts_return_type = "Promise<Array<RoleInfo>>")]
+pub async fn list_roles(options: Option<ListRolesOptions>) -> Reply<Vec<RoleInfo>> {
+    list_roles_with(options).await.into()
+}
+
+async fn list_roles_with(options: Option<ListRolesOptions>) -> JsResult<Vec<RoleInfo>> {
     let options = options.unwrap_or_default();
     let (sso, _) = resolve(TargetOptions {
         profile: options.profile,
@@ -571,15 +599,20 @@ pub struct CredentialsProvider {
     inner: SsoCredentialsProvider,
 }
 
+/// The role-credentials provider of a profile, resolved now (reading the config file,
+/// no network).
+#[napi(ts_return_type = "CredentialsProvider")]
+pub fn credentials_provider(
+    options: Option<ProviderOptions>,
+    #[napi(ts_arg_type = "((prompt: DevicePromptInfo) => void) | undefined | null")]
+    on_prompt: Option<PromptCallback>,
+) -> Reply<CredentialsProvider> {
+    CredentialsProvider::new(options, on_prompt).into()
+}
+
 #[napi]
 impl CredentialsProvider {
-    /// Resolves the profile (reading the config file, no network).
-    #[napi(constructor)]
-    pub fn new(
-        options: Option<ProviderOptions>,
-        #[napi(ts_arg_type = "((prompt: DevicePromptInfo) => void) | undefined | null")]
-        on_prompt: Option<PromptCallback>,
-    ) -> napi::Result<Self> {
+    fn new(options: Option<ProviderOptions>, on_prompt: Option<PromptCallback>) -> JsResult<Self> {
         let options = options.unwrap_or_default();
         let login_timeout = millis(options.login_timeout, "loginTimeout")?;
         let env = make_env(options.env);
@@ -602,10 +635,13 @@ impl CredentialsProvider {
     }
 
     /// The credentials: from memory, the AWS CLI's cache, or the SSO portal.
-    #[napi]
-    pub async fn credentials(&self) -> napi::Result<Credentials> {
-        let c = self.inner.credentials().await.map_err(async_error)?;
-        Ok(Credentials::from(&c))
+    #[napi(ts_return_type = "Promise<Credentials>")]
+    pub async fn credentials(&self) -> Reply<Credentials> {
+        self.inner
+            .credentials()
+            .await
+            .map(|c| Credentials::from(&c))
+            .into()
     }
 
     /// The credentials in memory if they have more than 15 minutes left, else `null`:

@@ -160,10 +160,10 @@ test('a profile that does not exist is ERR_SSOKIT_CONFIG', async () => {
   )
 })
 
-test('an unreachable Identity Center is ERR_SSOKIT_SERVICE', async () => {
+test('an unreachable Identity Center is ERR_SSOKIT_NETWORK', async () => {
   const env = { ...freshHome(emu), AWS_ENDPOINT_URL_SSO_OIDC: 'http://127.0.0.1:9' }
   await assert.rejects(
     ssokit.login({ env, timeout: 60000, openBrowser: false }),
-    { name: 'SsoError', code: 'ERR_SSOKIT_SERVICE' }
+    { name: 'SsoError', code: 'ERR_SSOKIT_NETWORK', kind: 'network' }
   )
 })

@@ -1,0 +1,86 @@
+'use strict'
+// The one table from the core's error kinds to `err.code`: every error is built on the
+// native side as an SsoError with its code and remedy set; nothing parses a message.
+
+const { test, before, after } = require('node:test')
+const assert = require('node:assert/strict')
+
+const { ssokit, freshHome, removeHomes } = require('./helpers')
+const native = require('../index.js')
+
+const CODES = {
+  not_logged_in: 'ERR_SSOKIT_NOT_LOGGED_IN',
+  session_expired: 'ERR_SSOKIT_SESSION_EXPIRED',
+  access_denied: 'ERR_SSOKIT_ACCESS_DENIED',
+  login_timeout: 'ERR_SSOKIT_LOGIN_TIMEOUT',
+  cancelled: 'ERR_SSOKIT_ABORTED',
+  config: 'ERR_SSOKIT_CONFIG',
+  cache: 'ERR_SSOKIT_CACHE',
+  service: 'ERR_SSOKIT_SERVICE',
+  network: 'ERR_SSOKIT_NETWORK',
+  usage: 'ERR_SSOKIT_USAGE',
+  internal: 'ERR_SSOKIT_INTERNAL'
+}
+
+let emu
+before(async () => { emu = await ssokit.Emulator.start() })
+after(async () => {
+  await emu.stop()
+  removeHomes()
+})
+
+for (const [kind, code] of Object.entries(CODES)) {
+  test(`the ${kind} kind is ${code}, an SsoError built natively`, () => {
+    assert.throws(() => native._exampleError(kind), (err) => {
+      assert.ok(err instanceof ssokit.SsoError)
+      assert.equal(err.name, 'SsoError')
+      assert.equal(err.code, code)
+      assert.equal(err.kind, kind)
+      // No code travels in the message, and no other front-end's command is named.
+      assert.doesNotMatch(err.message, /^ERR_SSOKIT/)
+      assert.doesNotMatch(err.message, /ssokit login|--profile|ssokit\.login\(/)
+      return true
+    })
+  })
+}
+
+test('login remedies are JavaScript calls, also on the error object', () => {
+  assert.throws(() => native._exampleError('not_logged_in'), (err) => {
+    assert.equal(err.remedy, "call await login({ profile: 'dev' })")
+    assert.ok(err.message.endsWith("; call await login({ profile: 'dev' })"), err.message)
+    assert.equal(err.profile, 'dev')
+    assert.equal(err.ssoSession, undefined)
+    return true
+  })
+  assert.throws(() => native._exampleError('service'), (err) => {
+    assert.equal(err.serviceCode, 'TooManyRequestsException')
+    assert.equal(err.httpStatus, 429)
+    assert.equal(err.remedy, undefined)
+    return true
+  })
+})
+
+test('a promise rejects with the native SsoError: code and remedy set, no message prefix', async () => {
+  const env = freshHome(emu)
+  await assert.rejects(ssokit.listAccounts({ profile: 'dev', env }), (err) => {
+    assert.ok(err instanceof ssokit.SsoError)
+    assert.equal(err.code, 'ERR_SSOKIT_NOT_LOGGED_IN')
+    assert.equal(err.kind, 'not_logged_in')
+    assert.equal(err.remedy, "call await login({ profile: 'dev' })")
+    assert.doesNotMatch(err.message, /^ERR_SSOKIT|ssokit login/)
+    return true
+  })
+})
+
+test('a missing profile says how to choose another, in JavaScript', () => {
+  assert.throws(() => ssokit.resolveProfile({ profile: 'nope', env: freshHome(emu) }), (err) => {
+    assert.equal(err.code, 'ERR_SSOKIT_CONFIG')
+    assert.match(err.message, /or pass another profile \(\{ profile: '…' \}\) or set AWS_PROFILE$/)
+    assert.doesNotMatch(err.message, /--profile/)
+    return true
+  })
+})
+
+test('an emulator error carries its own code', () => {
+  assert.throws(() => emu.approve('NOPE-NOPE'), { name: 'SsoError', code: 'ERR_SSOKIT_EMULATOR' })
+})
