@@ -309,7 +309,7 @@ impl Emulator {
 
     /// Approves the pending device authorization with this user code, as a person
     /// pressing Allow on the verification page.
-    #[napi]
+    #[napi(ts_return_type = "void")]
     pub fn approve(&self, user_code: String) -> Reply<()> {
         self.control
             .approve(&user_code)
@@ -318,7 +318,7 @@ impl Emulator {
     }
 
     /// Denies the pending device authorization with this user code.
-    #[napi]
+    #[napi(ts_return_type = "void")]
     pub fn deny(&self, user_code: String) -> Reply<()> {
         self.control.deny(&user_code).map_err(emulator_error).into()
     }
@@ -352,7 +352,7 @@ impl Emulator {
     }
 
     /// Adds a fault.
-    #[napi]
+    #[napi(ts_return_type = "void")]
     pub fn inject_fault(&self, fault: FaultOptions) -> Reply<()> {
         Self::fault(fault)
             .and_then(|fault| self.control.inject_fault(fault).map_err(emulator_error))

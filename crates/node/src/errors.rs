@@ -244,7 +244,7 @@ impl Failure {
 
 /// Throws the error of a typical core error of the named kind (`'not_logged_in'`,
 /// `'service'`, ...): for tests of the mapping table.
-#[napi(js_name = "_exampleError")]
+#[napi(js_name = "_exampleError", ts_return_type = "never")]
 pub fn example_error(kind: String) -> Reply<()> {
     match ErrorKind::ALL.into_iter().find(|k| k.as_str() == kind) {
         Some(kind) => Err::<(), _>(Error::example_of(kind)).into(),
