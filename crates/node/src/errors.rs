@@ -78,9 +78,13 @@ pub(crate) fn remedy_text(remedy: &Remedy) -> String {
     }
 }
 
-/// An error on its way to JavaScript: everything the `SsoError` object gets.
+/// An error on its way to JavaScript: everything the `SsoError` object gets (boxed,
+/// so that results stay small).
 #[derive(Debug)]
-pub struct Failure {
+pub struct Failure(Box<Fields>);
+
+#[derive(Debug)]
+struct Fields {
     code: &'static str,
     message: String,
     kind: Option<ErrorKind>,
@@ -104,7 +108,7 @@ impl From<Error> for Failure {
             Some(LoginTarget::StartUrl(_)) | None => (None, None),
         };
         let kind = err.kind();
-        Self {
+        Self(Box::new(Fields {
             code: code_of(kind),
             message,
             kind: Some(kind),
@@ -113,13 +117,13 @@ impl From<Error> for Failure {
             sso_session,
             service_code: err.service_code().map(str::to_owned),
             http_status: err.http_status(),
-        }
+        }))
     }
 }
 
 /// An error of the binding itself (a bad option, an emulator failure) with this code.
 pub(crate) fn coded(code: &'static str, message: impl Display) -> Failure {
-    Failure {
+    Failure(Box::new(Fields {
         code,
         message: message.to_string(),
         kind: None,
@@ -128,7 +132,7 @@ pub(crate) fn coded(code: &'static str, message: impl Display) -> Failure {
         sso_session: None,
         service_code: None,
         http_status: None,
-    }
+    }))
 }
 
 /// A core error on its way to JavaScript.
@@ -197,15 +201,19 @@ impl Failure {
     fn into_napi_error(self, env: &Env) -> napi::Error {
         match self.to_object(env) {
             Ok(object) => napi::Error::from(object.to_unknown()),
-            Err(_) => napi::Error::new(Status::GenericFailure, self.message),
+            Err(_) => napi::Error::new(Status::GenericFailure, self.0.message),
         }
     }
 
     fn to_object<'env>(&self, env: &'env Env) -> napi::Result<Object<'env>> {
+        let fields = &self.0;
         let registered = ERROR_CLASS.with(|slot| {
             slot.borrow().as_ref().map(|class| {
                 class.borrow_back(env).and_then(|c| {
-                    c.new_instance(FnArgs::from((self.code.to_owned(), self.message.clone())))
+                    c.new_instance(FnArgs::from((
+                        fields.code.to_owned(),
+                        fields.message.clone(),
+                    )))
                 })
             })
         });
@@ -215,27 +223,27 @@ impl Failure {
             // properties.
             None => {
                 let mut error =
-                    env.create_error(napi::Error::new(Status::GenericFailure, &self.message))?;
+                    env.create_error(napi::Error::new(Status::GenericFailure, &fields.message))?;
                 error.set_named_property("name", "SsoError")?;
-                error.set_named_property("code", self.code)?;
+                error.set_named_property("code", fields.code)?;
                 error
             }
         };
-        if let Some(kind) = self.kind {
+        if let Some(kind) = fields.kind {
             object.set_named_property("kind", kind.as_str())?;
         }
         let optional = [
-            ("remedy", self.remedy.as_deref()),
-            ("profile", self.profile.as_deref()),
-            ("ssoSession", self.sso_session.as_deref()),
-            ("serviceCode", self.service_code.as_deref()),
+            ("remedy", fields.remedy.as_deref()),
+            ("profile", fields.profile.as_deref()),
+            ("ssoSession", fields.sso_session.as_deref()),
+            ("serviceCode", fields.service_code.as_deref()),
         ];
         for (name, value) in optional {
             if let Some(value) = value {
                 object.set_named_property(name, value)?;
             }
         }
-        if let Some(status) = self.http_status {
+        if let Some(status) = fields.http_status {
             object.set_named_property("httpStatus", u32::from(status))?;
         }
         Ok(object)
