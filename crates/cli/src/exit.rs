@@ -83,10 +83,7 @@ pub(crate) fn remedy_text(remedy: &Remedy) -> String {
 
 /// The error's message with its remedy in the CLI's words, on one line.
 pub(crate) fn message(err: &Error) -> String {
-    let message = match err.remedy() {
-        Some(remedy) => format!("{}; {}", err.summary(), remedy_text(&remedy)),
-        None => err.summary(),
-    };
+    let message = err.message_with(remedy_text);
     // One line, and nothing a server sent can drive the terminal.
     ssokit::browser::printable(&message.replace('\n', " "))
 }

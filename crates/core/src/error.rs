@@ -71,10 +71,7 @@ impl From<ExportError> for Error {
 
 /// The message, then the remedy in neutral words.
 fn with_remedy(err: &Error) -> String {
-    match err.remedy() {
-        Some(remedy) => format!("{}; {remedy}", err.summary()),
-        None => err.summary(),
-    }
+    err.message_with(Remedy::to_string)
 }
 
 /// What kind of failure an [`Error`] is: the one classification that every front-end
@@ -235,6 +232,15 @@ impl Error {
             Self::Auth(e) => e.to_string(),
             Self::Export(e) => e.to_string(),
             Self::Internal(_) => self.to_string(),
+        }
+    }
+
+    /// The message with the remedy in a front-end's own words: the
+    /// [`summary`](Self::summary), then `; ` and `render(remedy)` when there is one.
+    pub fn message_with(&self, render: impl FnOnce(&Remedy) -> String) -> String {
+        match self.remedy() {
+            Some(remedy) => format!("{}; {}", self.summary(), render(&remedy)),
+            None => self.summary(),
         }
     }
 

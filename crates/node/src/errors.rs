@@ -97,24 +97,15 @@ struct Fields {
 
 impl From<Error> for Failure {
     fn from(err: Error) -> Self {
-        let remedy = err.remedy().map(|r| remedy_text(&r));
-        let message = match &remedy {
-            Some(remedy) => format!("{}; {remedy}", err.summary()),
-            None => err.summary(),
-        };
-        let (profile, sso_session) = match err.login_target() {
-            Some(LoginTarget::Profile(p)) => (Some(p.clone()), None),
-            Some(LoginTarget::Session(s)) => (None, Some(s.clone())),
-            Some(LoginTarget::StartUrl(_)) | None => (None, None),
-        };
         let kind = err.kind();
+        let target = err.login_target();
         Self(Box::new(Fields {
             code: code_of(kind),
-            message,
+            message: err.message_with(remedy_text),
             kind: Some(kind),
-            remedy,
-            profile,
-            sso_session,
+            remedy: err.remedy().map(|r| remedy_text(&r)),
+            profile: target.and_then(LoginTarget::profile).map(str::to_owned),
+            sso_session: target.and_then(LoginTarget::sso_session).map(str::to_owned),
             service_code: err.service_code().map(str::to_owned),
             http_status: err.http_status(),
         }))

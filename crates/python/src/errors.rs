@@ -138,26 +138,19 @@ fn remedy_text(remedy: &Remedy) -> String {
 /// `sso_session` (what to log in to, or None), `code` and `status` (the service's
 /// error code and HTTP status, or None).
 pub(crate) fn to_py(py: Python<'_>, err: Error) -> PyErr {
-    let remedy = err.remedy().map(|r| remedy_text(&r));
-    let message = match &remedy {
-        Some(remedy) => format!("{}; {remedy}", err.summary()),
-        None => err.summary(),
-    };
-    let (profile, sso_session) = match err.login_target() {
-        Some(LoginTarget::Profile(p)) => (Some(p.clone()), None),
-        Some(LoginTarget::Session(s)) => (None, Some(s.clone())),
-        Some(LoginTarget::StartUrl(_)) | None => (None, None),
-    };
     let kind = err.kind();
-    let built = class_of(py, kind).call1((message,)).and_then(|value| {
-        value.setattr("kind", kind.as_str())?;
-        value.setattr("remedy", remedy)?;
-        value.setattr("profile", profile)?;
-        value.setattr("sso_session", sso_session)?;
-        value.setattr("code", err.service_code())?;
-        value.setattr("status", err.http_status())?;
-        Ok(PyErr::from_value(value))
-    });
+    let target = err.login_target();
+    let built = class_of(py, kind)
+        .call1((err.message_with(remedy_text),))
+        .and_then(|value| {
+            value.setattr("kind", kind.as_str())?;
+            value.setattr("remedy", err.remedy().map(|r| remedy_text(&r)))?;
+            value.setattr("profile", target.and_then(LoginTarget::profile))?;
+            value.setattr("sso_session", target.and_then(LoginTarget::sso_session))?;
+            value.setattr("code", err.service_code())?;
+            value.setattr("status", err.http_status())?;
+            Ok(PyErr::from_value(value))
+        });
     built.unwrap_or_else(|e| e)
 }
 

@@ -15,6 +15,24 @@ pub enum LoginTarget {
     StartUrl(String),
 }
 
+impl LoginTarget {
+    /// The profile's name, for a profile.
+    pub fn profile(&self) -> Option<&str> {
+        match self {
+            Self::Profile(p) => Some(p),
+            Self::Session(_) | Self::StartUrl(_) => None,
+        }
+    }
+
+    /// The sso-session's name, for a session.
+    pub fn sso_session(&self) -> Option<&str> {
+        match self {
+            Self::Session(s) => Some(s),
+            Self::Profile(_) | Self::StartUrl(_) => None,
+        }
+    }
+}
+
 impl fmt::Display for LoginTarget {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
