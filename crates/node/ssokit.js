@@ -131,13 +131,11 @@ async function login (options = {}) {
   }
 }
 
-// Credentials are served from memory only while they have more than this left, as in
-// the core (which refreshes them 15 minutes before they expire).
-const REFRESH_WINDOW_MS = 15 * 60 * 1000
-
-function fresh (credentials) {
-  const expiration = credentials?.expiration
-  return expiration instanceof Date && expiration.getTime() - Date.now() > REFRESH_WINDOW_MS
+// Until when credentials are served from memory: their `freshUntil`, which the core
+// computes (its refresh window before `expiration`), in milliseconds; 0 for none.
+function freshUntil (credentials) {
+  const until = credentials?.freshUntil
+  return until instanceof Date ? until.getTime() : 0
 }
 
 // A new plain object per call (the AWS SDK copies and may annotate what it gets).
@@ -154,12 +152,18 @@ function copy (c) {
 function fromSso (init = {}) {
   const { onPrompt, ...options } = init ?? {}
   let provider
-  let memo // the last credentials, served while fresh() holds
+  let memo // the last credentials, served while Date.now() < memoUntil
+  let memoUntil = 0 // their freshUntil (computed by the core), in milliseconds
+
+  function remember (credentials) {
+    memo = credentials
+    memoUntil = freshUntil(credentials)
+    return copy(credentials)
+  }
 
   async function fetchCredentials () {
     try {
-      memo = await provider.credentials()
-      return copy(memo)
+      return remember(await provider.credentials())
     } catch (err) {
       throw toSsoError(err)
     } finally {
@@ -167,10 +171,10 @@ function fromSso (init = {}) {
     }
   }
 
-  // Not an async function: a memoized call is one freshness check and a resolved
-  // promise — no native promise, no thread hop.
+  // Not an async function: a memoized call is one comparison and a resolved promise
+  // — no native promise, no thread hop.
   return function ssokitCredentials () {
-    if (fresh(memo)) return Promise.resolve(copy(memo))
+    if (Date.now() < memoUntil) return Promise.resolve(copy(memo))
     try {
       // Created on the first call (as the AWS SDK's providers resolve lazily) and
       // kept: it memoizes, refreshes and coalesces concurrent calls.
@@ -180,10 +184,7 @@ function fromSso (init = {}) {
       }
       // The core's memory, synchronously (another caller may have fetched meanwhile).
       const cached = provider.cached()
-      if (fresh(cached)) {
-        memo = cached
-        return Promise.resolve(copy(memo))
-      }
+      if (Date.now() < freshUntil(cached)) return Promise.resolve(remember(cached))
     } catch (err) {
       return Promise.reject(toSsoError(err))
     }

@@ -562,6 +562,10 @@ pub struct Credentials {
     pub expiration: Option<Timestamp>,
     /// The account the credentials belong to.
     pub account_id: Option<String>,
+    /// Until when they are served from memory: the core's refresh window (15 minutes)
+    /// before `expiration`. `fromSso` compares it with `Date.now()`.
+    #[napi(ts_type = "Date")]
+    pub fresh_until: Option<Timestamp>,
 }
 
 /// The role-credentials provider of one profile: memoized, refreshed 15 minutes before
@@ -624,6 +628,7 @@ impl From<&aws_credential_types::Credentials> for Credentials {
             session_token: c.session_token().map(str::to_owned),
             expiration: c.expiry().map(Timestamp),
             account_id: c.account_id().map(|a| a.as_str().to_owned()),
+            fresh_until: c.expiry().map(|e| Timestamp(ssokit::cache::fresh_until(e))),
         }
     }
 }
