@@ -640,7 +640,7 @@ fn populate_preserves_the_hand_written_config_and_is_idempotent() {
     // The generated profiles resolve.
     let p: Value =
         serde_json::from_str(&w.ok(&["profile", "--profile", "Team-1.Billing", "--json"])).unwrap();
-    assert_eq!(p["sso_account_id"], "100000000001");
+    assert_eq!(p["account_id"], "100000000001");
 }
 
 #[cfg(unix)]

@@ -57,7 +57,8 @@ class ServiceError(SsoError):
 
 @final
 class SsoProfile:
-    """A resolved SSO profile: where its token comes from and which role it assumes."""
+    """A resolved SSO profile: where its token comes from and which role it assumes.
+    The attributes have the names of the fields of ``ssokit profile --json``."""
 
     @property
     def name(self) -> str:
@@ -92,6 +93,9 @@ class SsoProfile:
     @property
     def token_cache_path(self) -> Optional[Path]:
         """The token cache file shared with the AWS CLI (None without a home directory)."""
+    @property
+    def registration_cache_path(self) -> Optional[Path]:
+        """The client-registration cache file (None without a home directory)."""
     @property
     def role_cache_path(self) -> Optional[Path]:
         """The role-credentials cache file, or None for a token-only profile."""
