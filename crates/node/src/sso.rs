@@ -22,7 +22,7 @@ use ssokit::env::Env;
 use ssokit::logout::{LogoutReport, logout_all, logout_session};
 use ssokit::populate::{DEFAULT_CONCURRENCY, list_assignments};
 use ssokit::profile::load_config;
-use ssokit::time::{Clock, SystemClock};
+use ssokit::time::SystemClock;
 use ssokit::{Error, Selector, Sso};
 
 use crate::profile::path_string;
@@ -419,11 +419,8 @@ pub async fn status(options: Option<StatusOptions>) -> napi::Result<Vec<SessionS
     let options = options.unwrap_or_default();
     let env = make_env(options.env);
     let config_file = options.config_file.map(PathBuf::from);
-    let config = load_config(config_file.as_deref(), &env).map_err(async_error)?;
-    let caches = CacheDirs::from_env(&env)
-        .map_err(Error::from)
-        .map_err(async_error)?;
-    let states = ssokit::status::status(&config, &env, &caches, SystemClock.now());
+    let states =
+        ssokit::status::current(config_file.as_deref(), &env, &SystemClock).map_err(async_error)?;
     Ok(states
         .into_iter()
         .map(|s| SessionStatus {

@@ -17,8 +17,8 @@ use ssokit::env::Env;
 use ssokit::logout::{logout_all, logout_session};
 use ssokit::populate::{DEFAULT_CONCURRENCY, list_assignments};
 use ssokit::profile::load_config;
-use ssokit::time::{Clock, SystemClock};
-use ssokit::{Error, Selector, Sso};
+use ssokit::time::SystemClock;
+use ssokit::{Selector, Sso};
 
 use crate::errors::to_py;
 use crate::prompt::PyPrompt;
@@ -256,16 +256,7 @@ pub(crate) fn status(
 ) -> PyResult<Vec<SessionStatus>> {
     let env = make_env(env);
     let states = py
-        .detach(|| {
-            let config = load_config(config_file.as_deref(), &env)?;
-            let caches = CacheDirs::from_env(&env)?;
-            Ok::<_, Error>(ssokit::status::status(
-                &config,
-                &env,
-                &caches,
-                SystemClock.now(),
-            ))
-        })
+        .detach(|| ssokit::status::current(config_file.as_deref(), &env, &SystemClock))
         .map_err(|e| to_py(py, e));
     crate::warnings::flush(py);
     let states = states?;
