@@ -17,11 +17,9 @@ use ssokit::auth::login::{
     CancelToken, DevicePrompt, LoginOptions as CoreLoginOptions, LoginPrompt,
 };
 use ssokit::browser;
-use ssokit::cache::CacheDirs;
 use ssokit::env::Env;
-use ssokit::logout::{LogoutReport, logout_all, logout_session};
+use ssokit::logout::LogoutReport;
 use ssokit::populate::{DEFAULT_CONCURRENCY, list_assignments};
-use ssokit::profile::load_config;
 use ssokit::time::SystemClock;
 use ssokit::{Error, Selector, Sso};
 
@@ -336,22 +334,11 @@ impl From<LogoutReport> for LogoutResult {
 pub async fn logout(options: Option<TargetOptions>) -> napi::Result<LogoutResult> {
     let options = options.unwrap_or_default();
     let env = make_env(options.env);
-    let config_file = options.config_file.map(PathBuf::from);
-    let run = async {
-        let config = load_config(config_file.as_deref(), &env)?;
-        if options.profile.is_none() && options.sso_session.is_none() {
-            logout_all(&config, &env, &CacheDirs::from_env(&env)?).await
-        } else {
-            let selector = Selector {
-                profile: options.profile,
-                sso_session: options.sso_session,
-                config_file: config_file.clone(),
-            };
-            let sso = Sso::from_config(&config, &selector, &env)?;
-            logout_session(&sso, &config, &env).await
-        }
-    };
-    run.await.map(LogoutResult::from).map_err(async_error)
+    let selector = selector(options.profile, options.sso_session, options.config_file);
+    ssokit::logout::logout(&selector, &env)
+        .await
+        .map(LogoutResult::from)
+        .map_err(async_error)
 }
 
 /// An SSO bearer token, as the AWS SDK's `TokenIdentity`.

@@ -12,11 +12,8 @@ use pyo3::prelude::*;
 use ssokit::auth::credentials::SsoCredentialsProvider;
 use ssokit::auth::flow::Flow;
 use ssokit::auth::login::{CancelToken as CoreCancelToken, LoginOptions};
-use ssokit::cache::CacheDirs;
 use ssokit::env::Env;
-use ssokit::logout::{logout_all, logout_session};
 use ssokit::populate::{DEFAULT_CONCURRENCY, list_assignments};
-use ssokit::profile::load_config;
 use ssokit::time::SystemClock;
 use ssokit::{Selector, Sso};
 
@@ -177,24 +174,15 @@ pub(crate) fn logout(
     env: Option<HashMap<String, String>>,
 ) -> PyResult<LogoutReport> {
     let env = make_env(env);
-    let everything = profile.is_none() && sso_session.is_none();
-    let config = py
-        .detach(|| load_config(config_file.as_deref(), &env))
-        .map_err(|e| to_py(py, e))?;
-    let report = if everything {
-        let caches = CacheDirs::from_env(&env).map_err(|e| to_py(py, e.into()))?;
-        run(py, async move { logout_all(&config, &env, &caches).await })?
-    } else {
-        let selector = Selector {
-            profile,
-            sso_session,
-            config_file,
-        };
-        let sso = py
-            .detach(|| Sso::from_config(&config, &selector, &env))
-            .map_err(|e| to_py(py, e))?;
-        run(py, async move { logout_session(&sso, &config, &env).await })?
+    let selector = Selector {
+        profile,
+        sso_session,
+        config_file,
     };
+    let report = run(
+        py,
+        async move { ssokit::logout::logout(&selector, &env).await },
+    )?;
     Ok(report.into())
 }
 
