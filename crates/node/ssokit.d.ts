@@ -211,7 +211,11 @@ export declare function status(options?: StatusOptions): Promise<SessionStatus[]
 /** Every account the signed-in user may access. */
 export declare function listAccounts(options?: TargetOptions): Promise<AccountInfo[]>
 
-/** The roles the signed-in user may assume, in `accountId` or in every account. */
+/**
+ * The roles the signed-in user may assume, in `accountId` or in every account (then
+ * with `accountName`; at most 8 ListAccountRoles calls at a time). Sorted by account
+ * id, then role name.
+ */
 export declare function listRoles(options?: ListRolesOptions): Promise<RoleInfo[]>
 
 /** Resolves an SSO profile from the AWS config file (synchronous, no network). */

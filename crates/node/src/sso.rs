@@ -19,9 +19,8 @@ use ssokit::auth::login::{
 use ssokit::browser;
 use ssokit::env::Env;
 use ssokit::logout::LogoutReport;
-use ssokit::populate::{DEFAULT_CONCURRENCY, list_assignments};
 use ssokit::time::SystemClock;
-use ssokit::{Error, Selector, Sso};
+use ssokit::{AccountRole, Selector, Sso};
 
 use crate::profile::path_string;
 use crate::{CONFIG, Timestamp, async_error, coded, make_env};
@@ -472,11 +471,25 @@ pub struct ListRolesOptions {
 pub struct RoleInfo {
     /// The account id.
     pub account_id: String,
+    /// The account name, when every account's roles were listed (absent for the
+    /// roles of one `accountId`).
+    pub account_name: Option<String>,
     /// The role name.
     pub role_name: String,
 }
 
-/// The roles the signed-in user may assume, in one account or in every account.
+impl From<AccountRole> for RoleInfo {
+    fn from(role: AccountRole) -> Self {
+        Self {
+            account_id: role.account_id,
+            account_name: role.account_name,
+            role_name: role.role_name,
+        }
+    }
+}
+
+/// The roles the signed-in user may assume, in one account or in every account (at
+/// most 8 ListAccountRoles calls at a time), sorted by account id, then role name.
 #[napi]
 pub async fn list_roles(options: Option<ListRolesOptions>) -> napi::Result<Vec<RoleInfo>> {
     let options = options.unwrap_or_default();
@@ -486,31 +499,11 @@ pub async fn list_roles(options: Option<ListRolesOptions>) -> napi::Result<Vec<R
         config_file: options.config_file,
         env: options.env,
     })?;
-    let run = async {
-        let roles: Vec<RoleInfo> = match options.account_id {
-            Some(id) => sso
-                .list_roles(&id)
-                .await?
-                .into_iter()
-                .map(|r| RoleInfo {
-                    account_id: r.account_id,
-                    role_name: r.role_name,
-                })
-                .collect(),
-            // Every account's roles, with the core's bounded concurrency and backoff.
-            None => list_assignments(&sso, DEFAULT_CONCURRENCY)
-                .await?
-                .into_iter()
-                .flat_map(|a| a.roles)
-                .map(|r| RoleInfo {
-                    account_id: r.account_id,
-                    role_name: r.role_name,
-                })
-                .collect(),
-        };
-        Ok::<_, Error>(roles)
-    };
-    run.await.map_err(async_error)
+    let roles = sso
+        .roles(options.account_id.as_deref())
+        .await
+        .map_err(async_error)?;
+    Ok(roles.into_iter().map(RoleInfo::from).collect())
 }
 
 /// Options of a credentials provider (`fromSso`).

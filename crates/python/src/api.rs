@@ -13,7 +13,6 @@ use ssokit::auth::credentials::SsoCredentialsProvider;
 use ssokit::auth::flow::Flow;
 use ssokit::auth::login::{CancelToken as CoreCancelToken, LoginOptions};
 use ssokit::env::Env;
-use ssokit::populate::{DEFAULT_CONCURRENCY, list_assignments};
 use ssokit::time::SystemClock;
 use ssokit::{Selector, Sso};
 
@@ -283,25 +282,8 @@ pub(crate) fn list_roles(
 ) -> PyResult<Vec<Role>> {
     let env = make_env(env);
     let sso = resolve(py, profile, sso_session, config_file, &env)?;
-    let roles = run(py, async move {
-        Ok(match account_id {
-            Some(id) => sso
-                .list_roles(&id)
-                .await?
-                .into_iter()
-                .map(|r| Role::new(r, None))
-                .collect(),
-            None => list_assignments(&sso, DEFAULT_CONCURRENCY)
-                .await?
-                .into_iter()
-                .flat_map(|a| {
-                    let name = a.account.account_name;
-                    a.roles.into_iter().map(move |r| Role::new(r, name.clone()))
-                })
-                .collect::<Vec<_>>(),
-        })
-    })?;
-    Ok(roles)
+    let roles = run(py, async move { sso.roles(account_id.as_deref()).await })?;
+    Ok(roles.into_iter().map(Role::from).collect())
 }
 
 /// Serves AWS credentials of one profile, thread-safe: cached in memory and in the

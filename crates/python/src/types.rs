@@ -7,9 +7,10 @@ use std::time::SystemTime;
 use pyo3::prelude::*;
 
 use crate::repr::Repr;
+use ssokit::AccountRole;
 use ssokit::auth::flow::{Flow, FlowChoice};
 use ssokit::cache::CachedToken;
-use ssokit::client::{AccountInfo, RoleInfo};
+use ssokit::client::AccountInfo;
 use ssokit::logout::LogoutReport as CoreLogoutReport;
 use ssokit::secret::{AccessToken, REDACTED};
 use ssokit::status::SessionStatus as CoreSessionStatus;
@@ -323,18 +324,18 @@ impl Account {
 pub(crate) struct Role {
     /// The account id.
     account_id: String,
-    /// The account name, when the roles were listed for every account.
+    /// The account name, when the roles were listed for every account (None for the
+    /// roles of one account).
     account_name: Option<String>,
     /// The role (permission set) name.
     role_name: String,
 }
 
-impl Role {
-    /// From the core's role, with the account name when known.
-    pub(crate) fn new(role: RoleInfo, account_name: Option<String>) -> Self {
+impl From<AccountRole> for Role {
+    fn from(role: AccountRole) -> Self {
         Self {
             account_id: role.account_id,
-            account_name,
+            account_name: role.account_name,
             role_name: role.role_name,
         }
     }

@@ -220,7 +220,8 @@ class Role:
         """The account id."""
     @property
     def account_name(self) -> Optional[str]:
-        """The account name, when the roles were listed for every account."""
+        """The account name, when the roles were listed for every account (None for
+        the roles of one ``account_id``)."""
     @property
     def role_name(self) -> str:
         """The role (permission set) name."""
@@ -433,7 +434,8 @@ def list_roles(
     env: _Env = None,
 ) -> list[Role]:
     """Every role the signed-in user may assume in ``account_id``, or in every
-    account when it is None (then ``Role.account_name`` is set)."""
+    account when it is None (then ``Role.account_name`` is set; at most 8
+    ListAccountRoles calls at a time). Sorted by account id, then role name."""
 
 @final
 class CredentialProvider:
