@@ -7,7 +7,7 @@ use std::sync::Arc;
 
 use crate::Error;
 use crate::auth::credentials::SsoCredentialsProvider;
-use crate::auth::flow::{Flow, FlowChoice, RealMachine, choose_flow};
+use crate::auth::flow::{Flow, FlowChoice, FlowRequest, RealMachine, choose_flow};
 use crate::auth::login::{DeviceLogin, LoginOptions, LoginPrompt};
 use crate::auth::pkce::{AuthorizePrompt, PkceLogin};
 use crate::auth::token::SsoTokenProvider;
@@ -192,7 +192,7 @@ impl Sso {
     }
 
     /// Chooses the login flow for this session (see [`choose_flow`]).
-    pub fn choose_flow(&self, requested: Option<Flow>, env: &Env) -> FlowChoice {
+    pub fn choose_flow(&self, requested: FlowRequest, env: &Env) -> FlowChoice {
         choose_flow(&self.session, requested, env, &RealMachine)
     }
 

@@ -12,7 +12,7 @@ use napi::bindgen_prelude::{Either, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use ssokit::auth::credentials::SsoCredentialsProvider;
-use ssokit::auth::flow::Flow;
+use ssokit::auth::flow::{Flow, FlowRequest, UnknownFlow};
 use ssokit::auth::login::{
     CancelToken, DevicePrompt, LoginOptions as CoreLoginOptions, LoginPrompt,
 };
@@ -112,24 +112,9 @@ pub type PromptCallback =
     ThreadsafeFunction<PromptInfo, Unknown<'static>, PromptInfo, Status, false, true>;
 
 /// The `flow` option as a core request: `auto` (or none) lets the core choose.
-fn requested_flow(flow: Option<&str>) -> napi::Result<Option<Flow>> {
-    match flow {
-        None | Some("auto") => Ok(None),
-        Some("pkce") => Ok(Some(Flow::Pkce)),
-        Some("device-code") => Ok(Some(Flow::DeviceCode)),
-        Some(other) => Err(coded(
-            CONFIG,
-            format!("flow must be 'auto', 'pkce' or 'device-code', not '{other}'"),
-        )),
-    }
-}
-
-/// The name of a flow in JavaScript (the values of the `flow` option).
-fn flow_name(flow: Flow) -> &'static str {
-    match flow {
-        Flow::Pkce => "pkce",
-        Flow::DeviceCode => "device-code",
-    }
+fn requested_flow(flow: Option<&str>) -> napi::Result<FlowRequest> {
+    flow.map_or(Ok(FlowRequest::Auto), str::parse)
+        .map_err(|e: UnknownFlow| coded(CONFIG, e))
 }
 
 /// Shows the device code through the JavaScript callback and opens the browser.
@@ -143,7 +128,7 @@ impl LoginPrompt for JsPrompt {
     fn show(&self, prompt: &DevicePrompt) {
         if let Some(callback) = &self.callback {
             let info = DevicePromptInfo {
-                flow: flow_name(Flow::DeviceCode).to_owned(),
+                flow: Flow::DeviceCode.as_str().to_owned(),
                 verification_uri: prompt.verification_uri.clone(),
                 verification_uri_complete: prompt.verification_uri_complete.clone(),
                 user_code: prompt.user_code.clone(),
@@ -274,7 +259,7 @@ pub async fn login(
     let authorize = move |url: &str| {
         if let Some(callback) = &callback {
             let info = PkcePromptInfo {
-                flow: flow_name(Flow::Pkce).to_owned(),
+                flow: Flow::Pkce.as_str().to_owned(),
                 authorize_url: browser::printable(url),
             };
             callback.call(Either::B(info), ThreadsafeFunctionCallMode::NonBlocking);
@@ -296,7 +281,7 @@ pub async fn login(
         sso_region: session.region.clone(),
         expiration: Timestamp(token.expires_at),
         token_file: path_string(sso.caches().tokens().path(key)),
-        flow: flow_name(choice.flow).to_owned(),
+        flow: choice.flow.as_str().to_owned(),
         flow_reason: choice.reason.to_owned(),
     })
 }

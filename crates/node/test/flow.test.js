@@ -195,6 +195,6 @@ test('an unknown flow is ERR_SSOKIT_CONFIG', async () => {
   const env = freshHome(emu)
   await assert.rejects(
     ssokit.login({ env, timeout: 60000, flow: 'magic', openBrowser: false }),
-    { name: 'SsoError', code: 'ERR_SSOKIT_CONFIG', message: /flow must be 'auto', 'pkce' or 'device-code'/ }
+    { name: 'SsoError', code: 'ERR_SSOKIT_CONFIG', message: 'flow must be "auto", "pkce" or "device-code", not "magic"' }
   )
 })

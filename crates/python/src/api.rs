@@ -10,7 +10,7 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
 use ssokit::auth::credentials::SsoCredentialsProvider;
-use ssokit::auth::flow::Flow;
+use ssokit::auth::flow::FlowRequest;
 use ssokit::auth::login::{CancelToken as CoreCancelToken, LoginOptions};
 use ssokit::env::Env;
 use ssokit::time::SystemClock;
@@ -59,19 +59,6 @@ fn duration(value: &Bound<'_, PyAny>) -> PyResult<Duration> {
     })?;
     Duration::try_from_secs_f64(seconds)
         .map_err(|_| PyValueError::new_err("timeout must be a positive number of seconds"))
-}
-
-/// The flow a caller asked for: `"auto"` (None: let the core choose), `"pkce"` or
-/// `"device-code"`.
-fn requested_flow(flow: &str) -> PyResult<Option<Flow>> {
-    match flow {
-        "auto" => Ok(None),
-        "pkce" => Ok(Some(Flow::Pkce)),
-        "device-code" => Ok(Some(Flow::DeviceCode)),
-        other => Err(PyValueError::new_err(format!(
-            "flow must be \"auto\", \"pkce\" or \"device-code\", not {other:?}"
-        ))),
-    }
 }
 
 /// Cancels a login from another thread (a GUI's Cancel button): pass it as
@@ -126,7 +113,9 @@ pub(crate) fn login(
     config_file: Option<PathBuf>,
     env: Option<HashMap<String, String>>,
 ) -> PyResult<Token> {
-    let requested = requested_flow(flow)?;
+    let requested: FlowRequest = flow
+        .parse()
+        .map_err(|e: ssokit::auth::flow::UnknownFlow| PyValueError::new_err(e.to_string()))?;
     let env = make_env(env);
     let sso = resolve(py, profile, sso_session, config_file, &env)?;
     let choice = sso.choose_flow(requested, &env);

@@ -15,14 +15,6 @@ use ssokit::logout::LogoutReport as CoreLogoutReport;
 use ssokit::secret::{AccessToken, REDACTED};
 use ssokit::status::SessionStatus as CoreSessionStatus;
 
-/// The Python name of a login flow (the values of `login(flow=...)`).
-pub(crate) fn flow_name(flow: Flow) -> &'static str {
-    match flow {
-        Flow::DeviceCode => "device-code",
-        Flow::Pkce => "pkce",
-    }
-}
-
 /// An aware UTC `datetime`.
 fn datetime(py: Python<'_>, time: SystemTime) -> PyResult<Py<PyAny>> {
     Ok(time.into_pyobject(py)?.into_any().unbind())
@@ -167,7 +159,7 @@ impl Token {
     /// come from `login` (`get_token`).
     #[getter]
     fn flow(&self) -> Option<&'static str> {
-        self.flow.as_ref().map(|c| flow_name(c.flow))
+        self.flow.as_ref().map(|c| c.flow.as_str())
     }
 
     /// Why `login` chose that flow ("as requested", "over SSH: ...", ...), or None.
@@ -184,7 +176,7 @@ impl Token {
             .field("region", self.region.as_deref());
         match &self.flow {
             Some(choice) => repr
-                .field("flow", flow_name(choice.flow))
+                .field("flow", choice.flow.as_str())
                 .field("flow_reason", choice.reason)
                 .finish(),
             None => repr.finish(),
@@ -229,12 +221,12 @@ impl DevicePrompt {
     /// Always "device-code" (a `PkcePrompt` says "pkce").
     #[getter]
     fn flow(&self) -> &'static str {
-        flow_name(Flow::DeviceCode)
+        Flow::DeviceCode.as_str()
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
         Repr::new(py, "DevicePrompt")
-            .field("flow", flow_name(Flow::DeviceCode))
+            .field("flow", Flow::DeviceCode.as_str())
             .field("verification_uri", &self.verification_uri)
             .field(
                 "verification_uri_complete",
@@ -273,12 +265,12 @@ impl PkcePrompt {
     /// Always "pkce" (a `DevicePrompt` says "device-code").
     #[getter]
     fn flow(&self) -> &'static str {
-        flow_name(Flow::Pkce)
+        Flow::Pkce.as_str()
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
         Repr::new(py, "PkcePrompt")
-            .field("flow", flow_name(Flow::Pkce))
+            .field("flow", Flow::Pkce.as_str())
             .field("authorize_url", &self.authorize_url)
             .field("browser_opened", self.browser_opened)
             .finish()

@@ -297,5 +297,7 @@ def test_auto_for_a_legacy_profile_chooses_the_device_code(idc: Emulator, tmp_pa
 
 
 def test_unknown_flow_is_a_value_error(idc: Emulator) -> None:
-    with pytest.raises(ValueError, match="device-code"):
+    with pytest.raises(ValueError) as raised:
         ssokit.login("dev", flow="browser")  # type: ignore[call-overload]
+    assert str(raised.value) == 'flow must be "auto", "pkce" or "device-code", not "browser"'
+    assert idc.requests() == []

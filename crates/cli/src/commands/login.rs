@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use ssokit::auth::flow::Flow;
+use ssokit::auth::flow::{Flow, FlowRequest};
 use ssokit::auth::login::{CancelToken, DevicePrompt, LoginOptions};
 use ssokit::browser::{AllowedHosts, printable};
 use ssokit::env::Env;
@@ -13,17 +13,22 @@ use crate::cli::LoginArgs;
 use crate::exit::{CmdResult, Outcome};
 use crate::ui::{DevicePromptUi, note, open_in_browser};
 
+/// The flow the flags ask for (`--use-pkce`, `--use-device-code`; clap lets only one
+/// be given), else `auto`.
+fn requested(args: &LoginArgs) -> FlowRequest {
+    if args.use_pkce {
+        FlowRequest::Only(Flow::Pkce)
+    } else if args.use_device_code {
+        FlowRequest::Only(Flow::DeviceCode)
+    } else {
+        FlowRequest::Auto
+    }
+}
+
 pub(crate) async fn run(args: &LoginArgs) -> CmdResult {
     let sso = super::resolve(&args.target)?;
     let env = Env::process();
-    let requested = if args.use_pkce {
-        Some(Flow::Pkce)
-    } else if args.use_device_code {
-        Some(Flow::DeviceCode)
-    } else {
-        None
-    };
-    let choice = sso.choose_flow(requested, &env);
+    let choice = sso.choose_flow(requested(args), &env);
     note(&format!(
         "Using the {} flow: {}.",
         choice.flow, choice.reason
