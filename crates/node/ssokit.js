@@ -73,24 +73,11 @@ function wrapAsync (fn) {
   }
 }
 
-// What `aws sso login` prints, on stderr: the code and URL of the device flow, or the
-// authorize URL of the PKCE flow (opened in the browser unless `openBrowser: false`).
-function defaultPrompt (p, openBrowser = true) {
-  if (p.flow === 'pkce') {
-    process.stderr.write(
-      (openBrowser
-        ? 'Opening the authorization page in your browser. If it does not open, visit:\n\n'
-        : 'Open this URL in a browser on this machine and approve the request:\n\n') +
-        `${p.authorizeUrl}\n`
-    )
-    return
-  }
-  const complete = p.verificationUriComplete ?? p.verificationUri
-  process.stderr.write(
-    'To sign in, open the following URL in a browser (on any device):\n\n' +
-      `${p.verificationUri}\n\nThen enter the code:\n\n${p.userCode}\n\n` +
-      `Or open this URL, which fills in the code:\n${complete}\n`
-  )
+// What `ssokit login` prints, on stderr: the text the core wrote for this prompt (the
+// code and URL of the device flow, or the authorize URL of the PKCE flow, and whether
+// the browser was opened).
+function defaultPrompt (p) {
+  process.stderr.write(p.text)
 }
 
 function aborted (signal) {
@@ -99,8 +86,8 @@ function aborted (signal) {
 
 // The onPrompt callback for native code: a throwing callback cancels the login, and
 // the login then rejects with what it threw.
-function promptFor (onPrompt, openBrowser, cancel, state) {
-  const show = onPrompt ?? ((p) => defaultPrompt(p, openBrowser !== false))
+function promptFor (onPrompt, cancel, state) {
+  const show = onPrompt ?? defaultPrompt
   return (prompt) => {
     try {
       show(prompt)
@@ -119,7 +106,7 @@ async function login (options = {}) {
   const onAbort = () => cancel.cancel()
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
-    return await native.login(rest, promptFor(onPrompt, rest.openBrowser, cancel, state), cancel)
+    return await native.login(rest, promptFor(onPrompt, cancel, state), cancel)
   } catch (err) {
     if (state.promptError !== undefined) throw state.promptError
     const error = toSsoError(err)

@@ -129,6 +129,11 @@ fn login_prints_the_code_and_writes_a_cli_token() {
     assert!(out.status.success(), "{err}");
     assert!(out.stdout.is_empty(), "login writes to stderr only");
     assert!(err.contains("/device"), "{err}");
+    // The core's prompt text (the bindings' default prompt writes the same words).
+    assert!(
+        err.contains("Open the following URL in a browser (on any device):\n\n"),
+        "{err}"
+    );
     assert!(err.contains("Then enter the code:"), "{err}");
     assert!(err.contains("sso-session \"org\""), "{err}");
     let token = w

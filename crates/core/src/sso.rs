@@ -10,6 +10,7 @@ use crate::auth::credentials::SsoCredentialsProvider;
 use crate::auth::flow::{Flow, FlowChoice, FlowRequest, RealMachine, choose_flow};
 use crate::auth::login::{DeviceLogin, LoginOptions, LoginPrompt};
 use crate::auth::pkce::{AuthorizePrompt, PkceLogin};
+use crate::auth::prompt::{Prompter, ShowPrompt};
 use crate::auth::token::SsoTokenProvider;
 use crate::auth::{AuthError, LoginTarget, SharedSleeper, TokioSleeper};
 use crate::cache::{CacheDirs, CachedRoleCredentials, CachedToken};
@@ -194,6 +195,19 @@ impl Sso {
     /// Chooses the login flow for this session (see [`choose_flow`]).
     pub fn choose_flow(&self, requested: FlowRequest, env: &Env) -> FlowChoice {
         choose_flow(&self.session, requested, env, &RealMachine)
+    }
+
+    /// The prompter of a login of this session: opens each page (when `open_browser`,
+    /// with the browser `env` names, only on this session's hosts) and shows the
+    /// prompt through `show`. Pass it as both prompts of [`Sso::login_with_flow`], or
+    /// to [`SsoCredentialsProvider::with_auto_login`].
+    pub fn prompter(&self, show: Arc<dyn ShowPrompt>, open_browser: bool, env: Env) -> Prompter {
+        Prompter::new(
+            show,
+            open_browser,
+            env,
+            crate::browser::AllowedHosts::for_session(&self.session),
+        )
     }
 
     /// Logs in with `flow`: the device code shown through `device`, or the PKCE

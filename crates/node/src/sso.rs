@@ -13,10 +13,8 @@ use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use ssokit::auth::credentials::SsoCredentialsProvider;
 use ssokit::auth::flow::{Flow, FlowRequest, UnknownFlow};
-use ssokit::auth::login::{
-    CancelToken, DevicePrompt, LoginOptions as CoreLoginOptions, LoginPrompt,
-};
-use ssokit::browser;
+use ssokit::auth::login::{CancelToken, LoginOptions as CoreLoginOptions};
+use ssokit::auth::prompt::{Prompt, PromptEvent, ShowPrompt};
 use ssokit::env::Env;
 use ssokit::logout::LogoutReport;
 use ssokit::time::SystemClock;
@@ -90,6 +88,11 @@ pub struct DevicePromptInfo {
     /// When the code expires.
     #[napi(ts_type = "Date")]
     pub expires_at: Timestamp,
+    /// Whether ssokit opened the verification page in a browser.
+    pub browser_opened: bool,
+    /// What ssokit prints when there is no `onPrompt`: the URL, the code and what to
+    /// do with them (the same text as the CLI's).
+    pub text: String,
 }
 
 /// What the user is shown to approve a PKCE login: the authorize page, to open in a
@@ -101,6 +104,10 @@ pub struct PkcePromptInfo {
     pub flow: String,
     /// The authorize URL.
     pub authorize_url: String,
+    /// Whether ssokit opened the page in a browser.
+    pub browser_opened: bool,
+    /// What ssokit prints when there is no `onPrompt` (the same text as the CLI's).
+    pub text: String,
 }
 
 /// What `onPrompt` receives: a device-code prompt or a PKCE prompt.
@@ -117,30 +124,37 @@ fn requested_flow(flow: Option<&str>) -> napi::Result<FlowRequest> {
         .map_err(|e: UnknownFlow| coded(CONFIG, e))
 }
 
-/// Shows the device code through the JavaScript callback and opens the browser.
+/// Hands each prompt to the JavaScript callback (`ssokit.js` always passes one: the
+/// caller's `onPrompt`, or one that prints the prompt's `text`). The core's
+/// `Prompter` opens the browser first.
 struct JsPrompt {
-    callback: Option<Arc<PromptCallback>>,
-    open_browser: bool,
-    env: Env,
+    callback: Option<PromptCallback>,
 }
 
-impl LoginPrompt for JsPrompt {
-    fn show(&self, prompt: &DevicePrompt) {
-        if let Some(callback) = &self.callback {
-            let info = DevicePromptInfo {
+impl ShowPrompt for JsPrompt {
+    fn show(&self, event: &PromptEvent<'_>) {
+        let Some(callback) = &self.callback else {
+            return;
+        };
+        let (browser_opened, text) = (event.browser_opened(), event.text());
+        let info = match event.prompt {
+            Prompt::Device(p) => Either::A(DevicePromptInfo {
                 flow: Flow::DeviceCode.as_str().to_owned(),
-                verification_uri: prompt.verification_uri.clone(),
-                verification_uri_complete: prompt.verification_uri_complete.clone(),
-                user_code: prompt.user_code.clone(),
-                expires_at: Timestamp(prompt.expires_at),
-            };
-            callback.call(Either::A(info), ThreadsafeFunctionCallMode::NonBlocking);
-        }
-        if self.open_browser {
-            // The prompt shows the URL whether or not a browser opened (or the URL was
-            // refused: only the login's own https pages are opened).
-            let _opened = prompt.open_page(&self.env);
-        }
+                verification_uri: p.verification_uri.clone(),
+                verification_uri_complete: p.verification_uri_complete.clone(),
+                user_code: p.user_code.clone(),
+                expires_at: Timestamp(p.expires_at),
+                browser_opened,
+                text,
+            }),
+            Prompt::Pkce(url) => Either::B(PkcePromptInfo {
+                flow: Flow::Pkce.as_str().to_owned(),
+                authorize_url: url.to_owned(),
+                browser_opened,
+                text,
+            }),
+        };
+        callback.call(info, ThreadsafeFunctionCallMode::NonBlocking);
     }
 }
 
@@ -242,35 +256,18 @@ pub async fn login(
         env: options.env,
     })?;
     let choice = sso.choose_flow(requested, &env);
-    let callback = on_prompt.map(Arc::new);
-    let open_browser = options.open_browser.unwrap_or(true);
     let core_options = CoreLoginOptions {
         force: options.force.unwrap_or(true),
         timeout,
         cancel: cancel.map(|c| c.token.clone()),
         client_name: options.client_name,
     };
-    let device = JsPrompt {
-        callback: callback.clone(),
-        open_browser,
-        env: env.clone(),
-    };
-    let allowed = browser::AllowedHosts::for_session(sso.session());
-    let authorize = move |url: &str| {
-        if let Some(callback) = &callback {
-            let info = PkcePromptInfo {
-                flow: Flow::Pkce.as_str().to_owned(),
-                authorize_url: browser::printable(url),
-            };
-            callback.call(Either::B(info), ThreadsafeFunctionCallMode::NonBlocking);
-        }
-        if open_browser {
-            // The prompt shows the URL whether or not a browser opened.
-            let _opened = browser::open_checked(url, &allowed, &env);
-        }
-    };
+    let prompt = Arc::new(JsPrompt {
+        callback: on_prompt,
+    });
+    let prompter = sso.prompter(prompt, options.open_browser.unwrap_or(true), env);
     let result = sso
-        .login_with_flow(choice.flow, &device, &authorize, &core_options)
+        .login_with_flow(choice.flow, &prompter, &prompter, &core_options)
         .await;
     let token = result.map_err(async_error)?;
     let session = sso.session();
@@ -553,16 +550,15 @@ impl CredentialsProvider {
         let sso = Sso::resolve(&selector, &env).map_err(async_error)?;
         let mut inner = sso.credentials_provider().map_err(async_error)?;
         if options.auto_login.unwrap_or(false) {
-            let prompt = JsPrompt {
-                callback: on_prompt.map(Arc::new),
-                open_browser: options.open_browser.unwrap_or(true),
-                env,
-            };
+            let prompt = Arc::new(JsPrompt {
+                callback: on_prompt,
+            });
+            let prompter = sso.prompter(prompt, options.open_browser.unwrap_or(true), env);
             let login = CoreLoginOptions {
                 timeout: login_timeout,
                 ..CoreLoginOptions::default()
             };
-            inner = inner.with_auto_login(sso.caches(), Arc::new(prompt), login);
+            inner = inner.with_auto_login(sso.caches(), Arc::new(prompter), login);
         }
         Ok(Self { inner })
     }

@@ -126,20 +126,13 @@ pub(crate) fn login(
         cancel: Some(cancel.clone()),
         client_name: None,
     };
-    let prompt = Arc::new(PyPrompt::new(
-        on_prompt,
-        open_browser,
-        env,
-        Some(cancel.clone()),
-    ));
-    let shown = Arc::clone(&prompt);
+    let prompt = Arc::new(PyPrompt::new(on_prompt, Some(cancel.clone())));
+    let prompter = sso.prompter(prompt.clone(), open_browser, env);
     let chosen = choice.flow;
-    let allowed = ssokit::browser::AllowedHosts::for_session(sso.session());
     let result = run_raw(
         py,
         async move {
-            let authorize = |url: &str| shown.authorize(url, &allowed);
-            sso.login_with_flow(chosen, shown.as_ref(), &authorize, &options)
+            sso.login_with_flow(chosen, &prompter, &prompter, &options)
                 .await
         },
         Some(&cancel),
@@ -306,8 +299,9 @@ impl CredentialProvider {
         let env = make_env(env);
         let (sso, provider) = credentials_provider(py, profile, config_file, &env)?;
         let provider = if auto_login {
-            let prompt = Arc::new(PyPrompt::new(on_prompt, open_browser, env, None));
-            provider.with_auto_login(sso.caches(), prompt, LoginOptions::default())
+            let prompt = Arc::new(PyPrompt::new(on_prompt, None));
+            let prompter = Arc::new(sso.prompter(prompt, open_browser, env));
+            provider.with_auto_login(sso.caches(), prompter, LoginOptions::default())
         } else {
             provider
         };

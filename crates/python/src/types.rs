@@ -9,6 +9,7 @@ use pyo3::prelude::*;
 use crate::repr::Repr;
 use ssokit::AccountRole;
 use ssokit::auth::flow::{Flow, FlowChoice};
+use ssokit::auth::prompt::PromptEvent;
 use ssokit::cache::CachedToken;
 use ssokit::client::AccountInfo;
 use ssokit::logout::LogoutReport as CoreLogoutReport;
@@ -197,21 +198,25 @@ pub(crate) struct DevicePrompt {
     expires_at: Py<PyAny>,
     /// True when ssokit opened the verification page in a browser.
     browser_opened: bool,
+    /// What ssokit prints when there is no `on_prompt`: the URL, the code, and what
+    /// to do with them.
+    text: String,
 }
 
 impl DevicePrompt {
-    /// From the core's prompt.
+    /// From the core's prompt, as `event` shows it.
     pub(crate) fn new(
         py: Python<'_>,
         p: &ssokit::auth::login::DevicePrompt,
-        browser_opened: bool,
+        event: &PromptEvent<'_>,
     ) -> PyResult<Self> {
         Ok(Self {
             verification_uri: p.verification_uri.clone(),
             verification_uri_complete: p.verification_uri_complete.clone(),
             user_code: p.user_code.clone(),
             expires_at: datetime(py, p.expires_at)?,
-            browser_opened,
+            browser_opened: event.browser_opened(),
+            text: event.text(),
         })
     }
 }
@@ -248,14 +253,17 @@ pub(crate) struct PkcePrompt {
     authorize_url: String,
     /// True when ssokit opened the page in a browser.
     browser_opened: bool,
+    /// What ssokit prints when there is no `on_prompt`.
+    text: String,
 }
 
 impl PkcePrompt {
-    /// For the authorize URL of a login.
-    pub(crate) fn new(authorize_url: &str, browser_opened: bool) -> Self {
+    /// For the authorize URL of a login, as `event` shows it.
+    pub(crate) fn new(authorize_url: &str, event: &PromptEvent<'_>) -> Self {
         Self {
             authorize_url: authorize_url.to_owned(),
-            browser_opened,
+            browser_opened: event.browser_opened(),
+            text: event.text(),
         }
     }
 }

@@ -180,6 +180,10 @@ class DevicePrompt:
     @property
     def browser_opened(self) -> bool:
         """True when ssokit opened the verification page in a browser."""
+    @property
+    def text(self) -> str:
+        """What ssokit writes to ``sys.stderr`` when there is no ``on_prompt``: the
+        URL, the code and what to do with them (the same text as the CLI's)."""
 
 @final
 class PkcePrompt:
@@ -196,6 +200,10 @@ class PkcePrompt:
     @property
     def browser_opened(self) -> bool:
         """True when ssokit opened the page in a browser."""
+    @property
+    def text(self) -> str:
+        """What ssokit writes to ``sys.stderr`` when there is no ``on_prompt`` (the
+        same text as the CLI's)."""
 
 @final
 class Account:
