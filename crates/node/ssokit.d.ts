@@ -152,7 +152,7 @@ export interface FromSsoInit {
    * `ERR_SSOKIT_NOT_LOGGED_IN` or `ERR_SSOKIT_SESSION_EXPIRED`. Default `false`.
    */
   autoLogin?: boolean
-  /** For an automatic login: shows the code (default: printed on stderr). */
+  /** For an automatic login: shows the code (default: its `text` printed on stderr). */
   onPrompt?: (prompt: DevicePromptInfo) => void
   /** For an automatic login: open the verification page (default `true`). */
   openBrowser?: boolean
@@ -209,11 +209,12 @@ export interface LoginOptions extends NativeLoginOptions {
    */
   flow?: LoginFlow
   /**
-   * Shows the user what to do (default: printed on stderr): `{ flow: 'device-code',
-   * verificationUri, verificationUriComplete, userCode, expiresAt }` or `{ flow: 'pkce',
-   * authorizeUrl }`. Called once per login, as the browser is opened (unless
-   * `openBrowser: false`). If it throws, the login is cancelled and rejects with that
-   * error.
+   * Shows the user what to do (default: its `text` printed on stderr): `{ flow:
+   * 'device-code', verificationUri, verificationUriComplete, userCode, expiresAt,
+   * browserOpened, text }` or `{ flow: 'pkce', authorizeUrl, browserOpened, text }`.
+   * Called once per login, after the browser was opened (unless `openBrowser: false`);
+   * `text` is what `ssokit login` prints. If it throws, the login is cancelled and
+   * rejects with that error.
    */
   onPrompt?: (prompt: LoginPrompt) => void
   /** Aborts the login: it rejects with `ERR_SSOKIT_ABORTED`. */
@@ -248,7 +249,11 @@ export declare function status(options?: StatusOptions): Promise<SessionStatus[]
 /** Every account the signed-in user may access. */
 export declare function listAccounts(options?: TargetOptions): Promise<AccountInfo[]>
 
-/** The roles the signed-in user may assume, in `accountId` or in every account. */
+/**
+ * The roles the signed-in user may assume, in `accountId` or in every account (then
+ * with `accountName`; at most 8 ListAccountRoles calls at a time). Sorted by account
+ * id, then role name.
+ */
 export declare function listRoles(options?: ListRolesOptions): Promise<RoleInfo[]>
 
 /** Resolves an SSO profile from the AWS config file (synchronous, no network). */

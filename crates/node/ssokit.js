@@ -59,24 +59,11 @@ function wrapAsync (fn) {
   }
 }
 
-// What `aws sso login` prints, on stderr: the code and URL of the device flow, or the
-// authorize URL of the PKCE flow (opened in the browser unless `openBrowser: false`).
-function defaultPrompt (p, openBrowser = true) {
-  if (p.flow === 'pkce') {
-    process.stderr.write(
-      (openBrowser
-        ? 'Opening the authorization page in your browser. If it does not open, visit:\n\n'
-        : 'Open this URL in a browser on this machine and approve the request:\n\n') +
-        `${p.authorizeUrl}\n`
-    )
-    return
-  }
-  const complete = p.verificationUriComplete ?? p.verificationUri
-  process.stderr.write(
-    'To sign in, open the following URL in a browser (on any device):\n\n' +
-      `${p.verificationUri}\n\nThen enter the code:\n\n${p.userCode}\n\n` +
-      `Or open this URL, which fills in the code:\n${complete}\n`
-  )
+// What `ssokit login` prints, on stderr: the text the core wrote for this prompt (the
+// code and URL of the device flow, or the authorize URL of the PKCE flow, and whether
+// the browser was opened).
+function defaultPrompt (p) {
+  process.stderr.write(p.text)
 }
 
 function aborted (signal) {
@@ -85,8 +72,8 @@ function aborted (signal) {
 
 // The onPrompt callback for native code: a throwing callback cancels the login, and
 // the login then rejects with what it threw.
-function promptFor (onPrompt, openBrowser, cancel, state) {
-  const show = onPrompt ?? ((p) => defaultPrompt(p, openBrowser !== false))
+function promptFor (onPrompt, cancel, state) {
+  const show = onPrompt ?? defaultPrompt
   return (prompt) => {
     try {
       show(prompt)
@@ -105,7 +92,7 @@ async function login (options = {}) {
   const onAbort = () => cancel.cancel()
   signal?.addEventListener('abort', onAbort, { once: true })
   try {
-    return await native.login(rest, promptFor(onPrompt, rest.openBrowser, cancel, state), cancel)
+    return await native.login(rest, promptFor(onPrompt, cancel, state), cancel)
   } catch (err) {
     if (state.promptError !== undefined) throw state.promptError
     if (signal?.aborted && err.code === 'ERR_SSOKIT_ABORTED') throw aborted(signal)
@@ -116,13 +103,11 @@ async function login (options = {}) {
   }
 }
 
-// Credentials are served from memory only while they have more than this left, as in
-// the core (which refreshes them 15 minutes before they expire).
-const REFRESH_WINDOW_MS = 15 * 60 * 1000
-
-function fresh (credentials) {
-  const expiration = credentials?.expiration
-  return expiration instanceof Date && expiration.getTime() - Date.now() > REFRESH_WINDOW_MS
+// Until when credentials are served from memory: their `freshUntil`, which the core
+// computes (its refresh window before `expiration`), in milliseconds; 0 for none.
+function freshUntil (credentials) {
+  const until = credentials?.freshUntil
+  return until instanceof Date ? until.getTime() : 0
 }
 
 // A new plain object per call (the AWS SDK copies and may annotate what it gets).
@@ -139,21 +124,27 @@ function copy (c) {
 function fromSso (init = {}) {
   const { onPrompt, ...options } = init ?? {}
   let provider
-  let memo // the last credentials, served while fresh() holds
+  let memo // the last credentials, served while Date.now() < memoUntil
+  let memoUntil = 0 // their freshUntil (computed by the core), in milliseconds
+
+  function remember (credentials) {
+    memo = credentials
+    memoUntil = freshUntil(credentials)
+    return copy(credentials)
+  }
 
   async function fetchCredentials () {
     try {
-      memo = await provider.credentials()
-      return copy(memo)
+      return remember(await provider.credentials())
     } finally {
       emitWarnings()
     }
   }
 
-  // Not an async function: a memoized call is one freshness check and a resolved
-  // promise — no native promise, no thread hop.
+  // Not an async function: a memoized call is one comparison and a resolved promise
+  // — no native promise, no thread hop.
   return function ssokitCredentials () {
-    if (fresh(memo)) return Promise.resolve(copy(memo))
+    if (Date.now() < memoUntil) return Promise.resolve(copy(memo))
     try {
       // Created on the first call (as the AWS SDK's providers resolve lazily) and
       // kept: it memoizes, refreshes and coalesces concurrent calls.
@@ -163,10 +154,7 @@ function fromSso (init = {}) {
       }
       // The core's memory, synchronously (another caller may have fetched meanwhile).
       const cached = provider.cached()
-      if (fresh(cached)) {
-        memo = cached
-        return Promise.resolve(copy(memo))
-      }
+      if (Date.now() < freshUntil(cached)) return Promise.resolve(remember(cached))
     } catch (err) {
       return Promise.reject(err)
     }

@@ -6,9 +6,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
-use ssokit::auth::login::DevicePrompt;
-use ssokit::browser::{AllowedHosts, Opened, open_checked, printable};
-use ssokit::env::Env;
+use ssokit::auth::prompt::{Prompt, PromptEvent, ShowPrompt};
 
 /// Debug logs on stderr, without colour when `NO_COLOR` is set or stderr is not a
 /// terminal.
@@ -46,7 +44,7 @@ pub(crate) fn note(text: &str) {
     let _ = writeln!(std::io::stderr().lock(), "{text}");
 }
 
-/// Where the device-code prompt goes.
+/// Where the login prompt goes.
 pub(crate) enum PromptSink {
     /// Standard error (a terminal, or what `ssokit login` was told to write to).
     Stderr,
@@ -82,69 +80,38 @@ impl PromptSink {
     }
 }
 
-/// Shows the device-code prompt on stderr and opens the browser unless told not to:
-/// what `aws sso login` shows, and a spinner with the time left while waiting.
-pub(crate) struct DevicePromptUi {
-    pub(crate) open_browser: bool,
+/// Shows a login prompt — core's text, on stderr or the terminal — and, for a device
+/// code, a spinner with the time left while waiting. The core's [`Prompter`] opens
+/// the browser first (unless told not to) and says how that went.
+///
+/// [`Prompter`]: ssokit::auth::prompt::Prompter
+pub(crate) struct PromptUi {
     pub(crate) spinner: Spinner,
     sink: PromptSink,
 }
 
-impl DevicePromptUi {
-    pub(crate) fn new(open_browser: bool) -> Self {
-        Self::on(open_browser, PromptSink::Stderr)
+impl PromptUi {
+    /// Prompts on stderr.
+    pub(crate) fn on_stderr() -> Self {
+        Self::on(PromptSink::Stderr)
     }
 
-    /// A prompt written to `sink`.
-    pub(crate) fn on(open_browser: bool, sink: PromptSink) -> Self {
+    /// Prompts written to `sink`.
+    pub(crate) fn on(sink: PromptSink) -> Self {
         Self {
-            open_browser,
             spinner: Spinner::default(),
             sink,
         }
     }
-
-    pub(crate) fn show(&self, p: &DevicePrompt) {
-        let opened = self.open_browser && open_in_browser(p.page(), &p.allowed_hosts);
-        self.sink.write(&device_prompt_text(p, opened));
-        self.spinner.start(p.expires_at);
-    }
 }
 
-/// Opens `url` in a browser when core's check allows it; says why not on stderr when
-/// it refused the URL, and in the debug log when no browser could be started.
-pub(crate) fn open_in_browser(url: &str, allowed: &AllowedHosts) -> bool {
-    match open_checked(url, allowed, &Env::process()) {
-        Opened::Started(program) => {
-            tracing::debug!(%program, "opened the page in a browser");
-            true
-        }
-        Opened::NotOpened(reason) => {
-            tracing::debug!(%reason, "could not open a browser");
-            false
-        }
-        Opened::Refused(refused) => {
-            tracing::debug!(%refused, "refused to open the page");
-            note(&format!("Not opening a browser: {}.", refused.reason));
-            false
+impl ShowPrompt for PromptUi {
+    fn show(&self, event: &PromptEvent<'_>) {
+        self.sink.write(&event.text());
+        if let Prompt::Device(p) = event.prompt {
+            self.spinner.start(p.expires_at);
         }
     }
-}
-
-/// What `aws sso login` shows for a device code. Every server text goes through
-/// `printable` (again: the prompt's fields are public).
-pub(crate) fn device_prompt_text(p: &DevicePrompt, opened: bool) -> String {
-    let intro = if opened {
-        "Attempting to automatically open the SSO authorization page in your default browser.\nIf the browser does not open or you wish to use a different device to authorize this request, open the following URL:"
-    } else {
-        "Open the following URL in a browser (on any device):"
-    };
-    format!(
-        "{intro}\n\n{}\n\nThen enter the code:\n\n{}\n\nOr open this URL, which fills in the code:\n{}\n",
-        printable(&p.verification_uri),
-        printable(&p.user_code),
-        printable(p.page()),
-    )
 }
 
 /// A spinner with the time left, on stderr, only when stderr is a terminal.
@@ -189,34 +156,6 @@ impl Spinner {
         if self.started.load(Ordering::Relaxed) {
             // Let the spinner thread clear its line before the next output.
             std::thread::sleep(Duration::from_millis(150));
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_device_prompt_prints_no_terminal_control() {
-        let p = DevicePrompt {
-            verification_uri: "https://device.sso.us-east-1.amazonaws.com/\x1b[2J\x1b]0;t\x07"
-                .into(),
-            verification_uri_complete: Some(
-                "https://device.sso.us-east-1.amazonaws.com/?user_code=AB\r\nCD\u{9b}1m".into(),
-            ),
-            user_code: "AB\x1b[31mCD\x7f".into(),
-            expires_at: SystemTime::UNIX_EPOCH,
-            allowed_hosts: AllowedHosts::none(),
-        };
-        for opened in [true, false] {
-            let text = device_prompt_text(&p, opened);
-            assert!(
-                !text.chars().any(|c| c.is_control() && c != '\n'),
-                "{text:?}"
-            );
-            assert!(text.contains("\n\nAB[31mCD\n\n"), "{text:?}");
-            assert!(text.contains("?user_code=ABCD1m\n"), "{text:?}");
         }
     }
 }

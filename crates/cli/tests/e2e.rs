@@ -131,6 +131,11 @@ fn login_prints_the_code_and_writes_a_cli_token() {
     assert!(out.status.success(), "{err}");
     assert!(out.stdout.is_empty(), "login writes to stderr only");
     assert!(err.contains("/device"), "{err}");
+    // The core's prompt text (the bindings' default prompt writes the same words).
+    assert!(
+        err.contains("Open the following URL in a browser (on any device):\n\n"),
+        "{err}"
+    );
     assert!(err.contains("Then enter the code:"), "{err}");
     assert!(err.contains("sso-session \"org\""), "{err}");
     let token = w
@@ -511,15 +516,41 @@ fn accounts_and_roles() {
         "444455556666",
     ]))
     .unwrap();
-    let names: Vec<&str> = roles["roles"]
+    // One account: its roles sorted by name; the account's name is not known there.
+    assert_eq!(
+        roles["roles"],
+        serde_json::json!([
+            {"account_id": "444455556666", "account_name": null, "role_name": "Deployer"},
+            {"account_id": "444455556666", "account_name": null, "role_name": "ReadOnly"},
+        ])
+    );
+    // Every account: sorted by account id, then role name, with the account names.
+    let all: Value =
+        serde_json::from_str(&w.ok(&["roles", "--sso-session", "org", "--json"])).unwrap();
+    let rows: Vec<String> = all["roles"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|r| r["role_name"].as_str().unwrap())
+        .map(|r| {
+            format!(
+                "{} {} {}",
+                r["account_id"], r["account_name"], r["role_name"]
+            )
+        })
         .collect();
-    assert_eq!(names, ["ReadOnly", "Deployer"]);
-    let all = w.ok(&["roles", "--sso-session", "org"]);
-    assert_eq!(all.lines().count(), 1 + 5, "{all}");
+    assert_eq!(
+        rows,
+        [
+            r#""111122223333" "Development" "AdministratorAccess""#,
+            r#""111122223333" "Development" "ReadOnly""#,
+            r#""444455556666" "Staging" "Deployer""#,
+            r#""444455556666" "Staging" "ReadOnly""#,
+            r#""777788889999" "Production" "ReadOnly""#,
+        ]
+    );
+    let table = w.ok(&["roles", "--sso-session", "org"]);
+    assert_eq!(table.lines().count(), 1 + 5, "{table}");
+    assert!(table.starts_with("ACCOUNT ID"), "{table}");
 }
 
 #[test]
@@ -663,7 +694,7 @@ fn populate_preserves_the_hand_written_config_and_is_idempotent() {
     // The generated profiles resolve.
     let p: Value =
         serde_json::from_str(&w.ok(&["profile", "--profile", "Team-1.Billing", "--json"])).unwrap();
-    assert_eq!(p["sso_account_id"], "100000000001");
+    assert_eq!(p["account_id"], "100000000001");
 }
 
 #[cfg(unix)]

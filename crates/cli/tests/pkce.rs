@@ -187,11 +187,14 @@ fn a_scripted_browser_completes_the_flow_after_a_stray_favicon_request() {
     let script = "import sys, urllib.request, urllib.parse, urllib.error\nurl = sys.argv[1]\ncb = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)[\"redirect_uri\"][0]\nroot = cb.rsplit(\"/oauth/\", 1)[0]\ntry:\n    urllib.request.urlopen(root + \"/favicon.ico\")\nexcept urllib.error.HTTPError:\n    pass\nurllib.request.urlopen(url).read()";
     let browser = w.browser("favicon-browser", script);
     let out = w.login(&browser, &["--use-pkce", "--timeout", "60"], &[]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    // The core's prompt text for an opened browser, then the URL.
+    let url = w.emulator.control().url().to_owned();
+    let opening = format!(
+        "Opening the authorization page in your browser. If it does not open, visit:\n\n{url}/authorize?"
     );
+    assert!(stderr.contains(&opening), "{stderr}");
     assert!(w.token_exists());
 }
 

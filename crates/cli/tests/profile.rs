@@ -46,15 +46,42 @@ fn profile_json_describes_the_profile_and_its_caches() {
         String::from_utf8_lossy(&out.stderr)
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(v["profile"], "dev");
-    assert_eq!(v["sso_session"], "my-sso");
-    assert_eq!(v["sso_account_id"], "111122223333");
+    // The field names of core's ProfileDescription, shared with Python's SsoProfile
+    // (the same names) and Node's resolveProfile() (their camelCase).
+    let keys: Vec<&str> = v.as_object().unwrap().keys().map(String::as_str).collect();
+    assert_eq!(
+        keys,
+        [
+            "name",
+            "session_name",
+            "start_url",
+            "sso_region",
+            "scopes",
+            "account_id",
+            "role_name",
+            "region",
+            "oidc_endpoint",
+            "portal_endpoint",
+            "token_cache_path",
+            "registration_cache_path",
+            "role_cache_path",
+            "warnings"
+        ]
+    );
+    assert_eq!(v["name"], "dev");
+    assert_eq!(v["session_name"], "my-sso");
+    assert_eq!(v["account_id"], "111122223333");
+    assert_eq!(v["scopes"], serde_json::json!(["sso:account:access"]));
     assert_eq!(v["oidc_endpoint"], "https://oidc.us-east-1.amazonaws.com");
     let token = home
         .path()
         .join(".aws/sso/cache")
         .join(format!("{}.json", ssokit::cache::token_cache_key("my-sso")));
-    assert_eq!(v["token_cache_file"], token.to_str().unwrap());
+    assert_eq!(v["token_cache_path"], token.to_str().unwrap());
+    let registration = v["registration_cache_path"].as_str().unwrap();
+    assert!(registration.starts_with(home.path().join(".aws/sso/cache").to_str().unwrap()));
+    let role = v["role_cache_path"].as_str().unwrap();
+    assert!(role.starts_with(home.path().join(".aws/cli/cache").to_str().unwrap()));
 }
 
 #[test]
@@ -87,7 +114,7 @@ fn chosen_profile(home: &Path, vars: &[(&str, &str)]) -> (String, String) {
     let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(out.status.success(), "{stderr}");
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    (v["profile"].as_str().unwrap().to_owned(), stderr)
+    (v["name"].as_str().unwrap().to_owned(), stderr)
 }
 
 #[test]

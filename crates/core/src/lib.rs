@@ -50,4 +50,4 @@ pub mod time;
 pub mod warnings;
 
 pub use error::{Error, ErrorKind, Remedy};
-pub use sso::{Selector, Sso};
+pub use sso::{AccountRole, Selector, Sso};

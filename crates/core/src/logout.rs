@@ -106,19 +106,26 @@ fn revoke_settings(env: &Env) -> HttpSettings {
     }
 }
 
-/// Logs out as the selector says: with neither a profile nor a session, everything
-/// ([`logout_all`]); else only that profile's or session's ([`logout_session`]).
-pub async fn logout(
-    config: &AwsConfig,
-    selector: &crate::Selector,
-    env: &Env,
-) -> Result<LogoutReport, Error> {
-    if selector.profile.is_none() && selector.sso_session.is_none() {
-        logout_all(config, env, &CacheDirs::from_env(env)?).await
+/// Logs out as every front-end does (`ssokit logout`, `ssokit.logout()`, `logout()`),
+/// reading the config file `selector` names (or the environment's): with neither a
+/// profile nor an sso-session, everything, as `aws sso logout` ([`logout_all`]);
+/// with one, only that profile's session or that sso-session ([`logout_session`]).
+pub async fn logout(selector: &crate::Selector, env: &Env) -> Result<LogoutReport, Error> {
+    let (file, vars) = (selector.config_file.clone(), env.clone());
+    let config =
+        crate::auth::blocking(move || crate::profile::load_config(file.as_deref(), &vars)).await?;
+    if logs_out_everything(selector) {
+        logout_all(&config, env, &CacheDirs::from_env(env)?).await
     } else {
-        let sso = Sso::from_config(config, selector, env)?;
-        logout_session(&sso, config, env).await
+        let sso = Sso::from_config(&config, selector, env)?;
+        logout_session(&sso, &config, env).await
     }
+}
+
+/// True when `selector` names neither a profile nor an sso-session: a logout of
+/// everything (unlike the other operations, where that means `$AWS_PROFILE`).
+fn logs_out_everything(selector: &crate::Selector) -> bool {
+    selector.profile.is_none() && selector.sso_session.is_none()
 }
 
 /// `aws sso logout`: every SSO token in `caches` revoked and removed, every SSO

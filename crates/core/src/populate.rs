@@ -22,7 +22,8 @@ use crate::sso::Sso;
 /// The default profile-name template.
 pub const DEFAULT_NAME_TEMPLATE: &str = "{account_name}.{role_name}";
 
-/// How many ListAccountRoles calls run at once.
+/// How many ListAccountRoles calls run at once, when listing every account's roles
+/// ([`Sso::all_roles`]) and here.
 pub const DEFAULT_CONCURRENCY: usize = 8;
 
 /// One account with its roles.

@@ -1,6 +1,7 @@
 //! One-call profile resolution for the CLI and the bindings: find the config files
 //! from the environment (or an explicit path), parse them, resolve the profile, and
-//! describe where its caches are.
+//! describe it with where its caches are ([`ProfileDescription`], the one set of
+//! field names of `ssokit profile --json`, Python's `SsoProfile` and Node's).
 
 use std::path::{Path, PathBuf};
 
@@ -68,5 +69,144 @@ pub fn cache_paths(profile: &SsoProfile, dirs: &CacheDirs) -> CachePaths {
         token: dirs.tokens().path(session.token_cache_key_source()),
         registration: dirs.registrations().path(&key),
         role_credentials,
+    }
+}
+
+/// A resolved SSO profile as every front-end describes it: `ssokit profile --json`
+/// (these field names), Python's `SsoProfile` (the same names) and Node's
+/// `resolveProfile()` (their camelCase).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ProfileDescription {
+    /// The profile name.
+    pub name: String,
+    /// The sso-session name; `None` for a legacy profile.
+    pub session_name: Option<String>,
+    /// The IAM Identity Center start URL.
+    pub start_url: String,
+    /// The region of the Identity Center instance (`sso_region`).
+    pub sso_region: String,
+    /// The registration scopes, when configured.
+    pub scopes: Option<Vec<String>>,
+    /// The AWS account id; `None` for a token-only profile.
+    pub account_id: Option<String>,
+    /// The role name; `None` for a token-only profile.
+    pub role_name: Option<String>,
+    /// The profile's own `region` setting.
+    pub region: Option<String>,
+    /// The SSO OIDC endpoint URL.
+    pub oidc_endpoint: String,
+    /// The SSO portal endpoint URL.
+    pub portal_endpoint: String,
+    /// The token cache file shared with the AWS CLI; `None` without a home directory.
+    pub token_cache_path: Option<PathBuf>,
+    /// The client-registration cache file; `None` without a home directory.
+    pub registration_cache_path: Option<PathBuf>,
+    /// The role-credentials cache file; `None` for a token-only profile or without a
+    /// home directory.
+    pub role_cache_path: Option<PathBuf>,
+    /// Non-fatal notes about the configuration.
+    pub warnings: Vec<String>,
+    /// See [`ProfileDescription::is_token_only`].
+    #[serde(skip)]
+    token_only: bool,
+}
+
+impl ProfileDescription {
+    /// Describes `profile`, with its cache files under `dirs` (none when `None`).
+    pub fn new(profile: SsoProfile, dirs: Option<&CacheDirs>) -> Self {
+        let paths = dirs.map(|d| cache_paths(&profile, d));
+        let token_only = profile.is_token_only();
+        let session = profile.session;
+        Self {
+            name: profile.name,
+            session_name: session.name,
+            start_url: session.start_url,
+            sso_region: session.region,
+            scopes: session.scopes,
+            account_id: profile.account_id,
+            role_name: profile.role_name,
+            region: profile.region,
+            oidc_endpoint: session.endpoints.oidc,
+            portal_endpoint: session.endpoints.portal,
+            token_cache_path: paths.as_ref().map(|p| p.token.clone()),
+            registration_cache_path: paths.as_ref().map(|p| p.registration.clone()),
+            role_cache_path: paths.and_then(|p| p.role_credentials),
+            warnings: profile.warnings,
+            token_only,
+        }
+    }
+
+    /// True when the profile yields only a bearer token, not AWS credentials (see
+    /// [`SsoProfile::is_token_only`]).
+    pub fn is_token_only(&self) -> bool {
+        self.token_only
+    }
+}
+
+/// Resolves the profile `query` selects and describes it, with its cache files when
+/// the environment has a home directory: what `ssokit profile`, Python's
+/// `resolve_profile` and Node's `resolveProfile` show.
+pub fn describe_profile(query: &ProfileQuery, env: &Env) -> Result<ProfileDescription, Error> {
+    let profile = resolve_profile(query, env)?;
+    let dirs = CacheDirs::from_env(env).ok();
+    Ok(ProfileDescription::new(profile, dirs.as_ref()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const CONFIG: &str = "\
+[profile dev]
+sso_session = org
+sso_account_id = 111122223333
+sso_role_name = ReadOnly
+
+[profile bearer]
+sso_session = org
+
+[sso-session org]
+sso_start_url = https://d-1111111111.awsapps.com/start
+sso_region = eu-west-1
+";
+
+    fn described(profile: &str, vars: &[(&str, &str)]) -> ProfileDescription {
+        let dir = tempfile::tempdir().unwrap();
+        let config = dir.path().join("config");
+        std::fs::write(&config, CONFIG).unwrap();
+        let query = ProfileQuery {
+            profile: Some(profile.into()),
+            config_file: Some(config),
+        };
+        describe_profile(&query, &Env::from_vars(vars.iter().copied())).unwrap()
+    }
+
+    #[test]
+    fn a_description_has_the_profile_its_session_and_its_cache_files() {
+        let dev = described("dev", &[("HOME", "/home/me")]);
+        assert_eq!(dev.name, "dev");
+        assert_eq!(dev.session_name.as_deref(), Some("org"));
+        assert_eq!(dev.sso_region, "eu-west-1");
+        assert_eq!(dev.oidc_endpoint, "https://oidc.eu-west-1.amazonaws.com");
+        assert!(!dev.is_token_only());
+        let sso = Path::new("/home/me/.aws/sso/cache");
+        assert_eq!(dev.token_cache_path.as_deref().unwrap().parent(), Some(sso));
+        assert_eq!(
+            dev.registration_cache_path.as_deref().unwrap().parent(),
+            Some(sso)
+        );
+        assert_eq!(
+            dev.role_cache_path.as_deref().unwrap().parent(),
+            Some(Path::new("/home/me/.aws/cli/cache"))
+        );
+        let bearer = described("bearer", &[("HOME", "/home/me")]);
+        assert!(bearer.is_token_only() && bearer.role_cache_path.is_none());
+        assert_eq!(bearer.token_cache_path, dev.token_cache_path);
+        // Without a home directory: the profile, and no cache file.
+        let homeless = described("dev", &[]);
+        assert_eq!(homeless.account_id.as_deref(), Some("111122223333"));
+        assert_eq!(homeless.token_cache_path, None);
+        assert_eq!(homeless.registration_cache_path, None);
+        assert_eq!(homeless.role_cache_path, None);
     }
 }

@@ -7,9 +7,10 @@ use std::sync::Arc;
 
 use crate::Error;
 use crate::auth::credentials::SsoCredentialsProvider;
-use crate::auth::flow::{Flow, FlowChoice, RealMachine, choose_flow};
+use crate::auth::flow::{Flow, FlowChoice, FlowRequest, RealMachine, choose_flow};
 use crate::auth::login::{DeviceLogin, LoginOptions, LoginPrompt};
 use crate::auth::pkce::{AuthorizePrompt, PkceLogin};
+use crate::auth::prompt::{Prompter, ShowPrompt};
 use crate::auth::token::SsoTokenProvider;
 use crate::auth::{AuthError, LoginTarget, SharedSleeper, TokioSleeper};
 use crate::cache::{CacheDirs, CachedRoleCredentials, CachedToken};
@@ -31,6 +32,19 @@ pub struct Selector {
     pub sso_session: Option<String>,
     /// The config file; `None` means `$AWS_CONFIG_FILE`, else `~/.aws/config`.
     pub config_file: Option<std::path::PathBuf>,
+}
+
+/// A role the signed-in user may assume, with its account: what listing roles returns
+/// in every front-end (`ssokit roles`, `list_roles`, `listRoles`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AccountRole {
+    /// The account id.
+    pub account_id: String,
+    /// The account name: known when every account's roles were listed; `None` for
+    /// the roles of one account asked about by id (the portal does not say it there).
+    pub account_name: Option<String>,
+    /// The role (permission set) name.
+    pub role_name: String,
 }
 
 /// A resolved profile or session, with its caches, clients and clock.
@@ -179,8 +193,21 @@ impl Sso {
     }
 
     /// Chooses the login flow for this session (see [`choose_flow`]).
-    pub fn choose_flow(&self, requested: Option<Flow>, env: &Env) -> FlowChoice {
+    pub fn choose_flow(&self, requested: FlowRequest, env: &Env) -> FlowChoice {
         choose_flow(&self.session, requested, env, &RealMachine)
+    }
+
+    /// The prompter of a login of this session: opens each page (when `open_browser`,
+    /// with the browser `env` names, only on this session's hosts) and shows the
+    /// prompt through `show`. Pass it as both prompts of [`Sso::login_with_flow`], or
+    /// to [`SsoCredentialsProvider::with_auto_login`].
+    pub fn prompter(&self, show: Arc<dyn ShowPrompt>, open_browser: bool, env: Env) -> Prompter {
+        Prompter::new(
+            show,
+            open_browser,
+            env,
+            crate::browser::AllowedHosts::for_session(&self.session),
+        )
     }
 
     /// Logs in with `flow`: the device code shown through `device`, or the PKCE
@@ -278,6 +305,47 @@ impl Sso {
             .list_account_roles(&token.access_token, account_id)
             .await
             .map_err(|e| self.portal_error(e))
+    }
+
+    /// The roles the signed-in user may assume: in `account_id`, or with `None` in
+    /// every account ([`Sso::all_roles`]). Sorted by account id, then role name.
+    pub async fn roles(&self, account_id: Option<&str>) -> Result<Vec<AccountRole>, Error> {
+        let Some(id) = account_id else {
+            return self.all_roles().await;
+        };
+        let mut roles: Vec<AccountRole> = self
+            .list_roles(id)
+            .await?
+            .into_iter()
+            .map(|r| AccountRole {
+                account_id: r.account_id,
+                account_name: None,
+                role_name: r.role_name,
+            })
+            .collect();
+        roles.sort_by(|a, b| (&a.account_id, &a.role_name).cmp(&(&b.account_id, &b.role_name)));
+        Ok(roles)
+    }
+
+    /// Every role in every account, with the account's name: one ListAccounts (all
+    /// pages), then ListAccountRoles for each account with at most
+    /// [`DEFAULT_CONCURRENCY`](crate::populate::DEFAULT_CONCURRENCY) calls in flight
+    /// (throttling retried with backoff). Sorted by account id, then role name,
+    /// whatever order the answers came in.
+    pub async fn all_roles(&self) -> Result<Vec<AccountRole>, Error> {
+        let assignments =
+            crate::populate::list_assignments(self, crate::populate::DEFAULT_CONCURRENCY).await?;
+        Ok(assignments
+            .into_iter()
+            .flat_map(|a| {
+                let account = a.account;
+                a.roles.into_iter().map(move |r| AccountRole {
+                    account_id: account.account_id.clone(),
+                    account_name: account.account_name.clone(),
+                    role_name: r.role_name,
+                })
+            })
+            .collect())
     }
 
     /// A portal failure as the caller should see it: HTTP 401 means the session has

@@ -2,15 +2,16 @@
 //! start URL in the config, from the token cache. No network.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use serde_json::{Value, json};
 
+use crate::Error;
 use crate::cache::CacheDirs;
 use crate::config::AwsConfig;
 use crate::env::Env;
-use crate::time::format_timestamp;
+use crate::time::{Clock, format_timestamp};
 
 /// The state of one sso-session (or legacy start URL).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,6 +54,20 @@ impl SessionStatus {
             "problem": self.problem,
         })
     }
+}
+
+/// What every front-end shows (`ssokit status`, `ssokit.status()`, `status()`): the
+/// state of every sso-session and legacy start URL of the config file `config_file`
+/// names (else the environment's), from the caches `env` points at, as of `clock`'s
+/// now (see [`status`]).
+pub fn current(
+    config_file: Option<&Path>,
+    env: &Env,
+    clock: &dyn Clock,
+) -> Result<Vec<SessionStatus>, Error> {
+    let config = crate::profile::load_config(config_file, env)?;
+    let caches = CacheDirs::from_env(env)?;
+    Ok(status(&config, env, &caches, clock.now()))
 }
 
 /// The state of every sso-session and legacy start URL of `config`, sessions first

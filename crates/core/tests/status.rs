@@ -4,10 +4,12 @@
 
 use std::time::{Duration, UNIX_EPOCH};
 
-use ssokit::cache::CacheDirs;
+use ssokit::cache::{CacheDirs, CachedToken};
 use ssokit::config::AwsConfig;
 use ssokit::env::Env;
-use ssokit::status::status;
+use ssokit::secret::AccessToken;
+use ssokit::status::{current, status};
+use ssokit::time::ManualClock;
 
 const CONFIG: &str = "\
 [profile good]
@@ -90,4 +92,46 @@ fn an_invalid_legacy_profile_is_listed_with_its_problem() {
     );
     assert_eq!(json["profiles"][0], "no-region");
     assert!(json["problem"].as_str().unwrap().contains("sso_region"));
+}
+
+/// `status::current`, what every front-end calls: the config file given (else the
+/// environment's), the caches under the environment's home, the clock's now.
+#[test]
+fn current_reads_the_config_and_caches_the_environment_names() {
+    let home = tempfile::tempdir().unwrap();
+    let config = home.path().join("config");
+    std::fs::write(
+        &config,
+        "[profile dev]\nsso_session = org\nsso_account_id = 111122223333\nsso_role_name = R\n\n\
+         [sso-session org]\nsso_start_url = https://d-1111111111.awsapps.com/start\nsso_region = us-east-1\n",
+    )
+    .unwrap();
+    let env = Env::from_vars([
+        ("HOME", home.path().to_str().unwrap()),
+        ("AWS_CONFIG_FILE", config.to_str().unwrap()),
+    ]);
+    let now = 1_800_000_000;
+    let token = CachedToken::new(
+        AccessToken::new("ACCESS"),
+        UNIX_EPOCH + Duration::from_secs(now + 3600),
+    );
+    CacheDirs::under_home(home.path())
+        .tokens()
+        .store("org", &token)
+        .unwrap();
+    let clock = ManualClock::at_unix(now);
+    for config_file in [None, Some(config.as_path())] {
+        let [state] = current(config_file, &env, &clock)
+            .unwrap()
+            .try_into()
+            .unwrap();
+        assert_eq!(state.session.as_deref(), Some("org"));
+        assert!(state.logged_in);
+        assert_eq!(state.expires_in_seconds, Some(3600));
+        assert_eq!(state.profiles, ["dev"]);
+    }
+    // A config that does not parse is an error, not an empty list.
+    std::fs::write(&config, "[profile broken\n").unwrap();
+    let err = current(Some(&config), &env, &clock).unwrap_err();
+    assert!(matches!(err, ssokit::Error::Config(_)), "{err}");
 }

@@ -4,10 +4,9 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 use napi_derive::napi;
-use ssokit::cache::CacheDirs;
-use ssokit::profile::{ProfileQuery, cache_paths, load_config, resolve_profile as core_resolve};
+use ssokit::profile::{ProfileDescription, ProfileQuery, describe_profile, load_config};
 
-use crate::{JsResult as Result, Reply, js_error as sync_error, make_env};
+use crate::{JsResult as Result, Reply, js_error, make_env};
 
 /// Where to find the AWS config and which profile to use.
 #[napi(object)]
@@ -21,7 +20,8 @@ pub struct ProfileOptions {
     pub env: Option<HashMap<String, String>>,
 }
 
-/// A resolved SSO profile: where its token comes from and which role it assumes.
+/// A resolved SSO profile: where its token comes from and which role it assumes. The
+/// fields of `ssokit profile --json` (and Python's `SsoProfile`), in camelCase.
 #[napi(object, object_from_js = false)]
 pub struct SsoProfile {
     /// The profile name.
@@ -46,6 +46,8 @@ pub struct SsoProfile {
     pub portal_endpoint: String,
     /// The token cache file shared with the AWS CLI (absent without a home directory).
     pub token_cache_path: Option<String>,
+    /// The client-registration cache file (absent without a home directory).
+    pub registration_cache_path: Option<String>,
     /// The role-credentials cache file; absent for a token-only profile.
     pub role_cache_path: Option<String>,
     /// Non-fatal notes about the configuration.
@@ -70,26 +72,30 @@ fn resolve(options: Option<ProfileOptions>) -> Result<SsoProfile> {
         profile: options.profile,
         config_file: options.config_file.map(PathBuf::from),
     };
-    let resolved = core_resolve(&query, &env).map_err(sync_error)?;
-    let paths = CacheDirs::from_env(&env)
-        .ok()
-        .map(|dirs| cache_paths(&resolved, &dirs));
-    let session = resolved.session;
-    Ok(SsoProfile {
-        name: resolved.name,
-        session_name: session.name,
-        start_url: session.start_url,
-        sso_region: session.region,
-        scopes: session.scopes,
-        account_id: resolved.account_id,
-        role_name: resolved.role_name,
-        region: resolved.region,
-        oidc_endpoint: session.endpoints.oidc,
-        portal_endpoint: session.endpoints.portal,
-        token_cache_path: paths.as_ref().map(|p| path_string(p.token.clone())),
-        role_cache_path: paths.and_then(|p| p.role_credentials).map(path_string),
-        warnings: resolved.warnings,
-    })
+    describe_profile(&query, &env)
+        .map(SsoProfile::from)
+        .map_err(js_error)
+}
+
+impl From<ProfileDescription> for SsoProfile {
+    fn from(p: ProfileDescription) -> Self {
+        Self {
+            name: p.name,
+            session_name: p.session_name,
+            start_url: p.start_url,
+            sso_region: p.sso_region,
+            scopes: p.scopes,
+            account_id: p.account_id,
+            role_name: p.role_name,
+            region: p.region,
+            oidc_endpoint: p.oidc_endpoint,
+            portal_endpoint: p.portal_endpoint,
+            token_cache_path: p.token_cache_path.map(path_string),
+            registration_cache_path: p.registration_cache_path.map(path_string),
+            role_cache_path: p.role_cache_path.map(path_string),
+            warnings: p.warnings,
+        }
+    }
 }
 
 /// The names of every profile in the config and credentials files.
@@ -104,5 +110,5 @@ fn profile_names(options: Option<ProfileOptions>) -> Result<Vec<String>> {
     let config_file = options.config_file.map(PathBuf::from);
     load_config(config_file.as_deref(), &env)
         .map(|config| config.profile_names())
-        .map_err(sync_error)
+        .map_err(js_error)
 }

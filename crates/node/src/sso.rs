@@ -12,21 +12,16 @@ use napi::bindgen_prelude::{Either, Unknown};
 use napi::threadsafe_function::{ThreadsafeFunction, ThreadsafeFunctionCallMode};
 use napi_derive::napi;
 use ssokit::auth::credentials::SsoCredentialsProvider;
-use ssokit::auth::flow::Flow;
-use ssokit::auth::login::{
-    CancelToken, DevicePrompt, LoginOptions as CoreLoginOptions, LoginPrompt,
-};
-use ssokit::browser;
-use ssokit::cache::CacheDirs;
+use ssokit::auth::flow::{Flow, FlowRequest, UnknownFlow};
+use ssokit::auth::login::{CancelToken, LoginOptions as CoreLoginOptions};
+use ssokit::auth::prompt::{Prompt, PromptEvent, ShowPrompt};
 use ssokit::env::Env;
-use ssokit::logout::{LogoutReport, logout_all, logout_session};
-use ssokit::populate::{DEFAULT_CONCURRENCY, list_assignments};
-use ssokit::profile::load_config;
-use ssokit::time::{Clock, SystemClock};
-use ssokit::{Error, Selector, Sso};
+use ssokit::logout::LogoutReport;
+use ssokit::time::SystemClock;
+use ssokit::{AccountRole, Selector, Sso};
 
 use crate::profile::path_string;
-use crate::{CONFIG, JsResult, Reply, Timestamp, coded, js_error as async_error, make_env};
+use crate::{CONFIG, JsResult, Reply, Timestamp, coded, js_error, make_env};
 
 /// What to act on: a profile (the default) or an sso-session, and where the config is.
 #[napi(object)]
@@ -57,7 +52,7 @@ fn selector(
 fn resolve(options: TargetOptions) -> JsResult<(Sso, Env)> {
     let env = make_env(options.env);
     let selector = selector(options.profile, options.sso_session, options.config_file);
-    let sso = Sso::resolve(&selector, &env).map_err(async_error)?;
+    let sso = Sso::resolve(&selector, &env).map_err(js_error)?;
     Ok((sso, env))
 }
 
@@ -93,6 +88,11 @@ pub struct DevicePromptInfo {
     /// When the code expires.
     #[napi(ts_type = "Date")]
     pub expires_at: Timestamp,
+    /// Whether ssokit opened the verification page in a browser.
+    pub browser_opened: bool,
+    /// What ssokit prints when there is no `onPrompt`: the URL, the code and what to
+    /// do with them (the same text as the CLI's).
+    pub text: String,
 }
 
 /// What the user is shown to approve a PKCE login: the authorize page, to open in a
@@ -104,6 +104,10 @@ pub struct PkcePromptInfo {
     pub flow: String,
     /// The authorize URL.
     pub authorize_url: String,
+    /// Whether ssokit opened the page in a browser.
+    pub browser_opened: bool,
+    /// What ssokit prints when there is no `onPrompt` (the same text as the CLI's).
+    pub text: String,
 }
 
 /// What `onPrompt` receives: a device-code prompt or a PKCE prompt.
@@ -115,50 +119,42 @@ pub type PromptCallback =
     ThreadsafeFunction<PromptInfo, Unknown<'static>, PromptInfo, Status, false, true>;
 
 /// The `flow` option as a core request: `auto` (or none) lets the core choose.
-fn requested_flow(flow: Option<&str>) -> JsResult<Option<Flow>> {
-    match flow {
-        None | Some("auto") => Ok(None),
-        Some("pkce") => Ok(Some(Flow::Pkce)),
-        Some("device-code") => Ok(Some(Flow::DeviceCode)),
-        Some(other) => Err(coded(
-            CONFIG,
-            format!("flow must be 'auto', 'pkce' or 'device-code', not '{other}'"),
-        )),
-    }
+fn requested_flow(flow: Option<&str>) -> JsResult<FlowRequest> {
+    flow.map_or(Ok(FlowRequest::Auto), str::parse)
+        .map_err(|e: UnknownFlow| coded(CONFIG, e))
 }
 
-/// The name of a flow in JavaScript (the values of the `flow` option).
-fn flow_name(flow: Flow) -> &'static str {
-    match flow {
-        Flow::Pkce => "pkce",
-        Flow::DeviceCode => "device-code",
-    }
-}
-
-/// Shows the device code through the JavaScript callback and opens the browser.
+/// Hands each prompt to the JavaScript callback (`ssokit.js` always passes one: the
+/// caller's `onPrompt`, or one that prints the prompt's `text`). The core's
+/// `Prompter` opens the browser first.
 struct JsPrompt {
-    callback: Option<Arc<PromptCallback>>,
-    open_browser: bool,
-    env: Env,
+    callback: Option<PromptCallback>,
 }
 
-impl LoginPrompt for JsPrompt {
-    fn show(&self, prompt: &DevicePrompt) {
-        if let Some(callback) = &self.callback {
-            let info = DevicePromptInfo {
-                flow: flow_name(Flow::DeviceCode).to_owned(),
-                verification_uri: prompt.verification_uri.clone(),
-                verification_uri_complete: prompt.verification_uri_complete.clone(),
-                user_code: prompt.user_code.clone(),
-                expires_at: Timestamp(prompt.expires_at),
-            };
-            callback.call(Either::A(info), ThreadsafeFunctionCallMode::NonBlocking);
-        }
-        if self.open_browser {
-            // The prompt shows the URL whether or not a browser opened (or the URL was
-            // refused: only the login's own https pages are opened).
-            let _opened = prompt.open_page(&self.env);
-        }
+impl ShowPrompt for JsPrompt {
+    fn show(&self, event: &PromptEvent<'_>) {
+        let Some(callback) = &self.callback else {
+            return;
+        };
+        let (browser_opened, text) = (event.browser_opened(), event.text());
+        let info = match event.prompt {
+            Prompt::Device(p) => Either::A(DevicePromptInfo {
+                flow: Flow::DeviceCode.as_str().to_owned(),
+                verification_uri: p.verification_uri.clone(),
+                verification_uri_complete: p.verification_uri_complete.clone(),
+                user_code: p.user_code.clone(),
+                expires_at: Timestamp(p.expires_at),
+                browser_opened,
+                text,
+            }),
+            Prompt::Pkce(url) => Either::B(PkcePromptInfo {
+                flow: Flow::Pkce.as_str().to_owned(),
+                authorize_url: url.to_owned(),
+                browser_opened,
+                text,
+            }),
+        };
+        callback.call(info, ThreadsafeFunctionCallMode::NonBlocking);
     }
 }
 
@@ -268,37 +264,20 @@ async fn login_with(
         env: options.env,
     })?;
     let choice = sso.choose_flow(requested, &env);
-    let callback = on_prompt.map(Arc::new);
-    let open_browser = options.open_browser.unwrap_or(true);
     let core_options = CoreLoginOptions {
         force: options.force.unwrap_or(true),
         timeout,
         cancel: cancel.map(|c| c.token.clone()),
         client_name: options.client_name,
     };
-    let device = JsPrompt {
-        callback: callback.clone(),
-        open_browser,
-        env: env.clone(),
-    };
-    let allowed = browser::AllowedHosts::for_session(sso.session());
-    let authorize = move |url: &str| {
-        if let Some(callback) = &callback {
-            let info = PkcePromptInfo {
-                flow: flow_name(Flow::Pkce).to_owned(),
-                authorize_url: browser::printable(url),
-            };
-            callback.call(Either::B(info), ThreadsafeFunctionCallMode::NonBlocking);
-        }
-        if open_browser {
-            // The prompt shows the URL whether or not a browser opened.
-            let _opened = browser::open_checked(url, &allowed, &env);
-        }
-    };
+    let prompt = Arc::new(JsPrompt {
+        callback: on_prompt,
+    });
+    let prompter = sso.prompter(prompt, options.open_browser.unwrap_or(true), env);
     let result = sso
-        .login_with_flow(choice.flow, &device, &authorize, &core_options)
+        .login_with_flow(choice.flow, &prompter, &prompter, &core_options)
         .await;
-    let token = result.map_err(async_error)?;
+    let token = result.map_err(js_error)?;
     let session = sso.session();
     let key = session.token_cache_key_source();
     Ok(LoginResult {
@@ -307,7 +286,7 @@ async fn login_with(
         sso_region: session.region.clone(),
         expiration: Timestamp(token.expires_at),
         token_file: path_string(sso.caches().tokens().path(key)),
-        flow: flow_name(choice.flow).to_owned(),
+        flow: choice.flow.as_str().to_owned(),
         flow_reason: choice.reason.to_owned(),
     })
 }
@@ -348,22 +327,11 @@ pub async fn logout(options: Option<TargetOptions>) -> Reply<LogoutResult> {
 async fn logout_with(options: Option<TargetOptions>) -> JsResult<LogoutResult> {
     let options = options.unwrap_or_default();
     let env = make_env(options.env);
-    let config_file = options.config_file.map(PathBuf::from);
-    let run = async {
-        let config = load_config(config_file.as_deref(), &env)?;
-        if options.profile.is_none() && options.sso_session.is_none() {
-            logout_all(&config, &env, &CacheDirs::from_env(&env)?).await
-        } else {
-            let selector = Selector {
-                profile: options.profile,
-                sso_session: options.sso_session,
-                config_file: config_file.clone(),
-            };
-            let sso = Sso::from_config(&config, &selector, &env)?;
-            logout_session(&sso, &config, &env).await
-        }
-    };
-    run.await.map(LogoutResult::from).map_err(async_error)
+    let selector = selector(options.profile, options.sso_session, options.config_file);
+    ssokit::logout::logout(&selector, &env)
+        .await
+        .map(LogoutResult::from)
+        .map_err(js_error)
 }
 
 /// An SSO bearer token, as the AWS SDK's `TokenIdentity`.
@@ -385,7 +353,7 @@ pub async fn get_token(options: Option<TargetOptions>) -> Reply<TokenIdentity> {
 
 async fn get_token_with(options: Option<TargetOptions>) -> JsResult<TokenIdentity> {
     let (sso, _) = resolve(options.unwrap_or_default())?;
-    let token = sso.token_provider().token().await.map_err(async_error)?;
+    let token = sso.token_provider().token().await.map_err(js_error)?;
     Ok(TokenIdentity {
         token: token.access_token.expose_secret().to_owned(),
         expiration: Timestamp(token.expires_at),
@@ -439,11 +407,8 @@ async fn status_with(options: Option<StatusOptions>) -> JsResult<Vec<SessionStat
     let options = options.unwrap_or_default();
     let env = make_env(options.env);
     let config_file = options.config_file.map(PathBuf::from);
-    let config = load_config(config_file.as_deref(), &env).map_err(async_error)?;
-    let caches = CacheDirs::from_env(&env)
-        .map_err(Error::from)
-        .map_err(async_error)?;
-    let states = ssokit::status::status(&config, &env, &caches, SystemClock.now());
+    let states =
+        ssokit::status::current(config_file.as_deref(), &env, &SystemClock).map_err(js_error)?;
     Ok(states
         .into_iter()
         .map(|s| SessionStatus {
@@ -480,7 +445,7 @@ pub async fn list_accounts(options: Option<TargetOptions>) -> Reply<Vec<AccountI
 
 async fn list_accounts_with(options: Option<TargetOptions>) -> JsResult<Vec<AccountInfo>> {
     let (sso, _) = resolve(options.unwrap_or_default())?;
-    let accounts = sso.list_accounts().await.map_err(async_error)?;
+    let accounts = sso.list_accounts().await.map_err(js_error)?;
     Ok(accounts
         .into_iter()
         .map(|a| AccountInfo {
@@ -512,11 +477,25 @@ pub struct ListRolesOptions {
 pub struct RoleInfo {
     /// The account id.
     pub account_id: String,
+    /// The account name, when every account's roles were listed (absent for the
+    /// roles of one `accountId`).
+    pub account_name: Option<String>,
     /// The role name.
     pub role_name: String,
 }
 
-/// The roles the signed-in user may assume, in one account or in every account.
+impl From<AccountRole> for RoleInfo {
+    fn from(role: AccountRole) -> Self {
+        Self {
+            account_id: role.account_id,
+            account_name: role.account_name,
+            role_name: role.role_name,
+        }
+    }
+}
+
+/// The roles the signed-in user may assume, in one account or in every account (at
+/// most 8 ListAccountRoles calls at a time), sorted by account id, then role name.
 #[napi(ts_return_type = "Promise<Array<RoleInfo>>")]
 pub async fn list_roles(options: Option<ListRolesOptions>) -> Reply<Vec<RoleInfo>> {
     list_roles_with(options).await.into()
@@ -530,31 +509,11 @@ async fn list_roles_with(options: Option<ListRolesOptions>) -> JsResult<Vec<Role
         config_file: options.config_file,
         env: options.env,
     })?;
-    let run = async {
-        let roles: Vec<RoleInfo> = match options.account_id {
-            Some(id) => sso
-                .list_roles(&id)
-                .await?
-                .into_iter()
-                .map(|r| RoleInfo {
-                    account_id: r.account_id,
-                    role_name: r.role_name,
-                })
-                .collect(),
-            // Every account's roles, with the core's bounded concurrency and backoff.
-            None => list_assignments(&sso, DEFAULT_CONCURRENCY)
-                .await?
-                .into_iter()
-                .flat_map(|a| a.roles)
-                .map(|r| RoleInfo {
-                    account_id: r.account_id,
-                    role_name: r.role_name,
-                })
-                .collect(),
-        };
-        Ok::<_, Error>(roles)
-    };
-    run.await.map_err(async_error)
+    let roles = sso
+        .roles(options.account_id.as_deref())
+        .await
+        .map_err(js_error)?;
+    Ok(roles.into_iter().map(RoleInfo::from).collect())
 }
 
 /// Options of a credentials provider (`fromSso`).
@@ -590,6 +549,10 @@ pub struct Credentials {
     pub expiration: Option<Timestamp>,
     /// The account the credentials belong to.
     pub account_id: Option<String>,
+    /// Until when they are served from memory: the core's refresh window (15 minutes)
+    /// before `expiration`. `fromSso` compares it with `Date.now()`.
+    #[napi(ts_type = "Date")]
+    pub fresh_until: Option<Timestamp>,
 }
 
 /// The role-credentials provider of one profile: memoized, refreshed 15 minutes before
@@ -617,19 +580,18 @@ impl CredentialsProvider {
         let login_timeout = millis(options.login_timeout, "loginTimeout")?;
         let env = make_env(options.env);
         let selector = selector(options.profile, None, options.config_file);
-        let sso = Sso::resolve(&selector, &env).map_err(async_error)?;
-        let mut inner = sso.credentials_provider().map_err(async_error)?;
+        let sso = Sso::resolve(&selector, &env).map_err(js_error)?;
+        let mut inner = sso.credentials_provider().map_err(js_error)?;
         if options.auto_login.unwrap_or(false) {
-            let prompt = JsPrompt {
-                callback: on_prompt.map(Arc::new),
-                open_browser: options.open_browser.unwrap_or(true),
-                env,
-            };
+            let prompt = Arc::new(JsPrompt {
+                callback: on_prompt,
+            });
+            let prompter = sso.prompter(prompt, options.open_browser.unwrap_or(true), env);
             let login = CoreLoginOptions {
                 timeout: login_timeout,
                 ..CoreLoginOptions::default()
             };
-            inner = inner.with_auto_login(sso.caches(), Arc::new(prompt), login);
+            inner = inner.with_auto_login(sso.caches(), Arc::new(prompter), login);
         }
         Ok(Self { inner })
     }
@@ -660,6 +622,7 @@ impl From<&aws_credential_types::Credentials> for Credentials {
             session_token: c.session_token().map(str::to_owned),
             expiration: c.expiry().map(Timestamp),
             account_id: c.account_id().map(|a| a.as_str().to_owned()),
+            fresh_until: c.expiry().map(|e| Timestamp(ssokit::cache::fresh_until(e))),
         }
     }
 }

@@ -72,13 +72,21 @@ test('listAccounts and listRoles mirror the CLI', async () => {
   assert.deepEqual(accounts.map((a) => a.accountId), ['111122223333', '444455556666', '777788889999'])
   assert.equal(accounts[0].accountName, 'dev')
   assert.equal(accounts[0].emailAddress, 'dev@example.com')
+  // One account: sorted by role name (the emulator lists ReadOnly first); no name.
   const roles = await ssokit.listRoles({ env, accountId: '444455556666' })
-  assert.deepEqual(roles, [
-    { accountId: '444455556666', roleName: 'ReadOnly' },
-    { accountId: '444455556666', roleName: 'Deployer' }
+  assert.deepEqual(roles.map((r) => [r.accountId, r.accountName, r.roleName]), [
+    ['444455556666', undefined, 'Deployer'],
+    ['444455556666', undefined, 'ReadOnly']
   ])
+  // Every account: sorted by account id, then role name, with the account names.
   const all = await ssokit.listRoles({ env })
-  assert.equal(all.length, 5)
+  assert.deepEqual(all.map((r) => `${r.accountId} ${r.accountName} ${r.roleName}`), [
+    '111122223333 dev AdministratorAccess',
+    '111122223333 dev ReadOnly',
+    '444455556666 staging Deployer',
+    '444455556666 staging ReadOnly',
+    '777788889999 prod ReadOnly'
+  ])
 })
 
 test('listAccounts without a login is ERR_SSOKIT_NOT_LOGGED_IN', async () => {

@@ -99,6 +99,10 @@ test('the native provider\'s cached() is null until credentials are in memory', 
   const cached = provider.cached()
   assert.deepEqual(cached, fetched)
   assert.equal(Object.getPrototypeOf(cached), Object.prototype)
+  // The instant fromSso compares with Date.now(), computed by the core: its refresh
+  // window (15 minutes) before the expiration.
+  assert.ok(cached.freshUntil instanceof Date)
+  assert.equal(cached.expiration.getTime() - cached.freshUntil.getTime(), 15 * 60 * 1000)
 })
 
 test('credentials with just over 15 minutes left are memoized', async () => {

@@ -36,8 +36,14 @@ test('flow: pkce logs in through the loopback listener and writes the token', as
     }
   })
   assert.equal(prompts.length, 1)
-  assert.deepEqual(Object.keys(prompts[0]).sort(), ['authorizeUrl', 'flow'])
+  assert.deepEqual(Object.keys(prompts[0]).sort(), ['authorizeUrl', 'browserOpened', 'flow', 'text'])
   assert.equal(prompts[0].flow, 'pkce')
+  assert.equal(prompts[0].browserOpened, false)
+  // The core's text, as `ssokit login` prints it.
+  assert.equal(
+    prompts[0].text,
+    `Open this URL in a browser on this machine and approve the request:\n\n${prompts[0].authorizeUrl}\n`
+  )
   const authorize = new URL(prompts[0].authorizeUrl)
   assert.equal(authorize.origin, emu.url)
   assert.equal(authorize.pathname, '/authorize')
@@ -72,19 +78,22 @@ test('flow: pkce with the default openBrowser opens $BROWSER with the authorize 
   // Written whole, then renamed: the file appears only with the URL in it.
   fs.writeFileSync(script, `printf '%s' "$1" > '${seen}.tmp' && mv '${seen}.tmp' '${seen}'\n`)
   const pages = []
-  let url
+  let url, prompt
   const result = await ssokit.login({
     timeout: 60000,
     // Run by sh, not executed: no "text file busy" from a file just written.
     env: { ...env, BROWSER: `/bin/sh ${script}` },
     flow: 'pkce',
     onPrompt: (p) => {
+      prompt = p
       url = p.authorizeUrl
       browse(p.authorizeUrl, pages)
     }
   })
   await pages[0]
   assert.equal(result.flow, 'pkce')
+  assert.equal(prompt.browserOpened, true)
+  assert.match(prompt.text, /^Opening the authorization page in your browser\. If it does not open, visit:\n\n/)
   // The BROWSER script runs detached: wait (30 s at most) for the file it writes.
   for (let i = 0; i < 1500 && !fs.existsSync(seen); i++) await new Promise((resolve) => setTimeout(resolve, 20))
   assert.equal(fs.readFileSync(seen, 'utf8'), url)
@@ -195,6 +204,22 @@ test('an unknown flow is ERR_SSOKIT_CONFIG', async () => {
   const env = freshHome(emu)
   await assert.rejects(
     ssokit.login({ env, timeout: 60000, flow: 'magic', openBrowser: false }),
-    { name: 'SsoError', code: 'ERR_SSOKIT_CONFIG', message: /flow must be 'auto', 'pkce' or 'device-code'/ }
+    { name: 'SsoError', code: 'ERR_SSOKIT_CONFIG', message: 'flow must be "auto", "pkce" or "device-code", not "magic"' }
   )
+})
+
+test('without onPrompt, the core\'s prompt text goes to stderr', async () => {
+  const env = freshHome(emu)
+  const written = []
+  const write = process.stderr.write
+  process.stderr.write = (chunk) => written.push(String(chunk)) > 0
+  try {
+    await ssokit.login({ env, timeout: 60000, flow: 'device-code', openBrowser: false })
+  } finally {
+    process.stderr.write = write
+  }
+  const text = written.join('')
+  assert.match(text, /^Open the following URL in a browser \(on any device\):\n\n/)
+  assert.match(text, /\n\nThen enter the code:\n\n[A-Z0-9]{4}-[A-Z0-9]{4}\n\n/)
+  assert.match(text, /Or open this URL, which fills in the code:\n\S+user_code=\S+\n$/)
 })

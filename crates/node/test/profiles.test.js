@@ -56,6 +56,25 @@ test('resolves an sso-session profile', () => {
   assert.equal(p.portalEndpoint, 'https://portal.sso.us-east-1.amazonaws.com')
   const key = crypto.createHash('sha1').update('my-sso').digest('hex')
   assert.equal(p.tokenCachePath, path.join(env.HOME, '.aws', 'sso', 'cache', `${key}.json`))
+  assert.equal(path.dirname(p.registrationCachePath), path.join(env.HOME, '.aws', 'sso', 'cache'))
+  assert.equal(path.dirname(p.roleCachePath), path.join(env.HOME, '.aws', 'cli', 'cache'))
+  // The fields of `ssokit profile --json` and Python's SsoProfile, in camelCase.
+  assert.deepEqual(Object.keys(p).sort(), [
+    'accountId',
+    'name',
+    'oidcEndpoint',
+    'portalEndpoint',
+    'region',
+    'registrationCachePath',
+    'roleCachePath',
+    'roleName',
+    'scopes',
+    'sessionName',
+    'ssoRegion',
+    'startUrl',
+    'tokenCachePath',
+    'warnings'
+  ])
 })
 
 test('token-only profile has no role cache', () => {

@@ -10,15 +10,11 @@ use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
 
 use ssokit::auth::credentials::SsoCredentialsProvider;
-use ssokit::auth::flow::Flow;
+use ssokit::auth::flow::FlowRequest;
 use ssokit::auth::login::{CancelToken as CoreCancelToken, LoginOptions};
-use ssokit::cache::CacheDirs;
 use ssokit::env::Env;
-use ssokit::logout::{logout_all, logout_session};
-use ssokit::populate::{DEFAULT_CONCURRENCY, list_assignments};
-use ssokit::profile::load_config;
-use ssokit::time::{Clock, SystemClock};
-use ssokit::{Error, Selector, Sso};
+use ssokit::time::SystemClock;
+use ssokit::{Selector, Sso};
 
 use crate::errors::to_py;
 use crate::prompt::PyPrompt;
@@ -63,19 +59,6 @@ fn duration(value: &Bound<'_, PyAny>) -> PyResult<Duration> {
     })?;
     Duration::try_from_secs_f64(seconds)
         .map_err(|_| PyValueError::new_err("timeout must be a positive number of seconds"))
-}
-
-/// The flow a caller asked for: `"auto"` (None: let the core choose), `"pkce"` or
-/// `"device-code"`.
-fn requested_flow(flow: &str) -> PyResult<Option<Flow>> {
-    match flow {
-        "auto" => Ok(None),
-        "pkce" => Ok(Some(Flow::Pkce)),
-        "device-code" => Ok(Some(Flow::DeviceCode)),
-        other => Err(PyValueError::new_err(format!(
-            "flow must be \"auto\", \"pkce\" or \"device-code\", not {other:?}"
-        ))),
-    }
 }
 
 /// Cancels a login from another thread (a GUI's Cancel button): pass it as
@@ -130,7 +113,9 @@ pub(crate) fn login(
     config_file: Option<PathBuf>,
     env: Option<HashMap<String, String>>,
 ) -> PyResult<Token> {
-    let requested = requested_flow(flow)?;
+    let requested: FlowRequest = flow
+        .parse()
+        .map_err(|e: ssokit::auth::flow::UnknownFlow| PyValueError::new_err(e.to_string()))?;
     let env = make_env(env);
     let sso = resolve(py, profile, sso_session, config_file, &env)?;
     let choice = sso.choose_flow(requested, &env);
@@ -141,20 +126,13 @@ pub(crate) fn login(
         cancel: Some(cancel.clone()),
         client_name: None,
     };
-    let prompt = Arc::new(PyPrompt::new(
-        on_prompt,
-        open_browser,
-        env,
-        Some(cancel.clone()),
-    ));
-    let shown = Arc::clone(&prompt);
+    let prompt = Arc::new(PyPrompt::new(on_prompt, Some(cancel.clone())));
+    let prompter = sso.prompter(prompt.clone(), open_browser, env);
     let chosen = choice.flow;
-    let allowed = ssokit::browser::AllowedHosts::for_session(sso.session());
     let result = run_raw(
         py,
         async move {
-            let authorize = |url: &str| shown.authorize(url, &allowed);
-            sso.login_with_flow(chosen, shown.as_ref(), &authorize, &options)
+            sso.login_with_flow(chosen, &prompter, &prompter, &options)
                 .await
         },
         Some(&cancel),
@@ -177,24 +155,15 @@ pub(crate) fn logout(
     env: Option<HashMap<String, String>>,
 ) -> PyResult<LogoutReport> {
     let env = make_env(env);
-    let everything = profile.is_none() && sso_session.is_none();
-    let config = py
-        .detach(|| load_config(config_file.as_deref(), &env))
-        .map_err(|e| to_py(py, e))?;
-    let report = if everything {
-        let caches = CacheDirs::from_env(&env).map_err(|e| to_py(py, e.into()))?;
-        run(py, async move { logout_all(&config, &env, &caches).await })?
-    } else {
-        let selector = Selector {
-            profile,
-            sso_session,
-            config_file,
-        };
-        let sso = py
-            .detach(|| Sso::from_config(&config, &selector, &env))
-            .map_err(|e| to_py(py, e))?;
-        run(py, async move { logout_session(&sso, &config, &env).await })?
+    let selector = Selector {
+        profile,
+        sso_session,
+        config_file,
     };
+    let report = run(
+        py,
+        async move { ssokit::logout::logout(&selector, &env).await },
+    )?;
     Ok(report.into())
 }
 
@@ -256,16 +225,7 @@ pub(crate) fn status(
 ) -> PyResult<Vec<SessionStatus>> {
     let env = make_env(env);
     let states = py
-        .detach(|| {
-            let config = load_config(config_file.as_deref(), &env)?;
-            let caches = CacheDirs::from_env(&env)?;
-            Ok::<_, Error>(ssokit::status::status(
-                &config,
-                &env,
-                &caches,
-                SystemClock.now(),
-            ))
-        })
+        .detach(|| ssokit::status::current(config_file.as_deref(), &env, &SystemClock))
         .map_err(|e| to_py(py, e));
     crate::warnings::flush(py);
     let states = states?;
@@ -304,25 +264,8 @@ pub(crate) fn list_roles(
 ) -> PyResult<Vec<Role>> {
     let env = make_env(env);
     let sso = resolve(py, profile, sso_session, config_file, &env)?;
-    let roles = run(py, async move {
-        Ok(match account_id {
-            Some(id) => sso
-                .list_roles(&id)
-                .await?
-                .into_iter()
-                .map(|r| Role::new(r, None))
-                .collect(),
-            None => list_assignments(&sso, DEFAULT_CONCURRENCY)
-                .await?
-                .into_iter()
-                .flat_map(|a| {
-                    let name = a.account.account_name;
-                    a.roles.into_iter().map(move |r| Role::new(r, name.clone()))
-                })
-                .collect::<Vec<_>>(),
-        })
-    })?;
-    Ok(roles)
+    let roles = run(py, async move { sso.roles(account_id.as_deref()).await })?;
+    Ok(roles.into_iter().map(Role::from).collect())
 }
 
 /// Serves AWS credentials of one profile, thread-safe: cached in memory and in the
@@ -356,8 +299,9 @@ impl CredentialProvider {
         let env = make_env(env);
         let (sso, provider) = credentials_provider(py, profile, config_file, &env)?;
         let provider = if auto_login {
-            let prompt = Arc::new(PyPrompt::new(on_prompt, open_browser, env, None));
-            provider.with_auto_login(sso.caches(), prompt, LoginOptions::default())
+            let prompt = Arc::new(PyPrompt::new(on_prompt, None));
+            let prompter = Arc::new(sso.prompter(prompt, open_browser, env));
+            provider.with_auto_login(sso.caches(), prompter, LoginOptions::default())
         } else {
             provider
         };

@@ -1,65 +1,123 @@
 //! Profile resolution: `resolve_profile` and `list_profiles`.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use pyo3::prelude::*;
 
-use ssokit::Error;
-use ssokit::cache::CacheDirs;
-use ssokit::profile::{ProfileQuery, cache_paths, load_config, resolve_profile as core_resolve};
+use ssokit::profile::{ProfileDescription, ProfileQuery, describe_profile, load_config};
 
 use crate::api::make_env;
 use crate::errors::to_py;
 use crate::repr::Repr;
 
-/// A resolved SSO profile: where its token comes from and which role it assumes.
-#[pyclass(frozen, get_all, module = "ssokit")]
-pub(crate) struct SsoProfile {
-    /// The profile name.
-    name: String,
-    /// The sso-session name, or None for a legacy profile.
-    session_name: Option<String>,
-    /// The IAM Identity Center start URL.
-    start_url: String,
-    /// The region of the Identity Center instance (sso_region).
-    sso_region: String,
-    /// The registration scopes, or None when not configured.
-    scopes: Option<Vec<String>>,
-    /// The AWS account id, or None for a token-only profile.
-    account_id: Option<String>,
-    /// The role name, or None for a token-only profile.
-    role_name: Option<String>,
-    /// The profile's own region setting.
-    region: Option<String>,
-    /// The SSO OIDC endpoint URL.
-    oidc_endpoint: String,
-    /// The SSO portal endpoint URL.
-    portal_endpoint: String,
-    /// The token cache file shared with the AWS CLI, or None without a home directory.
-    token_cache_path: Option<PathBuf>,
-    /// The role-credentials cache file, or None for a token-only profile.
-    role_cache_path: Option<PathBuf>,
-    /// Non-fatal notes about the configuration.
-    warnings: Vec<String>,
-}
+/// A resolved SSO profile: where its token comes from and which role it assumes. The
+/// attributes are the fields of the core's `ProfileDescription`, named as in
+/// `ssokit profile --json`.
+#[pyclass(frozen, module = "ssokit")]
+pub(crate) struct SsoProfile(ProfileDescription);
 
 #[pymethods]
 impl SsoProfile {
+    /// The profile name.
+    #[getter]
+    fn name(&self) -> &str {
+        &self.0.name
+    }
+
+    /// The sso-session name, or None for a legacy profile.
+    #[getter]
+    fn session_name(&self) -> Option<&str> {
+        self.0.session_name.as_deref()
+    }
+
+    /// The IAM Identity Center start URL.
+    #[getter]
+    fn start_url(&self) -> &str {
+        &self.0.start_url
+    }
+
+    /// The region of the Identity Center instance (sso_region).
+    #[getter]
+    fn sso_region(&self) -> &str {
+        &self.0.sso_region
+    }
+
+    /// The registration scopes, or None when not configured.
+    #[getter]
+    fn scopes(&self) -> Option<Vec<String>> {
+        self.0.scopes.clone()
+    }
+
+    /// The AWS account id, or None for a token-only profile.
+    #[getter]
+    fn account_id(&self) -> Option<&str> {
+        self.0.account_id.as_deref()
+    }
+
+    /// The role name, or None for a token-only profile.
+    #[getter]
+    fn role_name(&self) -> Option<&str> {
+        self.0.role_name.as_deref()
+    }
+
+    /// The profile's own region setting.
+    #[getter]
+    fn region(&self) -> Option<&str> {
+        self.0.region.as_deref()
+    }
+
+    /// The SSO OIDC endpoint URL.
+    #[getter]
+    fn oidc_endpoint(&self) -> &str {
+        &self.0.oidc_endpoint
+    }
+
+    /// The SSO portal endpoint URL.
+    #[getter]
+    fn portal_endpoint(&self) -> &str {
+        &self.0.portal_endpoint
+    }
+
+    /// The token cache file shared with the AWS CLI, or None without a home directory.
+    #[getter]
+    fn token_cache_path(&self) -> Option<&Path> {
+        self.0.token_cache_path.as_deref()
+    }
+
+    /// The client-registration cache file, or None without a home directory.
+    #[getter]
+    fn registration_cache_path(&self) -> Option<&Path> {
+        self.0.registration_cache_path.as_deref()
+    }
+
+    /// The role-credentials cache file, or None for a token-only profile.
+    #[getter]
+    fn role_cache_path(&self) -> Option<&Path> {
+        self.0.role_cache_path.as_deref()
+    }
+
+    /// Non-fatal notes about the configuration.
+    #[getter]
+    fn warnings(&self) -> Vec<String> {
+        self.0.warnings.clone()
+    }
+
     /// True when the profile yields only a bearer token, not AWS credentials.
     #[getter]
     fn is_token_only(&self) -> bool {
-        self.account_id.is_none()
+        self.0.is_token_only()
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
+        let p = &self.0;
         Repr::new(py, "SsoProfile")
-            .field("name", &self.name)
-            .field("session_name", self.session_name.as_deref())
-            .field("start_url", &self.start_url)
-            .field("sso_region", &self.sso_region)
-            .field("account_id", self.account_id.as_deref())
-            .field("role_name", self.role_name.as_deref())
+            .field("name", &p.name)
+            .field("session_name", p.session_name.as_deref())
+            .field("start_url", &p.start_url)
+            .field("sso_region", &p.sso_region)
+            .field("account_id", p.account_id.as_deref())
+            .field("role_name", p.role_name.as_deref())
             .finish()
     }
 }
@@ -78,32 +136,12 @@ pub(crate) fn resolve_profile(
         profile,
         config_file,
     };
-    let resolved = py
-        .detach(|| {
-            let resolved = core_resolve(&query, &env)?;
-            Ok::<_, Error>((resolved, CacheDirs::from_env(&env).ok()))
-        })
+    let described = py
+        .detach(|| describe_profile(&query, &env))
         .map_err(|e| to_py(py, e));
     // Choosing the profile can warn (AWS_PROFILE and AWS_DEFAULT_PROFILE differ).
     crate::warnings::flush(py);
-    let (resolved, dirs) = resolved?;
-    let paths = dirs.map(|d| cache_paths(&resolved, &d));
-    let session = resolved.session;
-    Ok(SsoProfile {
-        name: resolved.name,
-        session_name: session.name,
-        start_url: session.start_url,
-        sso_region: session.region,
-        scopes: session.scopes,
-        account_id: resolved.account_id,
-        role_name: resolved.role_name,
-        region: resolved.region,
-        oidc_endpoint: session.endpoints.oidc,
-        portal_endpoint: session.endpoints.portal,
-        token_cache_path: paths.as_ref().map(|p| p.token.clone()),
-        role_cache_path: paths.and_then(|p| p.role_credentials),
-        warnings: resolved.warnings,
-    })
+    described.map(SsoProfile)
 }
 
 /// The names of every profile in the config and credentials files.

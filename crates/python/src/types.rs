@@ -7,20 +7,14 @@ use std::time::SystemTime;
 use pyo3::prelude::*;
 
 use crate::repr::Repr;
+use ssokit::AccountRole;
 use ssokit::auth::flow::{Flow, FlowChoice};
+use ssokit::auth::prompt::PromptEvent;
 use ssokit::cache::CachedToken;
-use ssokit::client::{AccountInfo, RoleInfo};
+use ssokit::client::AccountInfo;
 use ssokit::logout::LogoutReport as CoreLogoutReport;
 use ssokit::secret::{AccessToken, REDACTED};
 use ssokit::status::SessionStatus as CoreSessionStatus;
-
-/// The Python name of a login flow (the values of `login(flow=...)`).
-pub(crate) fn flow_name(flow: Flow) -> &'static str {
-    match flow {
-        Flow::DeviceCode => "device-code",
-        Flow::Pkce => "pkce",
-    }
-}
 
 /// An aware UTC `datetime`.
 fn datetime(py: Python<'_>, time: SystemTime) -> PyResult<Py<PyAny>> {
@@ -166,7 +160,7 @@ impl Token {
     /// come from `login` (`get_token`).
     #[getter]
     fn flow(&self) -> Option<&'static str> {
-        self.flow.as_ref().map(|c| flow_name(c.flow))
+        self.flow.as_ref().map(|c| c.flow.as_str())
     }
 
     /// Why `login` chose that flow ("as requested", "over SSH: ...", ...), or None.
@@ -183,7 +177,7 @@ impl Token {
             .field("region", self.region.as_deref());
         match &self.flow {
             Some(choice) => repr
-                .field("flow", flow_name(choice.flow))
+                .field("flow", choice.flow.as_str())
                 .field("flow_reason", choice.reason)
                 .finish(),
             None => repr.finish(),
@@ -204,21 +198,25 @@ pub(crate) struct DevicePrompt {
     expires_at: Py<PyAny>,
     /// True when ssokit opened the verification page in a browser.
     browser_opened: bool,
+    /// What ssokit prints when there is no `on_prompt`: the URL, the code, and what
+    /// to do with them.
+    text: String,
 }
 
 impl DevicePrompt {
-    /// From the core's prompt.
+    /// From the core's prompt, as `event` shows it.
     pub(crate) fn new(
         py: Python<'_>,
         p: &ssokit::auth::login::DevicePrompt,
-        browser_opened: bool,
+        event: &PromptEvent<'_>,
     ) -> PyResult<Self> {
         Ok(Self {
             verification_uri: p.verification_uri.clone(),
             verification_uri_complete: p.verification_uri_complete.clone(),
             user_code: p.user_code.clone(),
             expires_at: datetime(py, p.expires_at)?,
-            browser_opened,
+            browser_opened: event.browser_opened(),
+            text: event.text(),
         })
     }
 }
@@ -228,12 +226,12 @@ impl DevicePrompt {
     /// Always "device-code" (a `PkcePrompt` says "pkce").
     #[getter]
     fn flow(&self) -> &'static str {
-        flow_name(Flow::DeviceCode)
+        Flow::DeviceCode.as_str()
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
         Repr::new(py, "DevicePrompt")
-            .field("flow", flow_name(Flow::DeviceCode))
+            .field("flow", Flow::DeviceCode.as_str())
             .field("verification_uri", &self.verification_uri)
             .field(
                 "verification_uri_complete",
@@ -255,14 +253,17 @@ pub(crate) struct PkcePrompt {
     authorize_url: String,
     /// True when ssokit opened the page in a browser.
     browser_opened: bool,
+    /// What ssokit prints when there is no `on_prompt`.
+    text: String,
 }
 
 impl PkcePrompt {
-    /// For the authorize URL of a login.
-    pub(crate) fn new(authorize_url: &str, browser_opened: bool) -> Self {
+    /// For the authorize URL of a login, as `event` shows it.
+    pub(crate) fn new(authorize_url: &str, event: &PromptEvent<'_>) -> Self {
         Self {
             authorize_url: authorize_url.to_owned(),
-            browser_opened,
+            browser_opened: event.browser_opened(),
+            text: event.text(),
         }
     }
 }
@@ -272,12 +273,12 @@ impl PkcePrompt {
     /// Always "pkce" (a `DevicePrompt` says "device-code").
     #[getter]
     fn flow(&self) -> &'static str {
-        flow_name(Flow::Pkce)
+        Flow::Pkce.as_str()
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
         Repr::new(py, "PkcePrompt")
-            .field("flow", flow_name(Flow::Pkce))
+            .field("flow", Flow::Pkce.as_str())
             .field("authorize_url", &self.authorize_url)
             .field("browser_opened", self.browser_opened)
             .finish()
@@ -323,18 +324,18 @@ impl Account {
 pub(crate) struct Role {
     /// The account id.
     account_id: String,
-    /// The account name, when the roles were listed for every account.
+    /// The account name, when the roles were listed for every account (None for the
+    /// roles of one account).
     account_name: Option<String>,
     /// The role (permission set) name.
     role_name: String,
 }
 
-impl Role {
-    /// From the core's role, with the account name when known.
-    pub(crate) fn new(role: RoleInfo, account_name: Option<String>) -> Self {
+impl From<AccountRole> for Role {
+    fn from(role: AccountRole) -> Self {
         Self {
             account_id: role.account_id,
-            account_name,
+            account_name: role.account_name,
             role_name: role.role_name,
         }
     }

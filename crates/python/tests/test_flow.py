@@ -90,6 +90,9 @@ def test_pkce_login_writes_a_token_botocore_uses(idc: Emulator) -> None:
     assert "flow='pkce'" in repr(token) and token.access_token not in repr(token)
     [prompt] = prompts
     assert prompt.flow == "pkce" and not prompt.browser_opened
+    assert prompt.text == (
+        "Open this URL in a browser on this machine and approve the request:\n\n" + prompt.authorize_url + "\n"
+    )
     assert prompt.authorize_url.startswith(idc.url.rstrip("/") + "/authorize?response_type=code&")
     assert "code_challenge_method=S256" in prompt.authorize_url
     assert repr(prompt).startswith("PkcePrompt(flow='pkce', authorize_url=")
@@ -129,7 +132,8 @@ def test_pkce_opens_the_browser_and_prints_the_url_on_stderr(
     assert token.flow == "pkce"
     err = capsys.readouterr().err
     url = opened.read_text().strip()
-    assert "Opened the SSO authorization page" in err and url in err
+    assert err.startswith("Opening the authorization page in your browser. If it does not open, visit:\n\n")
+    assert url in err
     assert url.startswith(idc.url.rstrip("/") + "/authorize?")
 
 
@@ -297,5 +301,7 @@ def test_auto_for_a_legacy_profile_chooses_the_device_code(idc: Emulator, tmp_pa
 
 
 def test_unknown_flow_is_a_value_error(idc: Emulator) -> None:
-    with pytest.raises(ValueError, match="device-code"):
+    with pytest.raises(ValueError) as raised:
         ssokit.login("dev", flow="browser")  # type: ignore[call-overload]
+    assert str(raised.value) == 'flow must be "auto", "pkce" or "device-code", not "browser"'
+    assert idc.requests() == []

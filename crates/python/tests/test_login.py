@@ -40,6 +40,10 @@ def test_login_writes_the_shared_token_and_shows_the_prompt(idc: Emulator) -> No
     assert p.expires_at.tzinfo is not None and p.expires_at > datetime.now(timezone.utc)
     assert p.browser_opened is False
     assert p.user_code in repr(p)
+    # The core's text, as the CLI prints it and the default prompt writes it.
+    assert p.text.startswith("Open the following URL in a browser (on any device):\n\n")
+    assert f"\n\nThen enter the code:\n\n{p.user_code}\n\n" in p.text
+    assert p.text.endswith(f"which fills in the code:\n{p.verification_uri_complete}\n")
     assert token.expiration > datetime.now(timezone.utc) + timedelta(minutes=50)
     assert token.start_url == idc.start_url and token.region == idc.region
     path = ssokit.resolve_profile("dev").token_cache_path
@@ -55,7 +59,8 @@ def test_login_writes_the_shared_token_and_shows_the_prompt(idc: Emulator) -> No
 def test_default_prompt_goes_to_python_stderr(idc: Emulator, capsys: pytest.CaptureFixture[str]) -> None:
     ssokit.login(sso_session=idc.sso_session, flow="device-code", open_browser=False, timeout=60)
     err = capsys.readouterr().err
-    assert "enter the code" in err
+    assert err.startswith("Open the following URL in a browser (on any device):\n\n")
+    assert "Then enter the code:" in err
     assert "/device" in err
 
 

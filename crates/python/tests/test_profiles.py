@@ -28,7 +28,34 @@ def test_resolves_an_sso_session_profile(aws_home: dict[str, str]) -> None:
     assert p.token_cache_path == Path(aws_home["HOME"]) / ".aws" / "sso" / "cache" / f"{key}.json"
     assert p.role_cache_path is not None
     assert p.role_cache_path.parent == Path(aws_home["HOME"]) / ".aws" / "cli" / "cache"
+    assert p.registration_cache_path is not None
+    assert p.registration_cache_path.parent == p.token_cache_path.parent
     assert "ReadOnly" in repr(p)
+
+
+def test_the_attributes_are_the_fields_of_ssokit_profile_json() -> None:
+    """One description of a profile in every front-end: these are the keys of
+    ``ssokit profile --json`` (and, in camelCase, of Node's ``resolveProfile()``)."""
+    fields = [name for name, value in vars(ssokit.SsoProfile).items() if type(value).__name__ == "getset_descriptor"]
+    assert sorted(fields) == sorted(
+        [
+            "name",
+            "session_name",
+            "start_url",
+            "sso_region",
+            "scopes",
+            "account_id",
+            "role_name",
+            "region",
+            "oidc_endpoint",
+            "portal_endpoint",
+            "token_cache_path",
+            "registration_cache_path",
+            "role_cache_path",
+            "warnings",
+            "is_token_only",  # derived, not a field
+        ]
+    )
 
 
 def test_legacy_and_token_only_profiles(aws_home: dict[str, str]) -> None:

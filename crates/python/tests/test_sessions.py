@@ -53,15 +53,17 @@ def test_list_accounts(logged_in: Emulator) -> None:
 
 
 def test_list_roles(logged_in: Emulator) -> None:
+    # Sorted by account id, then role name (the emulator lists ReadOnly before Admin).
     every = ssokit.list_roles("dev")
-    assert sorted((r.account_id, r.account_name, r.role_name) for r in every) == [
+    assert [(r.account_id, r.account_name, r.role_name) for r in every] == [
         ("111122223333", "dev", "Admin"),
         ("111122223333", "dev", "ReadOnly"),
         ("444455556666", "prod", "ReadOnly"),
     ]
-    one = ssokit.list_roles("dev", account_id="444455556666")
-    assert [(r.role_name, r.account_name) for r in one] == [("ReadOnly", None)]
-    assert "ReadOnly" in repr(one[0])
+    assert logged_in.count("ListAccounts") == 1 and logged_in.count("ListAccountRoles") == 2
+    one = ssokit.list_roles("dev", account_id="111122223333")
+    assert [(r.role_name, r.account_name) for r in one] == [("Admin", None), ("ReadOnly", None)]
+    assert "ReadOnly" in repr(one[1])
 
 
 def test_logout_one_session(logged_in: Emulator) -> None:

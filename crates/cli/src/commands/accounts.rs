@@ -3,7 +3,6 @@
 use std::fmt::Write as _;
 
 use serde_json::json;
-use ssokit::populate::{DEFAULT_CONCURRENCY, list_assignments};
 
 use crate::cli::{ListArgs, RolesArgs};
 use crate::exit::{CmdResult, Outcome};
@@ -60,30 +59,9 @@ pub(crate) async fn accounts(args: &ListArgs) -> CmdResult {
 
 pub(crate) async fn roles(args: &RolesArgs) -> CmdResult {
     let sso = super::resolve(&args.list.target)?;
-    let found: Vec<(String, Option<String>, String)> = match &args.account_id {
-        Some(id) => sso
-            .list_roles(id)
-            .await?
-            .into_iter()
-            .map(|r| (id.clone(), None, r.role_name))
-            .collect(),
-        None => list_assignments(&sso, DEFAULT_CONCURRENCY)
-            .await?
-            .into_iter()
-            .flat_map(|a| {
-                let (id, name) = (a.account.account_id, a.account.account_name);
-                a.roles
-                    .into_iter()
-                    .map(move |r| (id.clone(), name.clone(), r.role_name))
-            })
-            .collect(),
-    };
+    let roles = sso.roles(args.account_id.as_deref()).await?;
     if args.list.json {
-        let list: Vec<_> = found
-            .iter()
-            .map(|(id, name, role)| json!({"account_id": id, "account_name": name, "role_name": role}))
-            .collect();
-        print_json(&json!({ "roles": list }));
+        print_json(&json!({ "roles": roles }));
         return Ok(Outcome::Success);
     }
     let mut rows = vec![vec![
@@ -91,8 +69,12 @@ pub(crate) async fn roles(args: &RolesArgs) -> CmdResult {
         "ACCOUNT NAME".into(),
         "ROLE".into(),
     ]];
-    for (id, name, role) in found {
-        rows.push(vec![id, name.unwrap_or_default(), role]);
+    for r in roles {
+        rows.push(vec![
+            r.account_id,
+            r.account_name.unwrap_or_default(),
+            r.role_name,
+        ]);
     }
     print(&table(&rows));
     Ok(Outcome::Success)

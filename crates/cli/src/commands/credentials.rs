@@ -11,7 +11,7 @@
 
 use std::sync::Arc;
 
-use ssokit::auth::login::{DevicePrompt, LoginOptions, LoginPrompt};
+use ssokit::auth::login::LoginOptions;
 use ssokit::env::Env;
 use ssokit::export::{ExportFormat, export_credentials, from_sdk_credentials};
 use ssokit::sso::resolve_cached;
@@ -21,7 +21,7 @@ use ssokit::{Error, Selector, Sso};
 use crate::cli::{CredentialsArgs, Format};
 use crate::exit::{CmdResult, Outcome};
 use crate::output::print;
-use crate::ui::{DevicePromptUi, PromptSink};
+use crate::ui::{PromptSink, PromptUi};
 
 fn format(f: Format) -> ExportFormat {
     match f {
@@ -60,10 +60,10 @@ pub(crate) fn run(args: &CredentialsArgs) -> CmdResult {
                     .await
                     .map_err(Error::without_terminal_for_login);
             };
-            let ui = Arc::new(DevicePromptUi::on(!args.no_browser, sink));
-            let shown = Arc::clone(&ui);
-            let prompt: Arc<dyn LoginPrompt> = Arc::new(move |p: &DevicePrompt| shown.show(p));
-            provider = provider.with_auto_login(&caches, prompt, LoginOptions::default());
+            let ui = Arc::new(PromptUi::on(sink));
+            let prompter = sso.prompter(ui.clone(), !args.no_browser, env.clone());
+            provider =
+                provider.with_auto_login(&caches, Arc::new(prompter), LoginOptions::default());
             let result = provider.credentials().await;
             ui.spinner.stop();
             result

@@ -3,16 +3,13 @@
 
 use ssokit::env::Env;
 use ssokit::logout::logout;
-use ssokit::profile::load_config;
 
 use crate::cli::TargetArgs;
 use crate::exit::{CmdResult, Outcome};
 use crate::ui::note;
 
 pub(crate) async fn run(args: &TargetArgs) -> CmdResult {
-    let env = Env::process();
-    let config = load_config(args.config_file.as_deref(), &env)?;
-    let report = logout(&config, &super::selector(args), &env).await?;
+    let report = logout(&super::selector(args), &Env::process()).await?;
     note(&format!(
         "Logged out: removed {} token file(s) and {} cached role credential file(s){}.",
         report.tokens_removed.len(),

@@ -2,11 +2,9 @@
 
 use std::fmt::Write as _;
 
-use ssokit::cache::CacheDirs;
 use ssokit::env::Env;
-use ssokit::profile::load_config;
-use ssokit::status::status;
-use ssokit::time::{Clock, SystemClock};
+use ssokit::status::current;
+use ssokit::time::SystemClock;
 
 use crate::cli::StatusArgs;
 use crate::exit::{CmdResult, Outcome};
@@ -21,14 +19,7 @@ fn human(secs: u64) -> String {
 }
 
 pub(crate) fn run(args: &StatusArgs) -> CmdResult {
-    let env = Env::process();
-    let config = load_config(args.config_file.as_deref(), &env)?;
-    let states = status(
-        &config,
-        &env,
-        &CacheDirs::from_env(&env)?,
-        SystemClock.now(),
-    );
+    let states = current(args.config_file.as_deref(), &Env::process(), &SystemClock)?;
     if args.json {
         let sessions: Vec<_> = states.iter().map(|s| s.to_json()).collect();
         print_json(&serde_json::json!({ "sessions": sessions }));

@@ -25,9 +25,7 @@ use super::login::{DeviceLogin, LoginOptions, LoginPrompt};
 use super::token::{AutoLogin, SsoTokenProvider, shared_failure};
 use super::{AuthError, LoginTarget, TokioSleeper, blocking};
 use crate::Error;
-use crate::cache::{
-    CacheDirs, CachedRoleCredentials, DEFAULT_LOCK_TIMEOUT, REFRESH_WINDOW, RoleCredentialsCache,
-};
+use crate::cache::{CacheDirs, CachedRoleCredentials, DEFAULT_LOCK_TIMEOUT, RoleCredentialsCache};
 use crate::client::{HttpClient, HttpSettings, OidcClient, PortalClient, ServiceError};
 use crate::config::SsoProfile;
 use crate::env::Env;
@@ -75,10 +73,7 @@ impl fmt::Debug for SsoCredentialsProvider {
 }
 
 fn is_fresh(expiry: Option<SystemTime>, now: SystemTime) -> bool {
-    expiry.is_some_and(|e| {
-        e.duration_since(now)
-            .is_ok_and(|left| left > REFRESH_WINDOW)
-    })
+    expiry.is_some_and(|e| crate::cache::is_fresh(e, now))
 }
 
 impl SsoCredentialsProvider {

@@ -3,6 +3,7 @@
 
 use std::fmt;
 use std::path::Path;
+use std::str::FromStr;
 
 use crate::config::SsoSession;
 use crate::env::Env;
@@ -16,12 +17,117 @@ pub enum Flow {
     Pkce,
 }
 
+impl Flow {
+    /// Every flow, in the order the names are listed to users.
+    pub const ALL: [Self; 2] = [Self::Pkce, Self::DeviceCode];
+
+    /// The flow's name as every front-end spells it (an option value, a result field):
+    /// `"pkce"` or `"device-code"`. [`FromStr`] reads it back.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::DeviceCode => "device-code",
+            Self::Pkce => "pkce",
+        }
+    }
+}
+
+/// In words, for a sentence ("Using the PKCE authorization-code flow"); the name to
+/// parse and compare is [`Flow::as_str`].
 impl fmt::Display for Flow {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(match self {
             Self::DeviceCode => "device-code",
             Self::Pkce => "PKCE authorization-code",
         })
+    }
+}
+
+/// A flow name that is not one of the valid values.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("flow must be {}, not {value:?}", quoted(.valid))]
+pub struct UnknownFlow {
+    /// What was given.
+    pub value: String,
+    /// The values accepted where it was given.
+    pub valid: &'static [&'static str],
+}
+
+/// `"a", "b" or "c"`.
+fn quoted(values: &[&str]) -> String {
+    let quoted: Vec<String> = values.iter().map(|v| format!("{v:?}")).collect();
+    match quoted.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} or {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
+impl FromStr for Flow {
+    type Err = UnknownFlow;
+
+    /// `"pkce"` or `"device-code"`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|flow| flow.as_str() == s)
+            .ok_or_else(|| UnknownFlow {
+                value: s.to_owned(),
+                valid: &["pkce", "device-code"],
+            })
+    }
+}
+
+/// The flow a caller asks a login for: one flow, or `auto` to let [`choose_flow`]
+/// decide. Its names are the `flow` option of the bindings: `"auto"`, `"pkce"`,
+/// `"device-code"`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum FlowRequest {
+    /// Let [`choose_flow`] decide (the default).
+    #[default]
+    Auto,
+    /// This flow, whatever the machine looks like.
+    Only(Flow),
+}
+
+impl FlowRequest {
+    /// The valid names, in order.
+    pub const NAMES: &'static [&'static str] = &["auto", "pkce", "device-code"];
+
+    /// The requested flow; `None` for [`FlowRequest::Auto`].
+    pub const fn flow(self) -> Option<Flow> {
+        match self {
+            Self::Auto => None,
+            Self::Only(flow) => Some(flow),
+        }
+    }
+
+    /// `"auto"`, `"pkce"` or `"device-code"`.
+    pub const fn as_str(self) -> &'static str {
+        match self {
+            Self::Auto => "auto",
+            Self::Only(flow) => flow.as_str(),
+        }
+    }
+}
+
+impl From<Option<Flow>> for FlowRequest {
+    fn from(flow: Option<Flow>) -> Self {
+        flow.map_or(Self::Auto, Self::Only)
+    }
+}
+
+impl FromStr for FlowRequest {
+    type Err = UnknownFlow;
+
+    /// `"auto"`, `"pkce"` or `"device-code"`.
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "auto" => Ok(Self::Auto),
+            other => other.parse().map(Self::Only).map_err(|_| UnknownFlow {
+                value: s.to_owned(),
+                valid: Self::NAMES,
+            }),
+        }
     }
 }
 
@@ -62,12 +168,12 @@ impl Machine for RealMachine {
 /// this is WSL, whose Windows browser reaches 127.0.0.1); else PKCE.
 pub fn choose_flow(
     session: &SsoSession,
-    requested: Option<Flow>,
+    requested: FlowRequest,
     env: &Env,
     machine: &dyn Machine,
 ) -> FlowChoice {
     let choice = |flow, reason| FlowChoice { flow, reason };
-    if let Some(flow) = requested {
+    if let FlowRequest::Only(flow) = requested {
         return choice(flow, "as requested");
     }
     if session.name.is_none() {
@@ -247,16 +353,43 @@ mod tests {
             ),
         ];
         for (name, session, requested, vars, machine, expected) in cases {
-            let got = choose_flow(session, requested, &Env::from_vars(vars), machine);
+            let got = choose_flow(session, requested.into(), &Env::from_vars(vars), machine);
             assert_eq!(got.flow, expected, "{name}: {}", got.reason);
         }
         let legacy = choose_flow(
             &session(None),
-            None,
+            FlowRequest::Auto,
             &Env::from_vars([("DISPLAY", ":0")]),
             &linux,
         );
         assert_eq!(legacy.flow, Flow::DeviceCode);
         assert!(legacy.reason.contains("legacy"));
+    }
+
+    #[test]
+    fn flow_names_round_trip_and_a_wrong_one_names_the_valid_values() {
+        for flow in Flow::ALL {
+            assert_eq!(flow.as_str().parse::<Flow>(), Ok(flow));
+            let request = FlowRequest::Only(flow);
+            assert_eq!(request.as_str().parse::<FlowRequest>(), Ok(request));
+        }
+        assert_eq!("auto".parse::<FlowRequest>(), Ok(FlowRequest::Auto));
+        assert_eq!(FlowRequest::Auto.flow(), None);
+        assert_eq!(FlowRequest::from(Some(Flow::Pkce)).flow(), Some(Flow::Pkce));
+        assert_eq!(FlowRequest::NAMES, ["auto", "pkce", "device-code"]);
+
+        let err = "Device-Code".parse::<Flow>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"flow must be "pkce" or "device-code", not "Device-Code""#
+        );
+        let err = "auto".parse::<Flow>().unwrap_err();
+        assert_eq!(err.valid, ["pkce", "device-code"]);
+        let err = "browser".parse::<FlowRequest>().unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            r#"flow must be "auto", "pkce" or "device-code", not "browser""#
+        );
+        assert_eq!(err.value, "browser");
     }
 }

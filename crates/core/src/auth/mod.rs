@@ -1,6 +1,6 @@
-//! Signing in and staying signed in: the device-code login, the SSO token provider
-//! (with refresh) and the role-credentials provider, on top of [`crate::client`] and
-//! [`crate::cache`].
+//! Signing in and staying signed in: the device-code and PKCE logins and what they
+//! show the person ([`prompt`]), the SSO token provider (with refresh) and the
+//! role-credentials provider, on top of [`crate::client`] and [`crate::cache`].
 //!
 //! The decisions are pure functions ([`token::decide`], [`login::poll_step`]) tested
 //! without HTTP or waiting; the providers are thin async shells around them.
@@ -10,6 +10,7 @@ mod error;
 pub mod flow;
 pub mod login;
 pub mod pkce;
+pub mod prompt;
 pub mod token;
 
 pub use error::{AuthError, LoginTarget};

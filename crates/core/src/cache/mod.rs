@@ -33,7 +33,7 @@ mod role;
 mod token;
 
 use std::path::{Path, PathBuf};
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use error::CacheError;
 pub use file::{MAX_CACHE_FILE_BYTES, read_json_object, write_file_atomic, write_json_object};
@@ -52,6 +52,20 @@ use crate::env::Env;
 /// credentials as due for renewal: 15 minutes, everywhere in ssokit (the AWS CLI's
 /// own window, the widest of the AWS tools).
 pub const REFRESH_WINDOW: Duration = Duration::from_secs(15 * 60);
+
+/// Until when credentials (or a token) that expire at `expires_at` are served as they
+/// are: [`REFRESH_WINDOW`] before they expire. The one freshness rule — the bindings
+/// hand this instant to code that memoizes (Node's `fromSso` compares it with
+/// `Date.now()`) rather than restating the window.
+pub fn fresh_until(expires_at: SystemTime) -> SystemTime {
+    expires_at.checked_sub(REFRESH_WINDOW).unwrap_or(UNIX_EPOCH)
+}
+
+/// True while `now` is before [`fresh_until`]`(expires_at)`: more than
+/// [`REFRESH_WINDOW`] is left.
+pub fn is_fresh(expires_at: SystemTime, now: SystemTime) -> bool {
+    now < fresh_until(expires_at)
+}
 
 /// Where the caches live.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -92,5 +106,22 @@ impl CacheDirs {
     /// The role-credentials cache in [`CacheDirs::cli`].
     pub fn role_credentials(&self) -> RoleCredentialsCache {
         RoleCredentialsCache::new(&self.cli)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fresh_until_is_the_window_before_expiry_and_is_fresh_agrees() {
+        let expires = UNIX_EPOCH + Duration::from_secs(10_000);
+        let until = fresh_until(expires);
+        assert_eq!(until, UNIX_EPOCH + Duration::from_secs(10_000 - 15 * 60));
+        assert!(is_fresh(expires, until - Duration::from_millis(1)));
+        assert!(!is_fresh(expires, until));
+        assert!(!is_fresh(expires, expires));
+        // Expiring within the window after the epoch: not fresh at the epoch.
+        assert!(!is_fresh(UNIX_EPOCH + Duration::from_secs(60), UNIX_EPOCH));
     }
 }

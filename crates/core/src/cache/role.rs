@@ -8,7 +8,7 @@ use serde_json::{Map, Value};
 
 use super::fields::{Fields, ObjectBuilder};
 use super::file::{read_json_object, write_json_object};
-use super::{CacheError, CacheLock, REFRESH_WINDOW, RoleCacheScope, role_cache_key};
+use super::{CacheError, CacheLock, RoleCacheScope, role_cache_key};
 use crate::secret::{SecretAccessKey, SessionToken};
 
 const KEYS: [&str; 2] = ["ProviderType", "Credentials"];
@@ -78,12 +78,10 @@ impl CachedRoleCredentials {
             .build()
     }
 
-    /// True while more than [`REFRESH_WINDOW`] remains before expiry: the
+    /// True while more than [`REFRESH_WINDOW`](super::REFRESH_WINDOW) remains before expiry: the
     /// credentials may be served from the cache.
     pub fn is_fresh(&self, now: SystemTime) -> bool {
-        self.expiration
-            .duration_since(now)
-            .is_ok_and(|left| left > REFRESH_WINDOW)
+        super::is_fresh(self.expiration, now)
     }
 }
 

@@ -79,7 +79,8 @@ class InternalError(SsoError):
 
 @final
 class SsoProfile:
-    """A resolved SSO profile: where its token comes from and which role it assumes."""
+    """A resolved SSO profile: where its token comes from and which role it assumes.
+    The attributes have the names of the fields of ``ssokit profile --json``."""
 
     @property
     def name(self) -> str:
@@ -114,6 +115,9 @@ class SsoProfile:
     @property
     def token_cache_path(self) -> Optional[Path]:
         """The token cache file shared with the AWS CLI (None without a home directory)."""
+    @property
+    def registration_cache_path(self) -> Optional[Path]:
+        """The client-registration cache file (None without a home directory)."""
     @property
     def role_cache_path(self) -> Optional[Path]:
         """The role-credentials cache file, or None for a token-only profile."""
@@ -198,6 +202,10 @@ class DevicePrompt:
     @property
     def browser_opened(self) -> bool:
         """True when ssokit opened the verification page in a browser."""
+    @property
+    def text(self) -> str:
+        """What ssokit writes to ``sys.stderr`` when there is no ``on_prompt``: the
+        URL, the code and what to do with them (the same text as the CLI's)."""
 
 @final
 class PkcePrompt:
@@ -214,6 +222,10 @@ class PkcePrompt:
     @property
     def browser_opened(self) -> bool:
         """True when ssokit opened the page in a browser."""
+    @property
+    def text(self) -> str:
+        """What ssokit writes to ``sys.stderr`` when there is no ``on_prompt`` (the
+        same text as the CLI's)."""
 
 @final
 class Account:
@@ -238,7 +250,8 @@ class Role:
         """The account id."""
     @property
     def account_name(self) -> Optional[str]:
-        """The account name, when the roles were listed for every account."""
+        """The account name, when the roles were listed for every account (None for
+        the roles of one ``account_id``)."""
     @property
     def role_name(self) -> str:
         """The role (permission set) name."""
@@ -451,7 +464,8 @@ def list_roles(
     env: _Env = None,
 ) -> list[Role]:
     """Every role the signed-in user may assume in ``account_id``, or in every
-    account when it is None (then ``Role.account_name`` is set)."""
+    account when it is None (then ``Role.account_name`` is set; at most 8
+    ListAccountRoles calls at a time). Sorted by account id, then role name."""
 
 @final
 class CredentialProvider:
