@@ -541,11 +541,11 @@ fn accounts_and_roles() {
     assert_eq!(
         rows,
         [
-            r#""111122223333" "Development" "AdministratorAccess""#,
-            r#""111122223333" "Development" "ReadOnly""#,
-            r#""444455556666" "Staging" "Deployer""#,
-            r#""444455556666" "Staging" "ReadOnly""#,
-            r#""777788889999" "Production" "ReadOnly""#,
+            r#""111122223333" "dev" "AdministratorAccess""#,
+            r#""111122223333" "dev" "ReadOnly""#,
+            r#""444455556666" "staging" "Deployer""#,
+            r#""444455556666" "staging" "ReadOnly""#,
+            r#""777788889999" "prod" "ReadOnly""#,
         ]
     );
     let table = w.ok(&["roles", "--sso-session", "org"]);
