@@ -71,7 +71,7 @@ fn status_lists_an_invalid_legacy_profile_with_its_problem() {
     let legacy = &sessions[1];
     assert_eq!(legacy["sso_session"], Value::Null);
     assert_eq!(
-        legacy["sso_start_url"],
+        legacy["start_url"],
         "https://d-2222222222.awsapps.com/start"
     );
     assert_eq!(legacy["profiles"], serde_json::json!(["legacy-no-region"]));

@@ -188,6 +188,8 @@ impl Error {
     /// [`ErrorKind::SessionExpired`] on every path.
     pub fn kind(&self) -> ErrorKind {
         match self {
+            // Two choices where one is allowed: how the call was made, not the config.
+            Self::Config(ConfigError::ProfileAndSession { .. }) => ErrorKind::Usage,
             Self::Config(_) => ErrorKind::Config,
             Self::Cache(e) => cache_kind(e),
             Self::Client(e) => service_kind(e),

@@ -111,6 +111,7 @@ fn revoke_settings(env: &Env) -> HttpSettings {
 /// profile nor an sso-session, everything, as `aws sso logout` ([`logout_all`]);
 /// with one, only that profile's session or that sso-session ([`logout_session`]).
 pub async fn logout(selector: &crate::Selector, env: &Env) -> Result<LogoutReport, Error> {
+    selector.check()?;
     let (file, vars) = (selector.config_file.clone(), env.clone());
     let config =
         crate::auth::blocking(move || crate::profile::load_config(file.as_deref(), &vars)).await?;

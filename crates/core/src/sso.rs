@@ -34,6 +34,21 @@ pub struct Selector {
     pub config_file: Option<std::path::PathBuf>,
 }
 
+impl Selector {
+    /// Checks that the selector names at most one of a profile and an sso-session.
+    pub fn check(&self) -> Result<(), crate::config::ConfigError> {
+        match (&self.profile, &self.sso_session) {
+            (Some(profile), Some(sso_session)) => {
+                Err(crate::config::ConfigError::ProfileAndSession {
+                    profile: profile.clone(),
+                    sso_session: sso_session.clone(),
+                })
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
 /// A role the signed-in user may assume, with its account: what listing roles returns
 /// in every front-end (`ssokit roles`, `list_roles`, `listRoles`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -79,6 +94,7 @@ impl Sso {
 
     /// Resolves what `selector` names from an already loaded config.
     pub fn from_config(config: &AwsConfig, selector: &Selector, env: &Env) -> Result<Self, Error> {
+        selector.check()?;
         let caches = CacheDirs::from_env(env)?;
         match &selector.sso_session {
             Some(name) => {

@@ -17,11 +17,11 @@ use crate::time::{Clock, format_timestamp};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionStatus {
     /// The sso-session name; `None` for a legacy start URL.
-    pub session: Option<String>,
+    pub sso_session: Option<String>,
     /// The start URL (empty when the session section could not be resolved).
     pub start_url: String,
     /// The Identity Center region.
-    pub region: String,
+    pub sso_region: String,
     /// The token file shared with the AWS CLI.
     pub token_file: PathBuf,
     /// True when a token exists and has not expired.
@@ -42,9 +42,9 @@ impl SessionStatus {
     /// The stable JSON form (documented in docs/cli.md).
     pub fn to_json(&self) -> Value {
         json!({
-            "sso_session": self.session,
-            "sso_start_url": self.start_url,
-            "sso_region": self.region,
+            "sso_session": self.sso_session,
+            "start_url": self.start_url,
+            "sso_region": self.sso_region,
             "token_file": self.token_file,
             "logged_in": self.logged_in,
             "expires_at": self.expires_at.map(format_timestamp),
@@ -125,9 +125,9 @@ pub fn status(
             let mut status = SessionStatus {
                 token_file: tokens.path(&key),
                 profiles: users.remove(&key).unwrap_or_default(),
-                session,
+                sso_session: session,
                 start_url,
-                region,
+                sso_region: region,
                 logged_in: false,
                 expires_at: None,
                 expires_in_seconds: None,
@@ -165,9 +165,9 @@ pub fn status(
     for (profile, start_url, region, problem) in broken_legacy {
         let token_file = tokens.path(&start_url);
         out.push(SessionStatus {
-            session: None,
+            sso_session: None,
             start_url,
-            region,
+            sso_region: region,
             token_file,
             logged_in: false,
             expires_at: None,

@@ -158,3 +158,18 @@ async fn the_config_file_of_the_selector_is_the_one_read() {
     assert!(matches!(err, ssokit::Error::Config(_)), "{err}");
     assert!(token_a.exists());
 }
+
+#[tokio::test]
+async fn a_profile_and_a_session_together_are_a_usage_error() {
+    let env = ssokit::env::Env::from_vars([("HOME", "/nonexistent-home")]);
+    let both = ssokit::Selector {
+        profile: Some("dev".into()),
+        sso_session: Some("corp".into()),
+        config_file: None,
+    };
+    let err = ssokit::logout::logout(&both, &env).await.unwrap_err();
+    assert_eq!(err.kind(), ssokit::ErrorKind::Usage);
+    assert!(err.to_string().contains("give one of them"), "{err}");
+    let err = ssokit::Sso::resolve(&both, &env).unwrap_err();
+    assert_eq!(err.kind(), ssokit::ErrorKind::Usage);
+}

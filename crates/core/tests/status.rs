@@ -48,7 +48,13 @@ fn an_invalid_legacy_profile_is_listed_with_its_problem() {
     );
     let shown: Vec<_> = states
         .iter()
-        .map(|s| (s.session.clone(), s.profiles.clone(), s.problem.is_some()))
+        .map(|s| {
+            (
+                s.sso_session.clone(),
+                s.profiles.clone(),
+                s.problem.is_some(),
+            )
+        })
         .collect();
     assert_eq!(
         shown,
@@ -65,7 +71,7 @@ fn an_invalid_legacy_profile_is_listed_with_its_problem() {
         no_region.start_url,
         "https://d-2222222222.awsapps.com/start"
     );
-    assert_eq!(no_region.region, "");
+    assert_eq!(no_region.sso_region, "");
     assert!(!no_region.logged_in);
     let problem = no_region.problem.as_deref().unwrap();
     assert!(
@@ -125,7 +131,7 @@ fn current_reads_the_config_and_caches_the_environment_names() {
             .unwrap()
             .try_into()
             .unwrap();
-        assert_eq!(state.session.as_deref(), Some("org"));
+        assert_eq!(state.sso_session.as_deref(), Some("org"));
         assert!(state.logged_in);
         assert_eq!(state.expires_in_seconds, Some(3600));
         assert_eq!(state.profiles, ["dev"]);

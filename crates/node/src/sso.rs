@@ -385,7 +385,7 @@ pub struct SessionStatus {
     pub logged_in: bool,
     /// When the token expires (when a readable token exists).
     #[napi(ts_type = "Date")]
-    pub expiration: Option<Timestamp>,
+    pub expires_at: Option<Timestamp>,
     /// Seconds left before the token expires (0 when expired).
     pub expires_in_seconds: Option<f64>,
     /// Whether the token can be refreshed without a new login.
@@ -412,12 +412,12 @@ async fn status_with(options: Option<StatusOptions>) -> JsResult<Vec<SessionStat
     Ok(states
         .into_iter()
         .map(|s| SessionStatus {
-            sso_session: s.session,
+            sso_session: s.sso_session,
             start_url: s.start_url,
-            sso_region: s.region,
+            sso_region: s.sso_region,
             token_file: path_string(s.token_file),
             logged_in: s.logged_in,
-            expiration: s.expires_at.map(Timestamp),
+            expires_at: s.expires_at.map(Timestamp),
             expires_in_seconds: s.expires_in_seconds.map(|n| n as f64),
             refreshable: s.refreshable,
             profiles: s.profiles,

@@ -30,7 +30,7 @@ test('getToken refreshes a token about to expire', async () => {
   try {
     const env = freshHome(short)
     await loginApproved(short, env)
-    const before = (await ssokit.status({ env }))[0].expiration
+    const before = (await ssokit.status({ env }))[0].expiresAt
     const { expiration } = await ssokit.getToken({ env })
     assert.ok(expiration > before)
     assert.ok(short.requestLog().some((r) => r.operation === 'CreateToken' && r.detail === 'refresh_token'))
@@ -48,14 +48,14 @@ test('status reports every session, logged in or not', async () => {
   let [s] = await ssokit.status({ env })
   assert.equal(s.ssoSession, 'emulator')
   assert.equal(s.loggedIn, false)
-  assert.equal(s.expiration, undefined)
+  assert.equal(s.expiresAt, undefined)
   assert.ok(s.profiles.includes('default') && s.profiles.includes('dev-ReadOnly'))
   await loginApproved(emu, env)
   ;[s] = await ssokit.status({ env })
   assert.equal(s.loggedIn, true)
   assert.equal(s.refreshable, true)
   assert.ok(s.expiresInSeconds > 3000)
-  assert.ok(s.expiration instanceof Date)
+  assert.ok(s.expiresAt instanceof Date)
   assert.ok(s.tokenFile.startsWith(env.HOME))
 })
 

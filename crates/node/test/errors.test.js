@@ -81,6 +81,17 @@ test('a missing profile says how to choose another, in JavaScript', () => {
   })
 })
 
+test('a profile and an sso-session together are ERR_SSOKIT_USAGE, from the core', async () => {
+  const env = freshHome(emu)
+  for (const call of [ssokit.getToken, ssokit.logout, ssokit.listAccounts]) {
+    await assert.rejects(call({ profile: 'dev', ssoSession: 'emulator', env }), (err) => {
+      assert.equal(err.code, 'ERR_SSOKIT_USAGE')
+      assert.match(err.message, /both a profile \("dev"\) and an sso-session \("emulator"\)/)
+      return true
+    })
+  }
+})
+
 test('an emulator error carries its own code', () => {
   assert.throws(() => emu.approve('NOPE-NOPE'), { name: 'SsoError', code: 'ERR_SSOKIT_EMULATOR' })
 })

@@ -35,11 +35,6 @@ fn resolve(
     config_file: Option<PathBuf>,
     env: &Env,
 ) -> PyResult<Sso> {
-    if profile.is_some() && sso_session.is_some() {
-        return Err(PyValueError::new_err(
-            "give a profile or an sso_session, not both",
-        ));
-    }
     let selector = Selector {
         profile,
         sso_session,

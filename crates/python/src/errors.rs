@@ -2,8 +2,10 @@
 
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
-use pyo3::types::PyType;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyTuple, PyType};
 
 use ssokit::auth::LoginTarget;
 use ssokit::{Error, ErrorKind, Remedy};
@@ -70,12 +72,6 @@ create_exception!(
 );
 create_exception!(
     ssokit,
-    UsageError,
-    SsoError,
-    "What was asked cannot be done as asked; choose another option."
-);
-create_exception!(
-    ssokit,
     InternalError,
     SsoError,
     "A bug or an unexpected failure in ssokit itself; please report it."
@@ -94,10 +90,37 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("LoginCancelledError", py.get_type::<LoginCancelledError>())?;
     m.add("ServiceError", py.get_type::<ServiceError>())?;
     m.add("NetworkError", py.get_type::<NetworkError>())?;
-    m.add("UsageError", py.get_type::<UsageError>())?;
+    m.add("UsageError", usage_error(py)?)?;
     m.add("InternalError", py.get_type::<InternalError>())?;
     m.add_function(wrap_pyfunction!(example_error, m)?)?;
     Ok(())
+}
+
+/// `UsageError`: an `SsoError` that is also a `ValueError`, as Python callers expect
+/// of a bad argument (pyo3's `create_exception!` takes one base class).
+fn usage_error(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
+    static USAGE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
+    USAGE_ERROR
+        .get_or_try_init(py, || {
+            let bases = PyTuple::new(
+                py,
+                [py.get_type::<SsoError>(), py.get_type::<PyValueError>()],
+            )?;
+            let namespace = PyDict::new(py);
+            namespace.set_item("__module__", "ssokit")?;
+            namespace.set_item(
+                "__doc__",
+                "What was asked cannot be done as asked (two options that exclude each other, \
+                 an output format that cannot carry the values); choose another option. Also a \
+                 ValueError.",
+            )?;
+            let class = py
+                .get_type::<PyType>()
+                .call1(("UsageError", bases, namespace))?
+                .cast_into::<PyType>()?;
+            Ok::<_, PyErr>(class.unbind())
+        })
+        .map(|class| class.bind(py).clone())
 }
 
 /// The exception class of each kind of error: Python's one table. Exhaustive on
@@ -113,7 +136,8 @@ fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
         ErrorKind::Cache => py.get_type::<CacheError>(),
         ErrorKind::Service => py.get_type::<ServiceError>(),
         ErrorKind::Network => py.get_type::<NetworkError>(),
-        ErrorKind::Usage => py.get_type::<UsageError>(),
+        // Made at module load, so it cannot fail here; else the base class.
+        ErrorKind::Usage => usage_error(py).unwrap_or_else(|_| py.get_type::<SsoError>()),
         ErrorKind::Internal => py.get_type::<InternalError>(),
     }
 }

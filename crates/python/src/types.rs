@@ -382,9 +382,9 @@ impl SessionStatus {
     pub(crate) fn new(py: Python<'_>, s: CoreSessionStatus) -> PyResult<Self> {
         Ok(Self {
             expires_at: s.expires_at.map(|t| datetime(py, t)).transpose()?,
-            sso_session: s.session,
+            sso_session: s.sso_session,
             start_url: s.start_url,
-            sso_region: s.region,
+            sso_region: s.sso_region,
             token_file: s.token_file,
             logged_in: s.logged_in,
             expires_in_seconds: s.expires_in_seconds,

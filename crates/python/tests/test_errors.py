@@ -25,6 +25,7 @@ def test_exception_hierarchy() -> None:
         assert cls.__doc__
     assert issubclass(ssokit.SessionExpiredError, ssokit.NotLoggedInError)
     assert issubclass(ssokit.NetworkError, ssokit.ServiceError)
+    assert issubclass(ssokit.UsageError, ValueError)
     assert issubclass(ssokit.SsoError, Exception)
 
 

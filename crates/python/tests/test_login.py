@@ -158,8 +158,12 @@ def test_force_false_keeps_a_valid_token(logged_in: Emulator) -> None:
 
 
 def test_login_keyword_errors(idc: Emulator) -> None:
-    with pytest.raises(ValueError, match="not both"):
+    # The core's rule, as a UsageError that is also a ValueError.
+    with pytest.raises(ssokit.UsageError, match="give one of them") as both:
         ssokit.login("dev", sso_session="emulator")
+    assert isinstance(both.value, ValueError) and both.value.kind == "usage"
+    with pytest.raises(ValueError, match="give one of them"):
+        ssokit.logout("dev", sso_session="emulator")
     with pytest.raises(TypeError, match="timeout"):
         ssokit.login("dev", timeout="soon")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="positive"):

@@ -31,7 +31,7 @@ pub(crate) fn run(args: &StatusArgs) -> CmdResult {
     }
     let mut out = String::new();
     for s in &states {
-        let title = match &s.session {
+        let title = match &s.sso_session {
             Some(name) => format!("[sso-session {name}]"),
             None => format!("[legacy start URL {}]", s.start_url),
         };

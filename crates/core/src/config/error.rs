@@ -47,6 +47,19 @@ pub enum ConfigError {
         reason: String,
     },
 
+    /// Both a profile and an sso-session were named: each selects what to act on, so
+    /// only one may be given.
+    #[error(
+        "both a profile ({profile:?}) and an sso-session ({sso_session:?}) were given; give \
+         one of them: the profile acts on its own sso-session"
+    )]
+    ProfileAndSession {
+        /// The profile given.
+        profile: String,
+        /// The sso-session given.
+        sso_session: String,
+    },
+
     /// The profile is in neither file.
     #[error(
         "profile {profile:?} not found in {}{}; add a [profile {profile}] section there",

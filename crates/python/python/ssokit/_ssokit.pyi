@@ -69,7 +69,7 @@ class NetworkError(ServiceError):
     """IAM Identity Center could not be reached: connection, DNS, TLS or a timeout.
     A subclass of ServiceError, so ``except ServiceError`` handles both."""
 
-class UsageError(SsoError):
+class UsageError(SsoError, ValueError):
     """What was asked cannot be done as asked; choose another option."""
 
 class InternalError(SsoError):
