@@ -85,7 +85,7 @@ fn an_invalid_legacy_profile_is_listed_with_its_problem() {
         keys,
         [
             "sso_session",
-            "sso_start_url",
+            "start_url",
             "sso_region",
             "token_file",
             "logged_in",
