@@ -49,5 +49,7 @@ pub mod status;
 pub mod time;
 pub mod warnings;
 
+pub use auth::credentials::SsoCredentialsProvider;
+pub use auth::token::SsoTokenProvider;
 pub use error::{Error, ErrorKind, Remedy};
-pub use sso::{AccountRole, Selector, Sso};
+pub use sso::{AccountRole, Selector, Sso, SsoBuilder};

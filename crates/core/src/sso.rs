@@ -49,6 +49,125 @@ impl Selector {
     }
 }
 
+/// Builds an [`Sso`] (see [`Sso::builder`]). Every setting has a `x(value)` setter
+/// and a `set_x(Option<_>)` one; what is not set takes the AWS CLI's default.
+#[derive(Default, Clone)]
+pub struct SsoBuilder {
+    selector: Selector,
+    env: Option<Env>,
+    clock: Option<SharedClock>,
+    sleeper: Option<SharedSleeper>,
+    http: Option<HttpSettings>,
+}
+
+impl fmt::Debug for SsoBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SsoBuilder")
+            .field("selector", &self.selector)
+            .finish_non_exhaustive()
+    }
+}
+
+impl SsoBuilder {
+    /// The profile (default: `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`, else
+    /// `default`).
+    pub fn profile_name(self, name: impl Into<String>) -> Self {
+        self.set_profile_name(Some(name.into()))
+    }
+
+    /// The profile, or `None` for the default choice.
+    pub fn set_profile_name(mut self, name: Option<String>) -> Self {
+        self.selector.profile = name;
+        self
+    }
+
+    /// An sso-session by name instead of a profile (for a login, a token, accounts
+    /// and roles; not for role credentials).
+    pub fn sso_session(self, name: impl Into<String>) -> Self {
+        self.set_sso_session(Some(name.into()))
+    }
+
+    /// An sso-session by name, or `None` for a profile.
+    pub fn set_sso_session(mut self, name: Option<String>) -> Self {
+        self.selector.sso_session = name;
+        self
+    }
+
+    /// The config file (default: `AWS_CONFIG_FILE`, else `~/.aws/config`).
+    pub fn config_file(self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.set_config_file(Some(path.into()))
+    }
+
+    /// The config file, or `None` for the default.
+    pub fn set_config_file(mut self, path: Option<std::path::PathBuf>) -> Self {
+        self.selector.config_file = path;
+        self
+    }
+
+    /// The environment to read (default: the process's); it also gives the home
+    /// directory, and so the caches.
+    pub fn env(self, env: Env) -> Self {
+        self.set_env(Some(env))
+    }
+
+    /// The environment, or `None` for the process's.
+    pub fn set_env(mut self, env: Option<Env>) -> Self {
+        self.env = env;
+        self
+    }
+
+    /// The clock (default: the system clock).
+    pub fn clock(self, clock: SharedClock) -> Self {
+        self.set_clock(Some(clock))
+    }
+
+    /// The clock, or `None` for the system clock.
+    pub fn set_clock(mut self, clock: Option<SharedClock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// How to wait between polls and retries (default: tokio's sleep).
+    pub fn sleep(self, sleeper: SharedSleeper) -> Self {
+        self.set_sleep(Some(sleeper))
+    }
+
+    /// How to wait, or `None` for tokio's sleep.
+    pub fn set_sleep(mut self, sleeper: Option<SharedSleeper>) -> Self {
+        self.sleeper = sleeper;
+        self
+    }
+
+    /// HTTP timeouts and retries (default: [`HttpSettings::for_session`]).
+    pub fn http_settings(self, settings: HttpSettings) -> Self {
+        self.set_http_settings(Some(settings))
+    }
+
+    /// HTTP timeouts and retries, or `None` for the defaults.
+    pub fn set_http_settings(mut self, settings: Option<HttpSettings>) -> Self {
+        self.http = settings;
+        self
+    }
+
+    /// Reads the config and resolves the profile or session. Fails with a
+    /// configuration error for a missing or invalid profile or session, or a usage
+    /// error when both a profile and an sso-session are given.
+    pub fn build(self) -> Result<Sso, Error> {
+        let env = self.env.unwrap_or_else(Env::process);
+        let mut sso = Sso::resolve(&self.selector, &env)?;
+        if let Some(http) = self.http {
+            sso = sso.with_http_settings(http)?;
+        }
+        if let Some(clock) = self.clock {
+            sso = sso.with_clock(clock);
+        }
+        if let Some(sleeper) = self.sleeper {
+            sso = sso.with_sleep(sleeper);
+        }
+        Ok(sso)
+    }
+}
+
 /// A role the signed-in user may assume, with its account: what listing roles returns
 /// in every front-end (`ssokit roles`, `list_roles`, `listRoles`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
@@ -153,11 +272,23 @@ impl Sso {
         &self.http
     }
 
-    /// Replaces the clock and the sleeper (for tests).
-    pub fn with_clock(mut self, clock: SharedClock, sleeper: SharedSleeper) -> Self {
+    /// Replaces the clock (for tests; default: the system clock).
+    pub fn with_clock(mut self, clock: SharedClock) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Replaces how ssokit waits between polls and retries (for tests; default:
+    /// tokio's sleep).
+    pub fn with_sleep(mut self, sleeper: SharedSleeper) -> Self {
         self.sleeper = sleeper;
         self
+    }
+
+    /// A builder: which profile or sso-session, which config file and environment,
+    /// and the clock, sleep and HTTP settings.
+    pub fn builder() -> SsoBuilder {
+        SsoBuilder::default()
     }
 
     /// The session (where the token comes from).

@@ -136,7 +136,8 @@ async fn portal_and_sso(home: &std::path::Path) -> (Portal, Sso) {
     .unwrap()
     .with_http_settings(settings)
     .unwrap()
-    .with_clock(Arc::new(ManualClock::at_unix(T0)), Arc::new(TokioSleeper));
+    .with_clock(Arc::new(ManualClock::at_unix(T0)))
+    .with_sleep(Arc::new(TokioSleeper));
     (portal, sso)
 }
 

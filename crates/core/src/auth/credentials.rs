@@ -345,6 +345,7 @@ pub struct Builder {
     session_name: Option<String>,
     account_id: Option<String>,
     role_name: Option<String>,
+    config_file: Option<std::path::PathBuf>,
     env: Option<Env>,
     clock: Option<SharedClock>,
     http: Option<HttpSettings>,
@@ -374,6 +375,12 @@ impl Builder {
         self
     }
 
+    /// Sets or clears [`Builder::profile_name`].
+    pub fn set_profile_name(mut self, name: Option<String>) -> Self {
+        self.profile_name = name;
+        self
+    }
+
     /// Explicit settings instead of a profile: the start URL (with
     /// [`Builder::sso_region`], [`Builder::account_id`], [`Builder::role_name`], and
     /// optionally [`Builder::session_name`]).
@@ -382,9 +389,21 @@ impl Builder {
         self
     }
 
+    /// Sets or clears [`Builder::start_url`].
+    pub fn set_start_url(mut self, start_url: Option<String>) -> Self {
+        self.start_url = start_url;
+        self
+    }
+
     /// The region of the Identity Center instance (with [`Builder::start_url`]).
     pub fn sso_region(mut self, region: impl Into<String>) -> Self {
         self.sso_region = Some(region.into());
+        self
+    }
+
+    /// Sets or clears [`Builder::sso_region`].
+    pub fn set_sso_region(mut self, region: Option<String>) -> Self {
+        self.sso_region = region;
         self
     }
 
@@ -395,15 +414,45 @@ impl Builder {
         self
     }
 
+    /// Sets or clears [`Builder::session_name`].
+    pub fn set_session_name(mut self, name: Option<String>) -> Self {
+        self.session_name = name;
+        self
+    }
+
     /// The account (with [`Builder::start_url`]).
     pub fn account_id(mut self, account_id: impl Into<String>) -> Self {
         self.account_id = Some(account_id.into());
         self
     }
 
+    /// Sets or clears [`Builder::account_id`].
+    pub fn set_account_id(mut self, account_id: Option<String>) -> Self {
+        self.account_id = account_id;
+        self
+    }
+
     /// The role (with [`Builder::start_url`]).
     pub fn role_name(mut self, role_name: impl Into<String>) -> Self {
         self.role_name = Some(role_name.into());
+        self
+    }
+
+    /// Sets or clears [`Builder::role_name`].
+    pub fn set_role_name(mut self, role_name: Option<String>) -> Self {
+        self.role_name = role_name;
+        self
+    }
+
+    /// The config file (default: `AWS_CONFIG_FILE`, else `~/.aws/config`).
+    pub fn config_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.config_file = Some(path.into());
+        self
+    }
+
+    /// Sets or clears [`Builder::config_file`].
+    pub fn set_config_file(mut self, path: Option<std::path::PathBuf>) -> Self {
+        self.config_file = path;
         self
     }
 
@@ -414,9 +463,21 @@ impl Builder {
         self
     }
 
+    /// Sets or clears [`Builder::env`].
+    pub fn set_env(mut self, env: Option<Env>) -> Self {
+        self.env = env;
+        self
+    }
+
     /// The clock (default: the system clock).
     pub fn clock(mut self, clock: SharedClock) -> Self {
         self.clock = Some(clock);
+        self
+    }
+
+    /// Sets or clears [`Builder::clock`].
+    pub fn set_clock(mut self, clock: Option<SharedClock>) -> Self {
+        self.clock = clock;
         self
     }
 
@@ -426,10 +487,22 @@ impl Builder {
         self
     }
 
+    /// Sets or clears [`Builder::http_settings`].
+    pub fn set_http_settings(mut self, settings: Option<HttpSettings>) -> Self {
+        self.http = settings;
+        self
+    }
+
     /// Whether to share credentials through the AWS CLI's `~/.aws/cli/cache`
     /// (default: yes).
     pub fn role_cache(mut self, enabled: bool) -> Self {
         self.role_cache = Some(enabled);
+        self
+    }
+
+    /// Sets or clears [`Builder::role_cache`].
+    pub fn set_role_cache(mut self, enabled: Option<bool>) -> Self {
+        self.role_cache = enabled;
         self
     }
 
@@ -473,7 +546,7 @@ impl Builder {
                         reason: e.reason().to_owned(),
                     }
                 })?;
-                let config = load_config(None, &env)?;
+                let config = load_config(self.config_file.as_deref(), &env)?;
                 let session = config.explicit_sso_session(
                     self.session_name.as_deref(),
                     start_url,
@@ -498,7 +571,7 @@ impl Builder {
             None => {
                 let query = ProfileQuery {
                     profile: self.profile_name,
-                    config_file: None,
+                    config_file: self.config_file,
                 };
                 let profile = resolve_profile(&query, &env)?;
                 let target = LoginTarget::Profile(profile.name.clone());

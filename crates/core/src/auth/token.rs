@@ -156,6 +156,17 @@ impl fmt::Debug for SsoTokenProvider {
 }
 
 impl SsoTokenProvider {
+    /// A builder: the provider of a profile's (or an sso-session's) token, from the
+    /// AWS config, with every setting of [`crate::SsoBuilder`].
+    ///
+    /// ```no_run
+    /// let provider = ssokit::SsoTokenProvider::builder().profile_name("dev").build()?;
+    /// # Ok::<(), ssokit::Error>(())
+    /// ```
+    pub fn builder() -> Builder {
+        Builder::default()
+    }
+
     /// A provider for `session`, reading and writing `tokens`, refreshing through
     /// `oidc`. `target` names what a user logs in to in error messages.
     pub fn new(
@@ -602,5 +613,93 @@ mod tests {
         for (name, t, now, last, expected) in cases {
             assert_eq!(decide(t, at(*now), last.map(at)), *expected, "{name}");
         }
+    }
+}
+
+/// Builds an [`SsoTokenProvider`] (see [`SsoTokenProvider::builder`]): the settings of
+/// [`crate::SsoBuilder`], each with a `x(value)` and a `set_x(Option<_>)` setter.
+#[derive(Debug, Default, Clone)]
+pub struct Builder {
+    sso: crate::SsoBuilder,
+}
+
+impl Builder {
+    /// The profile (default: `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`, else
+    /// `default`).
+    pub fn profile_name(self, name: impl Into<String>) -> Self {
+        self.set_profile_name(Some(name.into()))
+    }
+
+    /// The profile, or `None` for the default choice.
+    pub fn set_profile_name(self, name: Option<String>) -> Self {
+        Self {
+            sso: self.sso.set_profile_name(name),
+        }
+    }
+
+    /// An sso-session by name instead of a profile.
+    pub fn sso_session(self, name: impl Into<String>) -> Self {
+        self.set_sso_session(Some(name.into()))
+    }
+
+    /// An sso-session by name, or `None` for a profile.
+    pub fn set_sso_session(self, name: Option<String>) -> Self {
+        Self {
+            sso: self.sso.set_sso_session(name),
+        }
+    }
+
+    /// The config file (default: `AWS_CONFIG_FILE`, else `~/.aws/config`).
+    pub fn config_file(self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.set_config_file(Some(path.into()))
+    }
+
+    /// The config file, or `None` for the default.
+    pub fn set_config_file(self, path: Option<std::path::PathBuf>) -> Self {
+        Self {
+            sso: self.sso.set_config_file(path),
+        }
+    }
+
+    /// The environment to read (default: the process's).
+    pub fn env(self, env: crate::env::Env) -> Self {
+        self.set_env(Some(env))
+    }
+
+    /// The environment, or `None` for the process's.
+    pub fn set_env(self, env: Option<crate::env::Env>) -> Self {
+        Self {
+            sso: self.sso.set_env(env),
+        }
+    }
+
+    /// The clock (default: the system clock).
+    pub fn clock(self, clock: SharedClock) -> Self {
+        self.set_clock(Some(clock))
+    }
+
+    /// The clock, or `None` for the system clock.
+    pub fn set_clock(self, clock: Option<SharedClock>) -> Self {
+        Self {
+            sso: self.sso.set_clock(clock),
+        }
+    }
+
+    /// HTTP timeouts and retries (default: [`crate::client::HttpSettings::for_session`]).
+    pub fn http_settings(self, settings: crate::client::HttpSettings) -> Self {
+        self.set_http_settings(Some(settings))
+    }
+
+    /// HTTP timeouts and retries, or `None` for the defaults.
+    pub fn set_http_settings(self, settings: Option<crate::client::HttpSettings>) -> Self {
+        Self {
+            sso: self.sso.set_http_settings(settings),
+        }
+    }
+
+    /// Reads the config and builds the provider. Fails with a configuration error for
+    /// a missing or invalid profile or session.
+    pub fn build(self) -> Result<SsoTokenProvider, Error> {
+        Ok(self.sso.build()?.token_provider())
     }
 }
