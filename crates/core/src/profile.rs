@@ -10,14 +10,35 @@ use crate::cache::{CacheDirs, RegistrationKey};
 use crate::config::{AwsConfig, ConfigFiles, SsoProfile, selected_profile_name};
 use crate::env::Env;
 
-/// Which config file to read and which profile to resolve.
+/// Which config file to read and which profile to resolve. Built with
+/// [`ProfileQuery::new`] and the `with_*` setters (new settings may be added).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct ProfileQuery {
     /// The profile; `None` means `$AWS_PROFILE`, else `$AWS_DEFAULT_PROFILE`, else
     /// `default` (see [`crate::config::selected_profile_name`]).
     pub profile: Option<String>,
     /// The config file; `None` means `$AWS_CONFIG_FILE`, else `~/.aws/config`.
     pub config_file: Option<PathBuf>,
+}
+
+impl ProfileQuery {
+    /// The default profile from the default config file.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A profile by name, or `None` for the default choice.
+    pub fn with_profile(mut self, profile: Option<String>) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// The config file, or `None` for `AWS_CONFIG_FILE`, else `~/.aws/config`.
+    pub fn with_config_file(mut self, config_file: Option<PathBuf>) -> Self {
+        self.config_file = config_file;
+        self
+    }
 }
 
 /// Loads the AWS config files that `config_file` (or else the environment) names.

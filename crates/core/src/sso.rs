@@ -23,7 +23,10 @@ use crate::profile::load_config;
 use crate::time::{SharedClock, SystemClock};
 
 /// What to act on: a profile (the default) or an sso-session by name.
+///
+/// Built with [`Selector::new`] and the `with_*` setters (new settings may be added).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct Selector {
     /// The profile; `None` means `$AWS_PROFILE`, else `$AWS_DEFAULT_PROFILE`, else
     /// `default` (see [`crate::config::selected_profile_name`]).
@@ -35,6 +38,30 @@ pub struct Selector {
 }
 
 impl Selector {
+    /// The default choice: the profile of `AWS_PROFILE`, else `AWS_DEFAULT_PROFILE`,
+    /// else `default`, from the default config file.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A profile by name, or `None` for the default choice.
+    pub fn with_profile(mut self, profile: Option<String>) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// An sso-session by name instead of a profile, or `None`.
+    pub fn with_sso_session(mut self, sso_session: Option<String>) -> Self {
+        self.sso_session = sso_session;
+        self
+    }
+
+    /// The config file, or `None` for `AWS_CONFIG_FILE`, else `~/.aws/config`.
+    pub fn with_config_file(mut self, config_file: Option<std::path::PathBuf>) -> Self {
+        self.config_file = config_file;
+        self
+    }
+
     /// Checks that the selector names at most one of a profile and an sso-session.
     pub fn check(&self) -> Result<(), crate::config::ConfigError> {
         match (&self.profile, &self.sso_session) {

@@ -202,10 +202,7 @@ async fn honours_a_shorter_timeout_and_cancellation() {
     let home = tempfile::tempdir().unwrap();
     let dirs = caches(home.path());
     let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
-    let options = LoginOptions {
-        timeout: Some(Duration::from_secs(10)),
-        ..LoginOptions::default()
-    };
+    let options = LoginOptions::default().with_timeout(Some(Duration::from_secs(10)));
     let err = device_login(&server.uri(), &dirs, &sleeper)
         .login(&|_: &DevicePrompt| {}, &options)
         .await
@@ -216,10 +213,7 @@ async fn honours_a_shorter_timeout_and_cancellation() {
     );
 
     let cancel = CancelToken::new();
-    let options = LoginOptions {
-        cancel: Some(cancel.clone()),
-        ..LoginOptions::default()
-    };
+    let options = LoginOptions::default().with_cancel(Some(cancel.clone()));
     let canceller = cancel.clone();
     let prompt = move |_: &DevicePrompt| canceller.cancel();
     let err = device_login(&server.uri(), &dirs, &sleeper)
@@ -252,10 +246,7 @@ async fn reuses_a_device_registration_but_not_a_pkce_one() {
     };
     dirs.registrations().store(&key, &pkce).unwrap();
     let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
-    let forced = LoginOptions {
-        force: true,
-        ..LoginOptions::default()
-    };
+    let forced = LoginOptions::default().with_force(true);
     let first = device_login(&server.uri(), &dirs, &sleeper)
         .login(&|_: &DevicePrompt| {}, &forced)
         .await
@@ -500,10 +491,7 @@ async fn steady_server_errors_poll_with_capped_back_off_until_the_code_expires()
     let home = tempfile::tempdir().unwrap();
     let dirs = caches(home.path());
     let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
-    let options = LoginOptions {
-        timeout: Some(Duration::from_secs(100)),
-        ..LoginOptions::default()
-    };
+    let options = LoginOptions::default().with_timeout(Some(Duration::from_secs(100)));
     let err = login_without_http_retries(&server.uri(), &dirs, &sleeper)
         .login(&|_: &DevicePrompt| {}, &options)
         .await

@@ -100,10 +100,7 @@ async fn stray_and_forged_callbacks_are_ignored_and_the_right_one_completes_the_
     let dirs = caches(home.path());
     let (mut urls, prompt) = prompt_channel();
     let login = pkce_login(&server.uri(), &dirs);
-    let options = LoginOptions {
-        timeout: Some(Duration::from_secs(120)),
-        ..LoginOptions::default()
-    };
+    let options = LoginOptions::default().with_timeout(Some(Duration::from_secs(120)));
     let browser = async {
         let (callback, state) = callback_and_state(&urls.recv().await.unwrap());
         for query in stray_queries() {
@@ -132,10 +129,7 @@ async fn only_a_denial_with_the_right_state_ends_the_login() {
     let dirs = caches(home.path());
     let (mut urls, prompt) = prompt_channel();
     let login = pkce_login(&server.uri(), &dirs);
-    let options = LoginOptions {
-        timeout: Some(Duration::from_secs(120)),
-        ..LoginOptions::default()
-    };
+    let options = LoginOptions::default().with_timeout(Some(Duration::from_secs(120)));
     let browser = async {
         let (callback, state) = callback_and_state(&urls.recv().await.unwrap());
         let (status, _) = get(&format!("{callback}?error=access_denied&state=wrong")).await;
@@ -163,11 +157,9 @@ async fn a_wrong_state_leaves_the_login_waiting() {
     let (mut urls, prompt) = prompt_channel();
     let login = pkce_login(&server.uri(), &dirs);
     let cancel = CancelToken::new();
-    let options = LoginOptions {
-        timeout: Some(Duration::from_secs(120)),
-        cancel: Some(cancel.clone()),
-        ..LoginOptions::default()
-    };
+    let options = LoginOptions::default()
+        .with_timeout(Some(Duration::from_secs(120)))
+        .with_cancel(Some(cancel.clone()));
     let browser = async {
         let (callback, _) = callback_and_state(&urls.recv().await.unwrap());
         let (status, _) = get(&format!("{callback}?code=forged&state=wrong")).await;

@@ -62,10 +62,9 @@ impl Home {
     /// The token and role-credentials files of `profile`, written (a token without a
     /// region: nothing to revoke, no network).
     fn log_in(&self, profile: &str) -> (PathBuf, PathBuf) {
-        let query = ProfileQuery {
-            profile: Some(profile.into()),
-            config_file: None,
-        };
+        let query = ProfileQuery::default()
+            .with_profile(Some(profile.into()))
+            .with_config_file(None);
         let described = describe_profile(&query, &self.env).unwrap();
         let session = described.session_name.unwrap();
         let token = CachedToken::new(AccessToken::new("ACCESS"), UNIX_EPOCH + LATER);
@@ -101,10 +100,7 @@ async fn one_profile_or_session_or_everything() {
     let all = [token_a.as_path(), &role_a, &token_b, &role_b];
     assert_eq!(exists(&all), [true; 4]);
 
-    let by_profile = Selector {
-        profile: Some("a".into()),
-        ..Selector::default()
-    };
+    let by_profile = Selector::default().with_profile(Some("a".into()));
     let report = logout(&by_profile, &home.env).await.unwrap();
     assert_eq!(report.tokens_removed, std::slice::from_ref(&token_a));
     assert_eq!(
@@ -113,10 +109,7 @@ async fn one_profile_or_session_or_everything() {
     );
     assert_eq!(exists(&all), [false, false, true, true]);
 
-    let by_session = Selector {
-        sso_session: Some("two".into()),
-        ..Selector::default()
-    };
+    let by_session = Selector::default().with_sso_session(Some("two".into()));
     let report = logout(&by_session, &home.env).await.unwrap();
     assert_eq!(report.tokens_removed, std::slice::from_ref(&token_b));
     assert_eq!(exists(&all), [false; 4]);
@@ -148,11 +141,9 @@ async fn the_config_file_of_the_selector_is_the_one_read() {
     let (token_a, _) = home.log_in("a");
     let elsewhere = home.dir.path().join("other-config");
     std::fs::write(&elsewhere, "[profile lone]\nregion = us-east-1\n").unwrap();
-    let selector = Selector {
-        profile: Some("a".into()),
-        config_file: Some(elsewhere),
-        ..Selector::default()
-    };
+    let selector = Selector::default()
+        .with_profile(Some("a".into()))
+        .with_config_file(Some(elsewhere));
     // Profile `a` is not in that file: a configuration error, nothing removed.
     let err = logout(&selector, &home.env).await.unwrap_err();
     assert!(matches!(err, ssokit::Error::Config(_)), "{err}");
@@ -162,11 +153,10 @@ async fn the_config_file_of_the_selector_is_the_one_read() {
 #[tokio::test]
 async fn a_profile_and_a_session_together_are_a_usage_error() {
     let env = ssokit::env::Env::from_vars([("HOME", "/nonexistent-home")]);
-    let both = ssokit::Selector {
-        profile: Some("dev".into()),
-        sso_session: Some("corp".into()),
-        config_file: None,
-    };
+    let both = ssokit::Selector::default()
+        .with_profile(Some("dev".into()))
+        .with_sso_session(Some("corp".into()))
+        .with_config_file(None);
     let err = ssokit::logout::logout(&both, &env).await.unwrap_err();
     assert_eq!(err.kind(), ssokit::ErrorKind::Usage);
     assert!(err.to_string().contains("give one of them"), "{err}");

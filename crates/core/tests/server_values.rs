@@ -161,10 +161,7 @@ async fn a_login_answered_with_an_absurd_expires_in_writes_nothing() {
         let before = bytes(&file);
         let sleeper = FakeSleeper::new(ManualClock::new(at(T0)));
         let (_seen, prompt) = recorder();
-        let options = LoginOptions {
-            force: true,
-            ..LoginOptions::default()
-        };
+        let options = LoginOptions::default().with_force(true);
         let e = device_login(&server.uri(), &dirs, &sleeper)
             .login(&prompt, &options)
             .await

@@ -155,11 +155,8 @@ async fn botocore_refreshes_and_gets_credentials_from_the_binary() {
     let mut token = login
         .login(
             &ignore,
-            &LoginOptions {
-                // A failure ends within a minute, never after the default ten.
-                timeout: Some(std::time::Duration::from_secs(60)),
-                ..LoginOptions::default()
-            },
+            // A failure ends within a minute, never after the default ten.
+            &LoginOptions::default().with_timeout(Some(std::time::Duration::from_secs(60))),
         )
         .await
         .unwrap();

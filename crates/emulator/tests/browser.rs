@@ -51,10 +51,7 @@ async fn a_person_approves_the_device_login_in_chromium() {
         let prompt = move |p: &DevicePrompt| {
             let _ = shown_tx.send(p.clone());
         };
-        let options = LoginOptions {
-            timeout: Some(Duration::from_secs(120)),
-            ..LoginOptions::default()
-        };
+        let options = LoginOptions::default().with_timeout(Some(Duration::from_secs(120)));
         login.login(&prompt, &options).await
     });
     let prompt = shown_rx.recv().await.unwrap();

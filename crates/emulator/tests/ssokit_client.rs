@@ -81,11 +81,8 @@ async fn logged_in(emu: &RunningEmulator) -> (tempfile::TempDir, CacheDirs) {
     let token = device_login(emu.url(), &dirs)
         .login(
             &prompt,
-            &LoginOptions {
-                // A failure ends within a minute, never after the default ten.
-                timeout: Some(std::time::Duration::from_secs(60)),
-                ..LoginOptions::default()
-            },
+            // A failure ends within a minute, never after the default ten.
+            &LoginOptions::default().with_timeout(Some(std::time::Duration::from_secs(60))),
         )
         .await
         .unwrap();
@@ -191,10 +188,7 @@ async fn an_emulator_home_resolves_every_profile_and_logs_in() {
     assert_eq!(home.profiles, profiles(&default_accounts()));
     let env = Env::from_vars(home.env.clone());
     let resolve = |name: &str| {
-        let selector = Selector {
-            profile: Some(name.to_owned()),
-            ..Selector::default()
-        };
+        let selector = Selector::default().with_profile(Some(name.to_owned()));
         Sso::resolve(&selector, &env).unwrap()
     };
     for profile in &home.profiles {
@@ -221,10 +215,7 @@ async fn an_emulator_home_resolves_every_profile_and_logs_in() {
     // No AWS_PROFILE: the `default` profile.
     let sso = Sso::resolve(&Selector::default(), &env).unwrap();
     assert_eq!(sso.profile().unwrap().name, "default");
-    let options = LoginOptions {
-        timeout: Some(Duration::from_secs(60)),
-        ..LoginOptions::default()
-    };
+    let options = LoginOptions::default().with_timeout(Some(Duration::from_secs(60)));
     sso.login(&|_: &DevicePrompt| {}, &options).await.unwrap();
     let creds = resolve("staging-Deployer")
         .credentials_provider()
@@ -357,11 +348,8 @@ async fn a_denied_login_is_access_denied() {
     let err = device_login(emu.url(), &dirs)
         .login(
             &prompt,
-            &LoginOptions {
-                // A failure ends within a minute, never after the default ten.
-                timeout: Some(std::time::Duration::from_secs(60)),
-                ..LoginOptions::default()
-            },
+            // A failure ends within a minute, never after the default ten.
+            &LoginOptions::default().with_timeout(Some(std::time::Duration::from_secs(60))),
         )
         .await
         .unwrap_err();

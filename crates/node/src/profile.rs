@@ -68,10 +68,9 @@ pub fn resolve_profile(options: Option<ProfileOptions>) -> Reply<SsoProfile> {
 fn resolve(options: Option<ProfileOptions>) -> Result<SsoProfile> {
     let options = options.unwrap_or_default();
     let env = make_env(options.env);
-    let query = ProfileQuery {
-        profile: options.profile,
-        config_file: options.config_file.map(PathBuf::from),
-    };
+    let query = ProfileQuery::default()
+        .with_profile(options.profile)
+        .with_config_file(options.config_file.map(PathBuf::from));
     describe_profile(&query, &env)
         .map(SsoProfile::from)
         .map_err(js_error)

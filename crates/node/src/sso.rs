@@ -42,11 +42,10 @@ fn selector(
     sso_session: Option<String>,
     config_file: Option<String>,
 ) -> Selector {
-    Selector {
-        profile,
-        sso_session,
-        config_file: config_file.map(PathBuf::from),
-    }
+    Selector::default()
+        .with_profile(profile)
+        .with_sso_session(sso_session)
+        .with_config_file(config_file.map(PathBuf::from))
 }
 
 fn resolve(options: TargetOptions) -> JsResult<(Sso, Env)> {
@@ -264,12 +263,11 @@ async fn login_with(
         env: options.env,
     })?;
     let choice = sso.choose_flow(requested, &env);
-    let core_options = CoreLoginOptions {
-        force: options.force.unwrap_or(true),
-        timeout,
-        cancel: cancel.map(|c| c.token.clone()),
-        client_name: options.client_name,
-    };
+    let core_options = CoreLoginOptions::default()
+        .with_force(options.force.unwrap_or(true))
+        .with_timeout(timeout)
+        .with_cancel(cancel.map(|c| c.token.clone()))
+        .with_client_name(options.client_name);
     let prompt = Arc::new(JsPrompt {
         callback: on_prompt,
     });
@@ -587,10 +585,7 @@ impl CredentialsProvider {
                 callback: on_prompt,
             });
             let prompter = sso.prompter(prompt, options.open_browser.unwrap_or(true), env);
-            let login = CoreLoginOptions {
-                timeout: login_timeout,
-                ..CoreLoginOptions::default()
-            };
+            let login = CoreLoginOptions::default().with_timeout(login_timeout);
             inner = inner.with_auto_login(sso.caches(), Arc::new(prompter), login);
         }
         Ok(Self { inner })

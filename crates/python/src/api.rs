@@ -35,11 +35,10 @@ fn resolve(
     config_file: Option<PathBuf>,
     env: &Env,
 ) -> PyResult<Sso> {
-    let selector = Selector {
-        profile,
-        sso_session,
-        config_file,
-    };
+    let selector = Selector::default()
+        .with_profile(profile)
+        .with_sso_session(sso_session)
+        .with_config_file(config_file);
     py.detach(|| Sso::resolve(&selector, env))
         .map_err(|e| to_py(py, e))
 }
@@ -115,12 +114,10 @@ pub(crate) fn login(
     let sso = resolve(py, profile, sso_session, config_file, &env)?;
     let choice = sso.choose_flow(requested, &env);
     let cancel = cancel.map(|c| c.token.clone()).unwrap_or_default();
-    let options = LoginOptions {
-        force,
-        timeout: timeout.as_ref().map(duration).transpose()?,
-        cancel: Some(cancel.clone()),
-        client_name: None,
-    };
+    let options = LoginOptions::default()
+        .with_force(force)
+        .with_timeout(timeout.as_ref().map(duration).transpose()?)
+        .with_cancel(Some(cancel.clone()));
     let prompt = Arc::new(PyPrompt::new(on_prompt, Some(cancel.clone())));
     let prompter = sso.prompter(prompt.clone(), open_browser, env);
     let chosen = choice.flow;
@@ -150,11 +147,10 @@ pub(crate) fn logout(
     env: Option<HashMap<String, String>>,
 ) -> PyResult<LogoutReport> {
     let env = make_env(env);
-    let selector = Selector {
-        profile,
-        sso_session,
-        config_file,
-    };
+    let selector = Selector::default()
+        .with_profile(profile)
+        .with_sso_session(sso_session)
+        .with_config_file(config_file);
     let report = run(
         py,
         async move { ssokit::logout::logout(&selector, &env).await },

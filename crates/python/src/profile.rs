@@ -132,10 +132,9 @@ pub(crate) fn resolve_profile(
     env: Option<HashMap<String, String>>,
 ) -> PyResult<SsoProfile> {
     let env = make_env(env);
-    let query = ProfileQuery {
-        profile,
-        config_file,
-    };
+    let query = ProfileQuery::default()
+        .with_profile(profile)
+        .with_config_file(config_file);
     let described = py
         .detach(|| describe_profile(&query, &env))
         .map_err(|e| to_py(py, e));

@@ -36,11 +36,10 @@ fn format(f: Format) -> ExportFormat {
 
 pub(crate) fn run(args: &CredentialsArgs) -> CmdResult {
     let env = Env::process();
-    let selector = Selector {
-        profile: args.profile.clone(),
-        sso_session: None,
-        config_file: args.config_file.clone(),
-    };
+    let selector = Selector::default()
+        .with_profile(args.profile.clone())
+        .with_sso_session(None)
+        .with_config_file(args.config_file.clone());
     let (profile, caches, cached) = resolve_cached(&selector, &env, SystemClock.now())?;
     if let Some(cached) = cached {
         print(&export_credentials(&cached, format(args.format))?);

@@ -56,10 +56,7 @@ pub(crate) async fn run() -> CmdResult {
     ));
 
     let env = Env::from_vars(aws_home.env.clone());
-    let selector = Selector {
-        profile: Some(PROFILE.into()),
-        ..Selector::default()
-    };
+    let selector = Selector::default().with_profile(Some(PROFILE.into()));
     let sso = Sso::resolve(&selector, &env)?;
 
     print(&format!(

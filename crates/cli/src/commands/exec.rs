@@ -17,11 +17,10 @@ use crate::exit::{CmdResult, Outcome};
 
 pub(crate) async fn run(args: &ExecArgs) -> CmdResult {
     let env = Env::process();
-    let selector = Selector {
-        profile: args.profile.clone(),
-        sso_session: None,
-        config_file: args.config_file.clone(),
-    };
+    let selector = Selector::default()
+        .with_profile(args.profile.clone())
+        .with_sso_session(None)
+        .with_config_file(args.config_file.clone());
     // The fast path first: the AWS CLI's cache, no network, no HTTP client.
     let (profile, caches, cached) = resolve_cached(&selector, &env, SystemClock.now())?;
     let region = profile.region.clone();

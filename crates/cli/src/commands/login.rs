@@ -41,12 +41,10 @@ pub(crate) async fn run(args: &LoginArgs) -> CmdResult {
             on_ctrl_c.cancel();
         }
     });
-    let options = LoginOptions {
-        force: true,
-        timeout: args.timeout.map(Duration::from_secs),
-        cancel: Some(cancel),
-        client_name: None,
-    };
+    let options = LoginOptions::default()
+        .with_force(true)
+        .with_timeout(args.timeout.map(Duration::from_secs))
+        .with_cancel(Some(cancel));
     let ui = Arc::new(PromptUi::on_stderr());
     let prompter = sso.prompter(ui.clone(), !args.no_browser, env);
     let result = sso

@@ -22,9 +22,8 @@ pub(crate) fn resolve(target: &TargetArgs) -> Result<Sso, ssokit::Error> {
 }
 
 pub(crate) fn selector(target: &TargetArgs) -> Selector {
-    Selector {
-        profile: target.profile.clone(),
-        sso_session: target.sso_session.clone(),
-        config_file: target.config_file.clone(),
-    }
+    Selector::default()
+        .with_profile(target.profile.clone())
+        .with_sso_session(target.sso_session.clone())
+        .with_config_file(target.config_file.clone())
 }

@@ -13,11 +13,10 @@ use crate::ui::note;
 
 pub(crate) async fn run(args: &PopulateArgs) -> CmdResult {
     let env = Env::process();
-    let selector = Selector {
-        profile: None,
-        sso_session: Some(args.sso_session.clone()),
-        config_file: args.config_file.clone(),
-    };
+    let selector = Selector::default()
+        .with_profile(None)
+        .with_sso_session(Some(args.sso_session.clone()))
+        .with_config_file(args.config_file.clone());
     let sso = Sso::resolve(&selector, &env)?;
     let path = match &args.config_file {
         Some(path) => path.clone(),

@@ -60,10 +60,9 @@ fn text(p: &ProfileDescription) -> String {
 
 /// `ssokit profile`: resolve one profile and show it.
 pub(crate) fn run(args: &ProfileArgs) -> CmdResult {
-    let query = ProfileQuery {
-        profile: args.profile.clone(),
-        config_file: args.config.config_file.clone(),
-    };
+    let query = ProfileQuery::default()
+        .with_profile(args.profile.clone())
+        .with_config_file(args.config.config_file.clone());
     let profile = describe_profile(&query, &Env::process())?;
     if args.config.json {
         print_json(&profile);

@@ -124,8 +124,10 @@ impl CancelToken {
     }
 }
 
-/// How a login behaves.
+/// How a login behaves. Built from [`LoginOptions::default`] with the `with_*`
+/// setters (new options may be added).
 #[derive(Debug, Clone, Default)]
+#[non_exhaustive]
 pub struct LoginOptions {
     /// Get a new token even when a valid one is cached (what `aws sso login` does).
     /// A token that another process wrote while this one waited for the lock is
@@ -138,6 +140,32 @@ pub struct LoginOptions {
     pub cancel: Option<CancelToken>,
     /// The OIDC client name shown on the approval page; default `ssokit-<session>`.
     pub client_name: Option<String>,
+}
+
+impl LoginOptions {
+    /// Whether to get a new token even when a valid one is cached.
+    pub fn with_force(mut self, force: bool) -> Self {
+        self.force = force;
+        self
+    }
+
+    /// How long to wait for approval at the most, or `None` for the code's lifetime.
+    pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// What cancels the login, if anything.
+    pub fn with_cancel(mut self, cancel: Option<CancelToken>) -> Self {
+        self.cancel = cancel;
+        self
+    }
+
+    /// The OIDC client name shown on the approval page, or `None` for the default.
+    pub fn with_client_name(mut self, client_name: Option<String>) -> Self {
+        self.client_name = client_name;
+        self
+    }
 }
 
 /// What one poll's answer means.

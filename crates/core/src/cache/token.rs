@@ -27,6 +27,7 @@ const KEYS: [&str; 8] = [
 ///
 /// `Debug` redacts the secrets and shows only the names of unknown keys.
 #[derive(Clone, PartialEq)]
+#[non_exhaustive]
 pub struct CachedToken {
     /// The start URL the token was issued for.
     pub start_url: Option<String>,

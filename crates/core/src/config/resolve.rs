@@ -90,8 +90,9 @@ impl SsoSession {
     }
 }
 
-/// A resolved SSO profile.
+/// A resolved SSO profile (read it; it is made by resolving a profile of the config).
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
 pub struct SsoProfile {
     /// The profile name.
     pub name: String,
