@@ -4,6 +4,18 @@
 //! credentials for Rust, sharing `~/.aws/sso/cache` and `~/.aws/cli/cache` with the
 //! AWS CLI v2 and every AWS SDK.
 //!
+//! The root has what a Rust service embeds: [`SsoCredentialsProvider`] and
+//! [`SsoTokenProvider`] (built with `builder()`, plugged into `aws-config`), [`Sso`]
+//! (built with [`Sso::builder`]), and [`Error`] with its [`ErrorKind`] and [`Remedy`].
+//!
+//! ```no_run
+//! let provider = ssokit::SsoCredentialsProvider::builder()
+//!     .profile_name("dev")
+//!     .build()?;
+//! # let _ = provider;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! The crate is organised by concern:
 //! - [`config`]: the shared AWS config and credentials files, and SSO profile
 //!   resolution exactly as the AWS SDKs do it (sessions, legacy profiles, endpoints).

@@ -92,7 +92,7 @@ fn json_kind(value: &Value) -> &'static str {
 /// file in the same directory, created exclusively (a planted file or symlink makes
 /// the creation fail, never a write through it) with mode 0600, fsynced, and renamed
 /// over `path`; the directory is fsynced.
-pub fn write_json_object(
+pub(crate) fn write_json_object(
     path: &Path,
     mut content: Map<String, Value>,
     known_keys: &[&str],
@@ -116,7 +116,7 @@ pub fn write_json_object(
 /// directory, fsync, rename), for files that are not JSON caches — the config file.
 /// `permissions` are given to the new file before it replaces the old one (default
 /// 0600).
-pub fn write_file_atomic(
+pub(crate) fn write_file_atomic(
     path: &Path,
     bytes: &[u8],
     permissions: Option<fs::Permissions>,

@@ -25,14 +25,11 @@ pub use http::HttpClient;
 pub(crate) use http::is_loopback;
 pub use oidc::{
     AuthorizationCode, CodeVerifier, CreateTokenRequest, DEFAULT_POLL_INTERVAL,
-    DeviceAuthorization, DeviceCode, GRANT_AUTHORIZATION_CODE, GRANT_DEVICE_CODE,
-    GRANT_REFRESH_TOKEN, Grant, LAST_READABLE_EPOCH_SECS, MAX_ACCESS_TOKEN_LIFETIME, OidcClient,
-    RegisterClientRequest, RegisterClientResponse, TokenResponse,
+    DeviceAuthorization, DeviceCode, Grant, OidcClient, RegisterClientRequest,
+    RegisterClientResponse, TokenResponse,
 };
-pub use portal::{
-    AccountInfo, MAX_PAGES, MAX_ROLE_CREDENTIALS_LIFETIME, PAGE_SIZE, PortalClient,
-    RoleCredentials, RoleInfo,
-};
+pub use portal::{AccountInfo, PortalClient, RoleCredentials, RoleInfo};
+
 pub use settings::{
     DEFAULT_BASE_DELAY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_DELAY,
     DEFAULT_MAX_ELAPSED, DEFAULT_REQUEST_TIMEOUT, HttpSettings, RetryPolicy,

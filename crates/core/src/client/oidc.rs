@@ -13,21 +13,21 @@ use crate::cache::ClientRegistration;
 use crate::secret::{AccessToken, ClientSecret, RefreshToken};
 
 /// The device-code grant type of RFC 8628.
-pub const GRANT_DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
+pub(crate) const GRANT_DEVICE_CODE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 /// The refresh-token grant type.
-pub const GRANT_REFRESH_TOKEN: &str = "refresh_token";
+pub(crate) const GRANT_REFRESH_TOKEN: &str = "refresh_token";
 /// The authorization-code grant type (PKCE).
-pub const GRANT_AUTHORIZATION_CODE: &str = "authorization_code";
+pub(crate) const GRANT_AUTHORIZATION_CODE: &str = "authorization_code";
 /// The poll interval when StartDeviceAuthorization does not send one.
 pub const DEFAULT_POLL_INTERVAL: Duration = Duration::from_secs(5);
 /// The longest access-token lifetime (`expiresIn`) accepted from CreateToken: 90
 /// days, the longest session IAM Identity Center can be configured for (an access
 /// token cannot outlive its session; real ones last an hour or a few). A longer one
 /// is refused, as is 0.
-pub const MAX_ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(90 * 86_400);
+pub(crate) const MAX_ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(90 * 86_400);
 /// The last instant the AWS CLI's timestamp format (and botocore) can express:
 /// 9999-12-31T23:59:59Z, in seconds since the Unix epoch.
-pub const LAST_READABLE_EPOCH_SECS: u64 = 253_402_300_799;
+pub(crate) const LAST_READABLE_EPOCH_SECS: u64 = 253_402_300_799;
 
 pub use crate::secret::{AuthorizationCode, CodeVerifier, DeviceCode};
 

@@ -15,12 +15,12 @@ use crate::secret::{AccessToken, SecretAccessKey, SessionToken};
 /// The longest role-credentials lifetime accepted from GetRoleCredentials: 12 hours,
 /// the longest session duration a permission set can have, plus one hour for the
 /// difference between this machine's clock and the service's.
-pub const MAX_ROLE_CREDENTIALS_LIFETIME: Duration = Duration::from_secs(13 * 3600);
+pub(crate) const MAX_ROLE_CREDENTIALS_LIFETIME: Duration = Duration::from_secs(13 * 3600);
 
 /// The page size asked for when listing (the service's maximum).
-pub const PAGE_SIZE: u32 = 100;
+pub(crate) const PAGE_SIZE: u32 = 100;
 /// The most pages one listing follows; a guard against a server that never stops.
-pub const MAX_PAGES: usize = 10_000;
+pub(crate) const MAX_PAGES: usize = 10_000;
 
 /// Temporary credentials for one role.
 #[derive(Debug, Clone, PartialEq, Eq)]
