@@ -52,22 +52,32 @@ pub struct Node {
 /// either is missing.
 pub fn python_with_botocore() -> Option<PathBuf> {
     static FOUND: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let found = FOUND.get_or_init(|| {
-        let python = python();
-        probe(Command::new(&python).args(["-c", "import botocore"])).map(|()| python)
-    });
-    available("python3 with botocore", found)
+    python_importing("botocore", "python3 with botocore", &FOUND)
 }
 
 /// Python with the `ssokit` extension installed (`maturin develop`) and botocore;
 /// `None` (the test is skipped) when any is missing.
 pub fn python_with_ssokit() -> Option<PathBuf> {
     static FOUND: OnceLock<Result<PathBuf, String>> = OnceLock::new();
-    let found = FOUND.get_or_init(|| {
+    python_importing(
+        "ssokit, botocore",
+        "python3 with botocore and the ssokit extension (maturin develop)",
+        &FOUND,
+    )
+}
+
+/// [`python`], if it can import `modules` (checked once, into `found`).
+fn python_importing(
+    modules: &str,
+    what: &str,
+    found: &OnceLock<Result<PathBuf, String>>,
+) -> Option<PathBuf> {
+    let found = found.get_or_init(|| {
         let python = python();
-        probe(Command::new(&python).args(["-c", "import ssokit, botocore"])).map(|()| python)
+        let import = format!("import {modules}");
+        probe(Command::new(&python).args(["-c", &import])).map(|()| python)
     });
-    available("python3 with the ssokit extension (maturin develop)", found)
+    available(what, found)
 }
 
 /// Node with the built addon; `None` (the test is skipped) when either is missing.

@@ -83,6 +83,12 @@ impl World {
         run::success(self.command(run::cargo_bin("ssokit")).args(args))
     }
 
+    /// `ssokit login --profile dev` with the device code (the emulator approves it).
+    pub fn cli_login(&self) {
+        let args = "login --profile dev --use-device-code --no-browser --timeout 60";
+        self.ssokit(&args.split(' ').collect::<Vec<_>>());
+    }
+
     /// `python -c script`, run to its end; its standard output.
     pub fn python(&self, python: &Path, script: &str) -> String {
         run::success(self.command(python).args(["-c", script]))

@@ -12,14 +12,7 @@ fn botocore_uses_ssokit_as_its_credential_process() {
         return;
     };
     let w = World::new();
-    w.ssokit(&[
-        "login",
-        "--profile",
-        "dev",
-        "--no-browser",
-        "--timeout",
-        "60",
-    ]);
+    w.cli_login();
     let config = format!(
         "{}\n[profile via-ssokit]\ncredential_process = {} credentials --profile dev\n",
         std::fs::read_to_string(&w.home.config_file).unwrap(),

@@ -12,19 +12,13 @@
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use ssokit::auth::login::{DeviceLogin, DevicePrompt, LoginOptions};
-use ssokit::auth::{LoginTarget, TokioSleeper};
+use ssokit::auth::login::{DevicePrompt, LoginOptions};
 use ssokit::cache::CacheDirs;
-use ssokit::client::{HttpSettings, OidcClient};
-use ssokit::config::{Endpoints, SsoSession};
 use ssokit::time::{Clock, SystemClock};
 use ssokit_tests::{run, tools};
-
-const START_URL: &str = "https://d-1234567890.awsapps.com/start";
 
 const ACCOUNTS: &str = r#"
 [[accounts]]
@@ -131,25 +125,7 @@ async fn botocore_refreshes_and_gets_credentials_from_the_binary() {
     // Log in with ssokit (the binary auto-approves), then leave five minutes on the
     // token so that botocore must refresh it.
     let dirs = CacheDirs::under_home(&home);
-    let session = SsoSession {
-        name: Some("my-sso".into()),
-        start_url: START_URL.into(),
-        region: "us-east-1".into(),
-        scopes: Some(vec!["sso:account:access".into()]),
-        endpoints: Endpoints {
-            oidc: url.clone(),
-            portal: url.clone(),
-        },
-        ca_bundle: None,
-    };
-    let login = DeviceLogin::new(
-        session,
-        LoginTarget::Profile("dev".into()),
-        dirs.clone(),
-        OidcClient::new(&url, &HttpSettings::default()).unwrap(),
-        Arc::new(SystemClock),
-        Arc::new(TokioSleeper),
-    );
+    let login = ssokit_tests::device_login(&url, dirs.clone());
     let ignore = |_: &DevicePrompt| {};
     let mut token = login
         .login(

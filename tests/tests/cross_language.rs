@@ -10,8 +10,11 @@
 //! `SSOKIT_TESTS_REQUIRE_TOOLS=1`.
 #![allow(clippy::unwrap_used)]
 
+use std::path::PathBuf;
+
 use serde_json::Value;
 use ssokit_emulator::Operation;
+use ssokit_tests::tools::Node;
 use ssokit_tests::{World, run, tools};
 
 const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
@@ -55,6 +58,12 @@ credentials = session.get_credentials().get_frozen_credentials()
 print(json.dumps({"token": session.get_auth_token().get_frozen_token().token, "key": credentials.access_key}))
 "#;
 
+/// Python and Node with ssokit, and a world for them; `None` (skipped) without them.
+fn world() -> Option<(PathBuf, Node, World)> {
+    let (python, node) = (tools::python_with_ssokit(), tools::node_with_ssokit());
+    Some((python?, node?, World::new()))
+}
+
 fn json(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}): {text}"))
 }
@@ -68,11 +77,9 @@ fn cli_key(w: &World) -> String {
 
 #[test]
 fn a_python_login_is_read_by_node_the_cli_and_botocore() {
-    let (Some(python), Some(node)) = (tools::python_with_ssokit(), tools::node_with_ssokit())
-    else {
+    let Some((python, node, w)) = world() else {
         return;
     };
-    let w = World::new();
     let login = json(&w.python(&python, PYTHON_LOGIN));
     assert_eq!(login["flow"], "device-code");
     let token = w.cached_access_token();
@@ -107,20 +114,10 @@ fn a_python_login_is_read_by_node_the_cli_and_botocore() {
 
 #[test]
 fn a_cli_login_is_read_by_python_and_node() {
-    let (Some(python), Some(node)) = (tools::python_with_ssokit(), tools::node_with_ssokit())
-    else {
+    let Some((python, node, w)) = world() else {
         return;
     };
-    let w = World::new();
-    w.ssokit(&[
-        "login",
-        "--profile",
-        "dev",
-        "--use-device-code",
-        "--no-browser",
-        "--timeout",
-        "60",
-    ]);
+    w.cli_login();
     let token = w.cached_access_token();
 
     let node = json(&w.node(&node, NODE_READ));
@@ -151,11 +148,9 @@ fn a_cli_login_is_read_by_python_and_node() {
 
 #[test]
 fn a_node_login_ended_by_a_python_logout_is_over_for_every_front_end() {
-    let (Some(python), Some(node)) = (tools::python_with_ssokit(), tools::node_with_ssokit())
-    else {
+    let Some((python, node, w)) = world() else {
         return;
     };
-    let w = World::new();
     let login = json(&w.node(
         &node,
         r"
