@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test of every language, from a fresh clone: Rust (fmt, clippy, tests),
-# Python (virtualenv, maturin, pytest) and Node (npm ci, napi build, node --test).
-# Everything it needs is installed here; nothing is installed outside the repository
-# except Debian packages (apt-get) that later suites need.
+# Python (virtualenv, maturin, pytest), Node (npm ci, napi build, node --test), then
+# the cross-language and external-tool suites of tests/ (botocore, Chromium, Python
+# and Node together). Everything it needs is installed here; nothing is installed
+# outside the repository except Debian packages (apt-get) that the last suites need.
+# docs/testing.md describes the layout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$(pwd)
@@ -18,24 +20,17 @@ cargo fmt --all -- --check
 step "Rust: clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
-step "Python: virtualenv and tools (pytest, boto3, mypy; also the botocore that Rust interop tests run)"
+step "Rust: tests of the core, the CLI and the emulator (Rust and the emulator only: no python3, node or Chromium)"
+# The default members; the binding crates are cdylibs tested from Python and Node
+# below, and tests/ (ssokit-tests) runs last, once its tools are there.
+cargo test --locked -p ssokit -p ssokit-cli -p ssokit-emulator
+
+step "Python: virtualenv and tools (pytest, boto3, mypy; also the botocore that tests/ runs)"
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check -r crates/python/requirements-dev.txt
 export SSOKIT_TEST_PYTHON="$root/.venv/bin/python"
-
-step "Chromium and chromedriver for the emulator's browser test (Debian packages)"
-if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
-    as_root=""
-    [ "$(id -u)" = 0 ] || as_root=sudo
-    $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-    $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
-fi
-
-step "Rust: tests"
-# The binding crates are cdylibs tested from Python and Node below.
-cargo test --workspace --locked --exclude ssokit-python --exclude ssokit-node
 
 step "Python: build the extension (maturin develop)"
 VIRTUAL_ENV="$root/.venv" PATH="$root/.venv/bin:$PATH" \
@@ -51,5 +46,19 @@ step "Node: npm ci, build, test"
     npm run build
     npm test
 )
+
+step "Chromium and chromedriver for the browser tests of tests/ (Debian packages)"
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+    as_root=""
+    [ "$(id -u)" = 0 ] || as_root=sudo
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
+    $as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+fi
+
+step "Cross-language and external-tool tests (tests/: botocore, Chromium, Python + Node + CLI)"
+# They run the ssokit and ssokit-emulator binaries, which cargo builds for another
+# package only when asked; every tool is there now, so none may be skipped.
+cargo build --locked -p ssokit-cli -p ssokit-emulator
+SSOKIT_TESTS_REQUIRE_TOOLS=1 cargo test --locked -p ssokit-tests
 
 step "All suites passed"

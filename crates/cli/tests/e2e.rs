@@ -858,39 +858,6 @@ fn a_failing_refresh_of_an_expired_token_fails_twenty_processes_with_one_attempt
 }
 
 #[test]
-fn botocore_uses_ssokit_as_its_credential_process() {
-    let w = world();
-    w.login();
-    let config = format!(
-        "{}\n[profile via-ssokit]\ncredential_process = {} credentials --profile dev\n",
-        config_text(),
-        env!("CARGO_BIN_EXE_ssokit")
-    );
-    std::fs::write(w.aws().join("config"), config).unwrap();
-    let python = std::env::var("SSOKIT_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
-    let url = w.emulator.control().url().to_owned();
-    let out = Command::new(&python)
-        .args(["-c", "import botocore.session as s; c = s.Session(profile='via-ssokit').get_credentials().get_frozen_credentials(); print(c.access_key, bool(c.token))"])
-        .env_clear()
-        .env("HOME", w.home.path())
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("AWS_ENDPOINT_URL_SSO", &url)
-        .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {python}: {e}"));
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    assert!(
-        stdout.starts_with("ASIA") && stdout.trim_end().ends_with("True"),
-        "{stdout}"
-    );
-}
-
-#[test]
 fn completions_for_every_shell() {
     let w = world();
     for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {

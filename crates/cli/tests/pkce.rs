@@ -1,24 +1,20 @@
 //! `ssokit login` with the PKCE authorization-code flow, end to end against the
-//! emulator: a real headless Chromium is the `BROWSER` (driven through chromedriver:
-//! the `BROWSER` command hands the URL to it, the test presses Allow or Deny), and
-//! scripted browsers for the ignored wrong-state, timeout and stray-request cases. Flow
-//! selection is checked through the one line the CLI prints.
+//! emulator, with a scripted browser: the `BROWSER` command only hands the URL to the
+//! test, which then makes the browser's requests itself (the approved authorize page,
+//! a stray favicon request, forged callbacks with a wrong state, or nothing until the
+//! timeout). Flow selection is checked through the one line the CLI prints. A real
+//! Chromium pressing Allow and Deny is in the top-level tests crate
+//! (`tests/tests/browser_pkce.rs`).
 #![allow(clippy::unwrap_used)]
 
-#[path = "../../emulator/tests/webdriver/mod.rs"]
-mod webdriver;
-
+use std::path::PathBuf;
 use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use ssokit_emulator::{BackgroundEmulator, Emulator, Operation, default_accounts};
-use webdriver::Driver;
 
 const CONFIG: &str = "[profile dev]\nsso_session = org\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\nregion = eu-west-1\n\n\
 [sso-session org]\nsso_start_url = https://d-0000000000.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n";
-
-fn python() -> String {
-    std::env::var("SSOKIT_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
-}
 
 struct World {
     home: tempfile::TempDir,
@@ -38,21 +34,47 @@ fn world(auto_approve: bool) -> World {
 }
 
 impl World {
-    /// A `BROWSER` command: a shell script running `body` (Python) with the URL. The
-    /// script is run by `/bin/sh`, never executed itself: executing a file this
-    /// multithreaded test process has just written can fail with "text file busy"
-    /// when another test forks meanwhile.
-    fn browser(&self, name: &str, body: &str) -> String {
-        let path = self.home.path().join(name);
-        std::fs::write(&path, format!("exec {} -c '{body}' \"$1\"\n", python())).unwrap();
+    /// The `BROWSER` command: a shell script that hands the URL to the test through a
+    /// file (written whole, then renamed) and exits. The script is run by `/bin/sh`,
+    /// never executed itself: executing a file this multithreaded test process has
+    /// just written can fail with "text file busy" when another test forks meanwhile.
+    fn browser(&self) -> String {
+        let path = self.home.path().join("browser");
+        let opened = self.opened_file();
+        std::fs::write(
+            &path,
+            format!(
+                "printf '%s' \"$1\" > '{0}.part' && mv '{0}.part' '{0}'\n",
+                opened.display()
+            ),
+        )
+        .unwrap();
         format!("/bin/sh {}", path.display())
     }
 
-    fn login(&self, browser: &str, extra: &[&str], vars: &[(&str, &str)]) -> Output {
-        self.login_command(browser, extra, vars).output().unwrap()
+    fn opened_file(&self) -> PathBuf {
+        self.home.path().join("opened-url")
     }
 
-    fn login_command(&self, browser: &str, extra: &[&str], vars: &[(&str, &str)]) -> Command {
+    /// The URL the login opened in the browser (and forgets it), waiting for it
+    /// (3000 polls 20 ms apart: at least a minute, counted without a clock).
+    async fn opened_url(&self) -> String {
+        for _ in 0..3000 {
+            if let Ok(url) = std::fs::read_to_string(self.opened_file()) {
+                std::fs::remove_file(self.opened_file()).unwrap();
+                return url;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        panic!("the login never opened the browser");
+    }
+
+    /// `ssokit login`, to its end.
+    fn login(&self, extra: &[&str], vars: &[(&str, &str)]) -> Output {
+        self.login_command(extra, vars).output().unwrap()
+    }
+
+    fn login_command(&self, extra: &[&str], vars: &[(&str, &str)]) -> Command {
         let url = self.emulator.control().url().to_owned();
         let mut c = Command::new(env!("CARGO_BIN_EXE_ssokit"));
         c.args(["login", "--profile", "dev"])
@@ -62,7 +84,7 @@ impl World {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("AWS_ENDPOINT_URL_SSO", &url)
             .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
-            .env("BROWSER", browser)
+            .env("BROWSER", self.browser())
             .stdin(Stdio::null());
         for (k, v) in vars {
             c.env(k, v);
@@ -70,9 +92,13 @@ impl World {
         c
     }
 
-    /// `ssokit login --use-pkce` in the background (the test drives the browser).
-    fn spawn_pkce_login(&self, browser: &str) -> tokio::task::JoinHandle<Output> {
-        let mut command = self.login_command(browser, &["--use-pkce", "--timeout", "60"], &[]);
+    /// `ssokit login` in the background (the test plays the browser).
+    fn spawn_login(
+        &self,
+        extra: &[&str],
+        vars: &[(&str, &str)],
+    ) -> tokio::task::JoinHandle<Output> {
+        let mut command = self.login_command(extra, vars);
         tokio::task::spawn_blocking(move || command.output().unwrap())
     }
 
@@ -85,108 +111,40 @@ impl World {
     }
 }
 
-/// Follows the authorize URL like a browser that approves at once.
-const FOLLOW: &str = "import sys, urllib.request; urllib.request.urlopen(sys.argv[1]).read()";
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn chromium_approves_the_pkce_login_and_botocore_accepts_the_token() {
-    let w = world(false);
-    let driver = Driver::start().await;
-    // The BROWSER command hands the URL to the running Chromium.
-    let navigate = format!(
-        "import sys, json, urllib.request; urllib.request.urlopen(urllib.request.Request(\"{}/session/{}/url\", data=json.dumps({{\"url\": sys.argv[1]}}).encode(), headers={{\"Content-Type\": \"application/json\"}})).read()",
-        driver.base,
-        driver.session.clone().unwrap()
-    );
-    let browser = w.browser("chromium-browser", &navigate);
-    let url = w.emulator.control().url().to_owned();
-    let login = w.spawn_pkce_login(&browser);
-    let authorize_page = format!("{url}/authorize?");
-    let authorize = driver
-        .wait_for_url("the authorize page", |u| u.starts_with(&authorize_page))
-        .await;
-    assert!(
-        authorize.contains("code_challenge_method=S256"),
-        "{authorize}"
-    );
-    assert!(
-        authorize.contains("scopes=sso%3Aaccount%3Aaccess"),
-        "{authorize}"
-    );
-    driver.click("#allow").await;
-    // Only the loopback listener's page has this path: the authorize page, which is
-    // on 127.0.0.1 too, cannot satisfy the wait.
-    let landed = driver
-        .wait_for_url("the callback", |u| u.contains("/oauth/callback?"))
-        .await;
-    assert!(landed.starts_with("http://127.0.0.1:"), "{landed}");
-    driver.wait_for_text("Login complete").await;
-    let out = login.await.unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{stderr}");
-    assert!(
-        stderr.contains("Using the PKCE authorization-code flow: as requested."),
-        "{stderr}"
-    );
-    assert!(
-        stderr.contains("Successfully logged into Start URL"),
-        "{stderr}"
-    );
-    assert!(w.token_exists());
-
-    // botocore, a peer no one here wrote, uses the token.
-    let botocore = Command::new(python())
-        .args(["-c", "import botocore.session as s; c = s.Session(profile=\"dev\").get_credentials().get_frozen_credentials(); print(c.access_key)"])
-        .env_clear()
-        .env("HOME", w.home.path())
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("AWS_ENDPOINT_URL_SSO", &url)
-        .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
-        .output()
-        .unwrap();
-    assert!(
-        botocore.status.success(),
-        "{}",
-        String::from_utf8_lossy(&botocore.stderr)
-    );
-    assert!(String::from_utf8_lossy(&botocore.stdout).starts_with("ASIA"));
-    // A PKCE registration was cached, told apart by its grant types.
-    let registrations: Vec<_> = w
-        .emulator
-        .control()
-        .request_log()
-        .into_iter()
-        .filter(|r| r.operation == Some(Operation::RegisterClient))
-        .collect();
-    assert_eq!(registrations.len(), 1);
-
-    // Deny: a clear "denied" error, no token change.
-    let login = w.spawn_pkce_login(&browser);
-    // Wait for a new authorize page (the previous page was the callback).
-    let authorize_page = format!("{url}/authorize?");
-    driver
-        .wait_for_url("the authorize page", |u| u.starts_with(&authorize_page))
-        .await;
-    driver.click("#deny").await;
-    let out = login.await.unwrap();
-    assert_eq!(out.status.code(), Some(255));
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("denied"), "{stderr}");
-    assert_eq!(
-        stderr.lines().filter(|l| l.starts_with("ssokit:")).count(),
-        1,
-        "{stderr}"
-    );
-    driver.call("DELETE", "", serde_json::Value::Null).await;
+/// A browser's HTTP: follows redirects, never through a proxy.
+fn http() -> reqwest::Client {
+    reqwest::Client::builder().no_proxy().build().unwrap()
 }
 
-#[test]
-fn a_scripted_browser_completes_the_flow_after_a_stray_favicon_request() {
+/// GETs `url` like a browser (following redirects): the final status.
+async fn visit(url: &str) -> u16 {
+    let response = http().get(url).send().await.unwrap();
+    let status = response.status().as_u16();
+    response.bytes().await.unwrap();
+    status
+}
+
+/// The login's loopback callback URL, from the authorize URL's `redirect_uri`.
+fn callback(authorize: &str) -> String {
+    let url = reqwest::Url::parse(authorize).unwrap();
+    url.query_pairs()
+        .find(|(k, _)| k == "redirect_uri")
+        .unwrap()
+        .1
+        .into_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_scripted_browser_completes_the_flow_after_a_stray_favicon_request() {
     let w = world(true);
+    let login = w.spawn_login(&["--use-pkce", "--timeout", "60"], &[]);
+    let authorize = w.opened_url().await;
     // Ask the listener for /favicon.ico first (browsers do), then follow the URL.
-    let script = "import sys, urllib.request, urllib.parse, urllib.error\nurl = sys.argv[1]\ncb = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)[\"redirect_uri\"][0]\nroot = cb.rsplit(\"/oauth/\", 1)[0]\ntry:\n    urllib.request.urlopen(root + \"/favicon.ico\")\nexcept urllib.error.HTTPError:\n    pass\nurllib.request.urlopen(url).read()";
-    let browser = w.browser("favicon-browser", script);
-    let out = w.login(&browser, &["--use-pkce", "--timeout", "60"], &[]);
+    let callback = callback(&authorize);
+    let root = callback.rsplit_once("/oauth/").unwrap().0;
+    visit(&format!("{root}/favicon.ico")).await;
+    assert_eq!(visit(&authorize).await, 200);
+    let out = login.await.unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     // The core's prompt text for an opened browser, then the URL.
@@ -198,23 +156,21 @@ fn a_scripted_browser_completes_the_flow_after_a_stray_favicon_request() {
     assert!(w.token_exists());
 }
 
-#[test]
-fn a_wrong_state_is_ignored_and_the_login_goes_on() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_state_is_ignored_and_the_login_goes_on() {
     let w = world(true);
-    let seen = w.home.path().join("forged-status");
+    let login = w.spawn_login(&["--use-pkce", "--timeout", "60"], &[]);
+    let authorize = w.opened_url().await;
     // A forged callback first (answered 400 and ignored), then the real browser.
-    let script = format!(
-        "import sys, urllib.request, urllib.parse, urllib.error\nurl = sys.argv[1]\ncb = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)[\"redirect_uri\"][0]\ntry:\n    status = urllib.request.urlopen(cb + \"?code=forged&state=not-the-state\").status\nexcept urllib.error.HTTPError as e:\n    status = e.code\nopen(\"{}\", \"w\").write(str(status))\nurllib.request.urlopen(url).read()",
-        seen.display()
-    );
-    let browser = w.browser("forging-browser", &script);
-    let out = w.login(&browser, &["--use-pkce", "--timeout", "60"], &[]);
+    let forged = format!("{}?code=forged&state=not-the-state", callback(&authorize));
+    assert_eq!(visit(&forged).await, 400);
+    visit(&authorize).await;
+    let out = login.await.unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    assert_eq!(std::fs::read_to_string(&seen).unwrap(), "400");
     assert!(w.token_exists());
     assert_eq!(
         w.emulator
@@ -228,42 +184,43 @@ fn a_wrong_state_is_ignored_and_the_login_goes_on() {
     );
 }
 
-#[test]
-fn a_wrong_state_alone_does_not_end_the_login_before_its_timeout() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_state_alone_does_not_end_the_login_before_its_timeout() {
     let w = world(false);
-    let seen = w.home.path().join("forged-status");
-    // A forged denial, whose answer the script records: the login must still be
-    // waiting after it, and end only at its own timeout.
-    let script = format!(
-        "import sys, urllib.request, urllib.parse, urllib.error\nurl = sys.argv[1]\ncb = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)[\"redirect_uri\"][0]\ntry:\n    status = urllib.request.urlopen(cb + \"?error=access_denied&state=not-the-state\").status\nexcept urllib.error.HTTPError as e:\n    status = e.code\nopen(\"{}\", \"w\").write(str(status))",
-        seen.display()
+    let login = w.spawn_login(&["--use-pkce", "--timeout", "10"], &[]);
+    let authorize = w.opened_url().await;
+    // A forged denial: the login must still be waiting after it, and end only at its
+    // own timeout.
+    let forged = format!(
+        "{}?error=access_denied&state=not-the-state",
+        callback(&authorize)
     );
-    let browser = w.browser("forging-browser", &script);
-    let out = w.login(&browser, &["--use-pkce", "--timeout", "10"], &[]);
+    // The forged request arrives while the login waits, and is refused.
+    assert_eq!(visit(&forged).await, 400);
+    let out = login.await.unwrap();
     assert_eq!(out.status.code(), Some(255));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("gave up waiting 10s"), "{stderr}");
-    // The forged request did arrive while the login waited, and was refused.
-    assert_eq!(std::fs::read_to_string(&seen).unwrap(), "400");
     assert!(!w.token_exists());
 }
 
 #[test]
 fn pkce_gives_up_after_the_timeout() {
     let w = world(false);
-    let browser = w.browser("absent-browser", "pass");
-    let out = w.login(&browser, &["--use-pkce", "--timeout", "2"], &[]);
+    // The browser gets the URL and never visits it.
+    let out = w.login(&["--use-pkce", "--timeout", "2"], &[]);
     assert_eq!(out.status.code(), Some(255));
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("gave up waiting 2s"), "{stderr}");
 }
 
-#[test]
-fn the_flow_is_chosen_from_the_environment_and_said_in_one_line() {
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_flow_is_chosen_from_the_environment_and_said_in_one_line() {
     let w = world(true);
-    let browser = w.browser("follow-browser", FOLLOW);
     // A desktop: PKCE by default.
-    let out = w.login(&browser, &["--timeout", "60"], &[("DISPLAY", ":0")]);
+    let login = w.spawn_login(&["--timeout", "60"], &[("DISPLAY", ":0")]);
+    visit(&w.opened_url().await).await;
+    let out = login.await.unwrap();
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");
     assert!(
@@ -274,7 +231,6 @@ fn the_flow_is_chosen_from_the_environment_and_said_in_one_line() {
     );
     // Over SSH: the device code, even with a display.
     let out = w.login(
-        &browser,
         &["--no-browser", "--timeout", "60"],
         &[
             ("DISPLAY", ":0"),
@@ -313,7 +269,6 @@ fn the_flow_is_chosen_from_the_environment_and_said_in_one_line() {
     }
     // --use-device-code wins over everything.
     let out = w.login(
-        &browser,
         &["--use-device-code", "--no-browser", "--timeout", "60"],
         &[("DISPLAY", ":0")],
     );

@@ -5,26 +5,20 @@
 //! botocore runs in a subprocess (it fixes its cache directory when imported) with
 //! `HOME` set to a temporary directory and `AWS_ENDPOINT_URL_SSO` /
 //! `AWS_ENDPOINT_URL_SSO_OIDC` pointing at the emulator. The interpreter is
-//! `$SSOKIT_TEST_PYTHON` (the repository's `.venv`, set by `scripts/test-all.sh`),
-//! else `python3`.
+//! `$SSOKIT_TEST_PYTHON`, else the repository's `.venv`, else `python3` (see
+//! `ssokit_tests::tools`).
 #![allow(clippy::unwrap_used)]
-
-mod support;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::time::Duration;
 
 use serde_json::Value;
-use ssokit::auth::login::{DeviceLogin, DevicePrompt, LoginOptions};
-use ssokit::auth::{LoginTarget, TokioSleeper};
+use ssokit::auth::login::{DevicePrompt, LoginOptions};
 use ssokit::cache::CacheDirs;
-use ssokit::client::{HttpSettings, OidcClient};
-use ssokit::config::{Endpoints, SsoSession};
 use ssokit::time::{Clock, SystemClock};
-use support::START_URL;
+use ssokit_tests::{run, tools};
 
 const ACCOUNTS: &str = r#"
 [[accounts]]
@@ -72,10 +66,6 @@ print(json.dumps({"access_key": creds.access_key, "secret_key": bool(creds.secre
                   "accounts": accounts, "roles": roles, "missing": missing, "after_logout": after_logout}))
 "#;
 
-fn python() -> String {
-    std::env::var("SSOKIT_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
-}
-
 /// The emulator binary; killed when dropped.
 struct Binary {
     child: Child,
@@ -84,7 +74,7 @@ struct Binary {
 
 impl Binary {
     fn start(accounts: &Path) -> Self {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ssokit-emulator"))
+        let mut child = Command::new(run::cargo_bin("ssokit-emulator"))
             .args(["--port", "0", "--auto-approve", "0", "--accounts"])
             .arg(accounts)
             .stdout(Stdio::piped())
@@ -121,6 +111,9 @@ fn write_config(home: &Path) {
 
 #[tokio::test]
 async fn botocore_refreshes_and_gets_credentials_from_the_binary() {
+    let Some(python) = tools::python_with_botocore() else {
+        return;
+    };
     let dir = tempfile::tempdir().unwrap();
     let accounts = dir.path().join("accounts.toml");
     std::fs::write(&accounts, ACCOUNTS).unwrap();
@@ -132,25 +125,7 @@ async fn botocore_refreshes_and_gets_credentials_from_the_binary() {
     // Log in with ssokit (the binary auto-approves), then leave five minutes on the
     // token so that botocore must refresh it.
     let dirs = CacheDirs::under_home(&home);
-    let session = SsoSession {
-        name: Some("my-sso".into()),
-        start_url: START_URL.into(),
-        region: "us-east-1".into(),
-        scopes: Some(vec!["sso:account:access".into()]),
-        endpoints: Endpoints {
-            oidc: url.clone(),
-            portal: url.clone(),
-        },
-        ca_bundle: None,
-    };
-    let login = DeviceLogin::new(
-        session,
-        LoginTarget::Profile("dev".into()),
-        dirs.clone(),
-        OidcClient::new(&url, &HttpSettings::default()).unwrap(),
-        Arc::new(SystemClock),
-        Arc::new(TokioSleeper),
-    );
+    let login = ssokit_tests::device_login(&url, dirs.clone());
     let ignore = |_: &DevicePrompt| {};
     let mut token = login
         .login(
@@ -164,22 +139,16 @@ async fn botocore_refreshes_and_gets_credentials_from_the_binary() {
     token.expires_at = SystemClock.now() + Duration::from_secs(300);
     dirs.tokens().store("my-sso", &token).unwrap();
 
-    let out = Command::new(python())
-        .args(["-c", BOTOCORE])
-        .env_clear()
-        .env("HOME", &home)
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("AWS_ENDPOINT_URL_SSO", &url)
-        .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}; run bash scripts/test-all.sh, which creates .venv with botocore", python()));
-    assert!(
-        out.status.success(),
-        "botocore failed (is botocore installed for {}?): {}",
-        python(),
-        String::from_utf8_lossy(&out.stderr)
+    let out = run::success(
+        Command::new(python)
+            .args(["-c", BOTOCORE])
+            .env_clear()
+            .env("HOME", &home)
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("AWS_ENDPOINT_URL_SSO", &url)
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", &url),
     );
-    let got: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let got: Value = serde_json::from_str(&out).unwrap();
     assert!(
         got["access_key"].as_str().unwrap().starts_with("ASIA"),
         "{got}"

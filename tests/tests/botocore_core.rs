@@ -4,10 +4,12 @@
 //!
 //! botocore runs in a subprocess (it fixes its cache directory at import time) with
 //! `HOME` and `AWS_ENDPOINT_URL_SSO` / `AWS_ENDPOINT_URL_SSO_OIDC` pointing at a
-//! temporary home and a local mock. The interpreter is `$SSOKIT_TEST_PYTHON` (the
-//! repository's `.venv`, set by `scripts/test-all.sh`), else `python3`.
+//! temporary home and a local mock. The interpreter is `$SSOKIT_TEST_PYTHON`, else
+//! the repository's `.venv`, else `python3` (see `ssokit_tests::tools`). The mocks'
+//! helpers are the core's own test support.
 #![allow(clippy::unwrap_used)]
 
+#[path = "../../crates/core/tests/support/mod.rs"]
 mod support;
 
 use std::path::Path;
@@ -21,6 +23,7 @@ use ssokit::auth::token::SsoTokenProvider;
 use ssokit::cache::{CachedToken, TokenCache};
 use ssokit::client::OidcClient;
 use ssokit::time::{Clock, SystemClock};
+use ssokit_tests::{run, tools};
 use support::*;
 use wiremock::matchers::{body_partial_json, header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -30,10 +33,6 @@ import json, botocore.session
 creds = botocore.session.Session(profile="dev").get_credentials().get_frozen_credentials()
 print(json.dumps({"access_key": creds.access_key, "token": creds.token}))
 "#;
-
-fn python() -> String {
-    std::env::var("SSOKIT_TEST_PYTHON").unwrap_or_else(|_| "python3".into())
-}
 
 fn write_config(home: &Path, uri: &str) {
     std::fs::create_dir_all(home.join(".aws")).unwrap();
@@ -48,23 +47,17 @@ fn write_config(home: &Path, uri: &str) {
     .unwrap();
 }
 
-fn run_botocore(home: &Path, uri: &str) -> serde_json::Value {
-    let out = Command::new(python())
-        .args(["-c", BOTOCORE_CREDENTIALS])
-        .env_clear()
-        .env("HOME", home)
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("AWS_ENDPOINT_URL_SSO", uri)
-        .env("AWS_ENDPOINT_URL_SSO_OIDC", uri)
-        .output()
-        .unwrap_or_else(|e| panic!("cannot run {}: {e}; run bash scripts/test-all.sh, which creates .venv with botocore", python()));
-    assert!(
-        out.status.success(),
-        "botocore failed (is botocore installed for {}?): {}",
-        python(),
-        String::from_utf8_lossy(&out.stderr)
+fn run_botocore(python: &Path, home: &Path, uri: &str) -> serde_json::Value {
+    let out = run::success(
+        Command::new(python)
+            .args(["-c", BOTOCORE_CREDENTIALS])
+            .env_clear()
+            .env("HOME", home)
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("AWS_ENDPOINT_URL_SSO", uri)
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", uri),
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    serde_json::from_str(&out).unwrap()
 }
 
 async fn mount_role_credentials(server: &MockServer, token: &str) {
@@ -93,6 +86,9 @@ fn token_from_now(expires_in: Duration) -> CachedToken {
 
 #[tokio::test]
 async fn botocore_uses_the_token_ssokit_wrote() {
+    let Some(python) = tools::python_with_botocore() else {
+        return;
+    };
     let server = MockServer::start().await;
     mount_role_credentials(&server, "old-access").await;
     let home = tempfile::tempdir().unwrap();
@@ -100,13 +96,16 @@ async fn botocore_uses_the_token_ssokit_wrote() {
     TokenCache::new(home.path().join(".aws/sso/cache"))
         .store("my-sso", &token_from_now(Duration::from_secs(8 * 3600)))
         .unwrap();
-    let creds = run_botocore(home.path(), &server.uri());
+    let creds = run_botocore(&python, home.path(), &server.uri());
     assert_eq!(creds["access_key"], "ASIABOTOCORE");
     assert_eq!(creds["token"], "session");
 }
 
 #[tokio::test]
 async fn ssokit_reads_the_token_botocore_refreshed() {
+    let Some(python) = tools::python_with_botocore() else {
+        return;
+    };
     let server = MockServer::start().await;
     Mock::given(method("POST"))
         .and(path("/token"))
@@ -125,7 +124,7 @@ async fn ssokit_reads_the_token_botocore_refreshed() {
     tokens
         .store("my-sso", &token_from_now(Duration::from_secs(300)))
         .unwrap();
-    run_botocore(home.path(), &server.uri());
+    run_botocore(&python, home.path(), &server.uri());
 
     // ssokit now serves botocore's token without calling the service again (the
     // refresh mock expects exactly one call: botocore's).

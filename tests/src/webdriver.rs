@@ -1,14 +1,8 @@
 //! A minimal W3C WebDriver client for headless Debian Chromium through chromedriver,
-//! shared by the browser tests of the emulator and of the CLI (included with
-//! `#[path]`). Needs `/usr/bin/chromium` and `/usr/bin/chromedriver`; it fails, never
-//! skips, without them.
+//! shared by the browser suites. Needs `/usr/bin/chromium` and `/usr/bin/chromedriver`:
+//! a suite asks [`tools::chromium`](crate::tools::chromium) first.
 // Deadlines here are real elapsed time (the browser is real), hence `Instant::now`.
-#![allow(
-    dead_code,
-    unreachable_pub,
-    clippy::unwrap_used,
-    clippy::disallowed_methods
-)]
+#![allow(clippy::unwrap_used, clippy::disallowed_methods)]
 
 use std::os::unix::process::CommandExt;
 use std::path::Path;
@@ -17,7 +11,9 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
+/// Debian's Chromium (package `chromium`).
 pub const CHROMIUM: &str = "/usr/bin/chromium";
+/// Debian's chromedriver (package `chromium-driver`).
 pub const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
 /// The W3C WebDriver key of an element reference.
 pub const ELEMENT_KEY: &str = "element-6066-11e4-a52e-4f735466cecf";
@@ -27,11 +23,14 @@ pub const DEADLINE: Duration = Duration::from_secs(60);
 
 /// chromedriver in its own process group; the group (driver and browser) is killed
 /// when this is dropped.
+#[derive(Debug)]
 pub struct Driver {
     child: Child,
+    /// chromedriver's URL (`http://127.0.0.1:<port>`).
     pub base: String,
     http: reqwest::Client,
     _profile: tempfile::TempDir,
+    /// The WebDriver session id, once the browser is up.
     pub session: Option<String>,
 }
 
@@ -48,6 +47,8 @@ impl Drop for Driver {
 }
 
 impl Driver {
+    /// Starts chromedriver on a free loopback port and a headless Chromium session
+    /// with a throw-away profile; waits (up to [`DEADLINE`]) until it is ready.
     pub async fn start() -> Self {
         for bin in [CHROMIUM, CHROMEDRIVER] {
             assert!(
@@ -131,6 +132,7 @@ impl Driver {
         value
     }
 
+    /// Opens `url`.
     pub async fn go(&self, url: &str) {
         self.call("POST", "/url", json!({"url": url})).await;
     }
@@ -160,6 +162,7 @@ impl Driver {
         }
     }
 
+    /// The property `name` of an element.
     pub async fn property(&self, element: &str, name: &str) -> Value {
         self.call(
             "GET",
