@@ -186,7 +186,11 @@ pub struct DamagedBlock {
 /// session `org` never matches `org2`'s block); a BEGIN without its END, an END
 /// without a BEGIN, or two blocks are an error rather than a guess that could eat
 /// hand-written profiles. A file with CRLF line ends gets the block with CRLF too.
-pub(crate) fn apply_block(existing: &str, session: &str, block: &str) -> Result<String, DamagedBlock> {
+pub(crate) fn apply_block(
+    existing: &str,
+    session: &str,
+    block: &str,
+) -> Result<String, DamagedBlock> {
     let crlf = existing.contains("\r\n");
     let block = if crlf {
         block.replace('\n', "\r\n")

@@ -36,8 +36,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use error::CacheError;
-pub use file::{MAX_CACHE_FILE_BYTES, read_json_object};
 pub(crate) use file::write_file_atomic;
+pub use file::{MAX_CACHE_FILE_BYTES, read_json_object};
 pub(crate) use file::{TempFiles, remove_temp_files};
 pub(crate) use keys::sha1_hex;
 pub use keys::{RoleCacheScope, registration_cache_key, role_cache_key, token_cache_key};
