@@ -66,8 +66,9 @@ function defaultPrompt (p) {
   process.stderr.write(p.text)
 }
 
+// A signal that fired before the login started: nothing reached the core.
 function aborted (signal) {
-  return new SsoError('ERR_SSOKIT_ABORTED', 'the login was aborted', { cause: signal.reason })
+  return new SsoError('ERR_SSOKIT_ABORTED', 'the login was aborted before it started', { cause: signal.reason })
 }
 
 // The onPrompt callback for native code: a throwing callback cancels the login, and
@@ -95,7 +96,8 @@ async function login (options = {}) {
     return await native.login(rest, promptFor(onPrompt, cancel, state), cancel)
   } catch (err) {
     if (state.promptError !== undefined) throw state.promptError
-    if (signal?.aborted && err.code === 'ERR_SSOKIT_ABORTED') throw aborted(signal)
+    // The core's cancelled error, with the signal's reason as its cause.
+    if (signal?.aborted && err.kind === 'cancelled') err.cause = signal.reason
     throw err
   } finally {
     signal?.removeEventListener('abort', onAbort)

@@ -404,6 +404,21 @@ fn exec_sets_the_environment_and_passes_the_exit_code_through() {
     assert_eq!(out.status.code(), Some(128 + 15));
 }
 
+#[test]
+fn exec_of_a_missing_command_exits_127_like_a_shell() {
+    let w = world();
+    w.login();
+    let out = w.run(&["exec", "--profile", "dev", "--", "ssokit-no-such-command"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(127), "{stderr}");
+    assert!(
+        stderr.contains("cannot run ssokit-no-such-command"),
+        "{stderr}"
+    );
+    // A mistyped command is not a bug of ssokit.
+    assert!(!stderr.contains("internal error"), "{stderr}");
+}
+
 #[cfg(unix)]
 #[test]
 fn exec_passes_sigterm_on_to_the_command() {

@@ -16,27 +16,42 @@ use crate::export::ExportError;
 /// `; ` and the [`Remedy`] in neutral words. A front-end that names its own command shows
 /// [`summary`](Self::summary) followed by its rendering of [`remedy`](Self::remedy)
 /// instead, and classifies the error by [`kind`](Self::kind) alone.
-#[derive(Debug, thiserror::Error)]
+#[derive(Debug)]
 #[non_exhaustive]
 pub enum Error {
     /// The AWS config or credentials file, or the environment, is wrong.
-    #[error("{}", with_remedy(self))]
-    Config(#[source] ConfigError),
+    Config(ConfigError),
     /// A cache file is missing, unreadable, or could not be written or locked.
-    #[error("{}", with_remedy(self))]
-    Cache(#[source] CacheError),
+    Cache(CacheError),
     /// A call to IAM Identity Center (SSO OIDC or the SSO portal) failed.
-    #[error("{}", with_remedy(self))]
-    Client(#[source] ServiceError),
+    Client(ServiceError),
     /// Not signed in, the session ended, or a login did not complete.
-    #[error("{}", with_remedy(self))]
-    Auth(#[source] AuthError),
+    Auth(AuthError),
     /// Credentials that the requested output format cannot print safely.
-    #[error("{}", with_remedy(self))]
-    Export(#[source] ExportError),
+    Export(ExportError),
     /// A bug or an unexpected runtime failure in ssokit itself.
-    #[error("internal error in ssokit: {0} (please report it)")]
     Internal(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message_with(Remedy::to_string))
+    }
+}
+
+/// As `#[error(transparent)]` would: the message already holds the wrapped error's
+/// own text, so the chain continues with *its* source, never repeating it.
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Config(e) => e.source(),
+            Self::Cache(e) => e.source(),
+            Self::Client(e) => e.source(),
+            Self::Auth(e) => e.source(),
+            Self::Export(e) => e.source(),
+            Self::Internal(_) => None,
+        }
+    }
 }
 
 impl From<ConfigError> for Error {
@@ -69,16 +84,13 @@ impl From<ExportError> for Error {
     }
 }
 
-/// The message, then the remedy in neutral words.
-fn with_remedy(err: &Error) -> String {
-    err.message_with(Remedy::to_string)
-}
-
 /// What kind of failure an [`Error`] is: the one classification that every front-end
 /// maps to its own form (an exception class, an `err.code`, an exit status).
 ///
 /// Deliberately exhaustive: a new kind must fail to compile in every front-end's
-/// table until that front-end maps it.
+/// table until that front-end maps it. For a Rust user that match on it, a new kind
+/// is therefore a breaking change, made only in a new minor version before 1.0 (a
+/// major one after).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ErrorKind {
     /// There is no usable token: never logged in, logged out, or the token file is
@@ -233,7 +245,7 @@ impl Error {
             Self::Client(e) => e.to_string(),
             Self::Auth(e) => e.to_string(),
             Self::Export(e) => e.to_string(),
-            Self::Internal(_) => self.to_string(),
+            Self::Internal(what) => format!("internal error in ssokit: {what} (please report it)"),
         }
     }
 
@@ -522,6 +534,22 @@ mod tests {
             Some("UnauthorizedException")
         );
         assert_eq!(shared(None).kind(), ErrorKind::Network);
+    }
+
+    #[test]
+    fn the_source_chain_never_repeats_the_message() {
+        use std::error::Error as _;
+        for kind in ErrorKind::ALL {
+            let err = Error::example_of(kind);
+            let mut source = err.source();
+            while let Some(e) = source {
+                assert!(!err.summary().is_empty());
+                assert_ne!(e.to_string(), err.summary(), "{kind}");
+                source = e.source();
+            }
+        }
+        // The not-logged-in error holds its cause in its message: not again as source.
+        assert!(Error::example_of(ErrorKind::NotLoggedIn).source().is_none());
     }
 
     #[test]

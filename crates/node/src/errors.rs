@@ -126,6 +126,14 @@ pub(crate) fn coded(code: &'static str, message: impl Display) -> Failure {
     }))
 }
 
+/// A bad argument of a binding (a malformed option): `ERR_SSOKIT_USAGE`, kind
+/// `usage`, as the core's own usage errors.
+pub(crate) fn usage(message: impl Display) -> Failure {
+    let mut failure = coded(code_of(ErrorKind::Usage), message);
+    failure.0.kind = Some(ErrorKind::Usage);
+    failure
+}
+
 /// A core error on its way to JavaScript.
 pub(crate) fn js_error(err: Error) -> Failure {
     Failure::from(err)
@@ -192,21 +200,35 @@ impl Failure {
     fn into_napi_error(self, env: &Env) -> napi::Error {
         match self.to_object(env) {
             Ok(object) => napi::Error::from(object.to_unknown()),
-            Err(_) => napi::Error::new(Status::GenericFailure, self.0.message),
+            Err(_) => {
+                // A throwing constructor or setter left an exception pending: clear it,
+                // or a promise could not be rejected at all.
+                let mut pending = false;
+                // SAFETY: on the JavaScript thread with a live `env`.
+                unsafe {
+                    if sys::napi_is_exception_pending(env.raw(), &mut pending)
+                        == sys::Status::napi_ok
+                        && pending
+                    {
+                        let mut exception = std::ptr::null_mut();
+                        sys::napi_get_and_clear_last_exception(env.raw(), &mut exception);
+                    }
+                }
+                napi::Error::new(Status::GenericFailure, self.0.message)
+            }
         }
     }
 
     fn to_object<'env>(&self, env: &'env Env) -> napi::Result<Object<'env>> {
         let fields = &self.0;
-        let registered = ERROR_CLASS.with(|slot| {
-            slot.borrow().as_ref().map(|class| {
-                class.borrow_back(env).and_then(|c| {
-                    c.new_instance(FnArgs::from((
-                        fields.code.to_owned(),
-                        fields.message.clone(),
-                    )))
-                })
-            })
+        // The class is taken out before JavaScript runs, so the constructor may call
+        // `registerErrorClass` again without a borrow conflict.
+        let class = ERROR_CLASS.with(|slot| slot.borrow().as_ref().map(|c| c.borrow_back(env)));
+        let registered = class.map(|class| {
+            class?.new_instance(FnArgs::from((
+                fields.code.to_owned(),
+                fields.message.clone(),
+            )))
         });
         let mut object = match registered {
             Some(instance) => instance?.coerce_to_object()?,

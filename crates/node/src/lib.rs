@@ -20,7 +20,7 @@ use napi::{Status, ValueType, sys};
 use napi_derive::napi;
 use ssokit::env::Env;
 
-pub(crate) use errors::{CONFIG, EMULATOR, Failure, Reply, coded, js_error};
+pub(crate) use errors::{EMULATOR, Failure, Reply, coded, js_error};
 
 /// The result of a binding's inner function; the exported function turns it into a
 /// [`Reply`].

@@ -20,8 +20,9 @@ use ssokit::logout::LogoutReport;
 use ssokit::time::SystemClock;
 use ssokit::{AccountRole, Selector, Sso};
 
+use crate::errors::usage;
 use crate::profile::path_string;
-use crate::{CONFIG, JsResult, Reply, Timestamp, coded, js_error, make_env};
+use crate::{JsResult, Reply, Timestamp, js_error, make_env};
 
 /// What to act on: a profile (the default) or an sso-session, and where the config is.
 #[napi(object)]
@@ -62,10 +63,9 @@ fn millis(ms: Option<f64>, what: &str) -> JsResult<Option<Duration>> {
             .ok()
             .filter(|d| !d.is_zero())
             .ok_or_else(|| {
-                coded(
-                    CONFIG,
-                    format!("{what} must be a positive number of milliseconds, not {ms}"),
-                )
+                usage(format!(
+                    "{what} must be a positive number of milliseconds, not {ms}"
+                ))
             })
     })
     .transpose()
@@ -120,7 +120,7 @@ pub type PromptCallback =
 /// The `flow` option as a core request: `auto` (or none) lets the core choose.
 fn requested_flow(flow: Option<&str>) -> JsResult<FlowRequest> {
     flow.map_or(Ok(FlowRequest::Auto), str::parse)
-        .map_err(|e: UnknownFlow| coded(CONFIG, e))
+        .map_err(|e: UnknownFlow| usage(e))
 }
 
 /// Hands each prompt to the JavaScript callback (`ssokit.js` always passes one: the

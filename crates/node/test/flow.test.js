@@ -200,11 +200,11 @@ test('flow: auto on WSL picks PKCE for an sso-session profile', async () => {
   assert.equal((await pages[0]).status, 200)
 })
 
-test('an unknown flow is ERR_SSOKIT_CONFIG', async () => {
+test('an unknown flow is ERR_SSOKIT_USAGE', async () => {
   const env = freshHome(emu)
   await assert.rejects(
     ssokit.login({ env, timeout: 60000, flow: 'magic', openBrowser: false }),
-    { name: 'SsoError', code: 'ERR_SSOKIT_CONFIG', message: 'flow must be "auto", "pkce" or "device-code", not "magic"' }
+    { name: 'SsoError', code: 'ERR_SSOKIT_USAGE', kind: 'usage', message: 'flow must be "auto", "pkce" or "device-code", not "magic"' }
   )
 })
 

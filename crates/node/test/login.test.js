@@ -84,6 +84,9 @@ test('an AbortSignal aborts a waiting login', async () => {
       assert.equal(err.name, 'SsoError')
       assert.equal(err.code, 'ERR_SSOKIT_ABORTED')
       assert.equal(err.cause.message, 'user gave up')
+      // The core's own cancelled error, built natively, with what it was for.
+      assert.equal(err.kind, 'cancelled')
+      assert.equal(err.profile, 'default')
       return true
     }
   )

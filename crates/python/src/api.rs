@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use pyo3::exceptions::{PyTypeError, PyValueError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 
 use ssokit::auth::credentials::SsoCredentialsProvider;
@@ -16,7 +16,7 @@ use ssokit::env::Env;
 use ssokit::time::SystemClock;
 use ssokit::{Selector, Sso};
 
-use crate::errors::to_py;
+use crate::errors::{to_py, usage_error};
 use crate::prompt::PyPrompt;
 use crate::repr::Repr;
 use crate::runtime::{run, run_raw};
@@ -52,7 +52,7 @@ fn duration(value: &Bound<'_, PyAny>) -> PyResult<Duration> {
         PyTypeError::new_err("timeout must be a number of seconds or a datetime.timedelta")
     })?;
     Duration::try_from_secs_f64(seconds)
-        .map_err(|_| PyValueError::new_err("timeout must be a positive number of seconds"))
+        .map_err(|_| usage_error(value.py(), "timeout must be a positive number of seconds"))
 }
 
 /// Cancels a login from another thread (a GUI's Cancel button): pass it as
@@ -109,7 +109,7 @@ pub(crate) fn login(
 ) -> PyResult<Token> {
     let requested: FlowRequest = flow
         .parse()
-        .map_err(|e: ssokit::auth::flow::UnknownFlow| PyValueError::new_err(e.to_string()))?;
+        .map_err(|e: ssokit::auth::flow::UnknownFlow| usage_error(py, e))?;
     let env = make_env(env);
     let sso = resolve(py, profile, sso_session, config_file, &env)?;
     let choice = sso.choose_flow(requested, &env);

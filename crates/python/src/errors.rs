@@ -90,7 +90,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("LoginCancelledError", py.get_type::<LoginCancelledError>())?;
     m.add("ServiceError", py.get_type::<ServiceError>())?;
     m.add("NetworkError", py.get_type::<NetworkError>())?;
-    m.add("UsageError", usage_error(py)?)?;
+    m.add("UsageError", usage_error_class(py)?)?;
     m.add("InternalError", py.get_type::<InternalError>())?;
     m.add_function(wrap_pyfunction!(example_error, m)?)?;
     Ok(())
@@ -98,7 +98,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
 
 /// `UsageError`: an `SsoError` that is also a `ValueError`, as Python callers expect
 /// of a bad argument (pyo3's `create_exception!` takes one base class).
-fn usage_error(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
+fn usage_error_class(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
     static USAGE_ERROR: PyOnceLock<Py<PyType>> = PyOnceLock::new();
     USAGE_ERROR
         .get_or_try_init(py, || {
@@ -123,6 +123,21 @@ fn usage_error(py: Python<'_>) -> PyResult<Bound<'_, PyType>> {
         .map(|class| class.bind(py).clone())
 }
 
+/// A bad argument (a malformed option): a `UsageError` (also a `ValueError`) of kind
+/// `usage`, as the core's own usage errors.
+pub(crate) fn usage_error(py: Python<'_>, message: impl std::fmt::Display) -> PyErr {
+    let built = usage_error_class(py)
+        .and_then(|class| class.call1((message.to_string(),)))
+        .and_then(|value| {
+            value.setattr("kind", ErrorKind::Usage.as_str())?;
+            for name in ["remedy", "profile", "sso_session", "code", "status"] {
+                value.setattr(name, py.None())?;
+            }
+            Ok(PyErr::from_value(value))
+        });
+    built.unwrap_or_else(|e| e)
+}
+
 /// The exception class of each kind of error: Python's one table. Exhaustive on
 /// purpose, so a new kind must be given its class here.
 fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
@@ -137,7 +152,7 @@ fn class_of(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
         ErrorKind::Service => py.get_type::<ServiceError>(),
         ErrorKind::Network => py.get_type::<NetworkError>(),
         // Made at module load, so it cannot fail here; else the base class.
-        ErrorKind::Usage => usage_error(py).unwrap_or_else(|_| py.get_type::<SsoError>()),
+        ErrorKind::Usage => usage_error_class(py).unwrap_or_else(|_| py.get_type::<SsoError>()),
         ErrorKind::Internal => py.get_type::<InternalError>(),
     }
 }

@@ -12,7 +12,7 @@ use tokio::runtime::Runtime;
 use ssokit::Error;
 use ssokit::auth::login::CancelToken;
 
-use crate::errors::{SsoError, to_py};
+use crate::errors::to_py;
 
 /// How often a waiting call looks for Ctrl-C (Python signal handlers run only on the
 /// main thread, with the GIL held).
@@ -36,7 +36,15 @@ pub(crate) fn runtime() -> PyResult<&'static Runtime> {
         .thread_name("ssokit")
         .enable_all()
         .build()
-        .map_err(|e| SsoError::new_err(format!("could not start ssokit's I/O threads: {e}")))?;
+        .map_err(|e| {
+            // An InternalError with every attribute, as any other core error.
+            Python::attach(|py| {
+                to_py(
+                    py,
+                    Error::Internal(format!("could not start ssokit's I/O threads: {e}")),
+                )
+            })
+        })?;
     // Leaked on purpose: it lives as long as the process (or until a fork, after
     // which it must not be dropped, since dropping joins threads that do not exist).
     let runtime: &'static Runtime = Box::leak(Box::new(runtime));

@@ -4,6 +4,7 @@
 //! reaches the child from the terminal (they share a process group) and ssokit
 //! ignores it. ssokit waits for the child and exits as it did.
 
+use std::io::Write as _;
 use std::process::Stdio;
 
 use ssokit::env::Env;
@@ -55,9 +56,24 @@ pub(crate) async fn run(args: &ExecArgs) -> CmdResult {
     // The handlers are in place before the child exists, so a signal that arrives as
     // soon as it runs is passed on too, never taken by ssokit's default disposition.
     let signals = listen_for_signals();
-    let mut child = command.spawn().map_err(|e| {
-        ssokit::Error::Internal(format!("cannot run {}: {e}", program.to_string_lossy()))
-    })?;
+    let mut child = match command.spawn() {
+        Ok(child) => child,
+        // As a shell: 127 when the command is not found, 126 when it cannot run; a
+        // mistyped command is not a bug of ssokit.
+        Err(e) => {
+            let program = ssokit::browser::printable(&program.to_string_lossy());
+            let _ = writeln!(
+                std::io::stderr().lock(),
+                "ssokit: cannot run {program}: {e}"
+            );
+            let code = if e.kind() == std::io::ErrorKind::NotFound {
+                127
+            } else {
+                126
+            };
+            return Ok(Outcome::Code(code));
+        }
+    };
     // SIGTERM and SIGHUP go on to the child; Ctrl-C reaches it from the terminal.
     // ssokit keeps waiting for the child's status either way.
     let forwarding = forward_signals(signals, child.id());

@@ -53,8 +53,8 @@ pub enum AuthError {
     NotLoggedIn {
         /// What to log in to.
         target: LoginTarget,
-        /// Why the token could not be used.
-        #[source]
+        /// Why the token could not be used (in the message; not repeated as the
+        /// error's source).
         cause: CacheError,
     },
     /// The token expired and cannot be refreshed, or the service refused the

@@ -143,6 +143,12 @@ pub struct LoginOptions {
 }
 
 impl LoginOptions {
+    /// The defaults: no forced login, the code's lifetime as the timeout, no cancel
+    /// token, the default client name.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
     /// Whether to get a new token even when a valid one is cached.
     pub fn with_force(mut self, force: bool) -> Self {
         self.force = force;

@@ -157,7 +157,7 @@ impl fmt::Debug for SsoTokenProvider {
 
 impl SsoTokenProvider {
     /// A builder: the provider of a profile's (or an sso-session's) token, from the
-    /// AWS config, with every setting of [`crate::SsoBuilder`].
+    /// AWS config (see [`Builder`]).
     ///
     /// ```no_run
     /// let provider = ssokit::SsoTokenProvider::builder().profile_name("dev").build()?;
@@ -617,7 +617,8 @@ mod tests {
 }
 
 /// Builds an [`SsoTokenProvider`] (see [`SsoTokenProvider::builder`]): the settings of
-/// [`crate::SsoBuilder`], each with a `x(value)` and a `set_x(Option<_>)` setter.
+/// [`crate::SsoBuilder`] that a token provider uses (all but the sleep), each with a
+/// `x(value)` and a `set_x(Option<_>)` setter.
 #[derive(Debug, Default, Clone)]
 pub struct Builder {
     sso: crate::SsoBuilder,

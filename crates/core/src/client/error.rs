@@ -38,7 +38,7 @@ pub enum ServiceError {
         message: Option<String>,
     },
     /// `expired_token`: the device code expired before the user approved it.
-    #[error("{operation}: the login request expired before it was approved (HTTP {status}){}: run login again and approve it in the browser sooner", detail(.message))]
+    #[error("{operation}: the login request expired before it was approved (HTTP {status}){}: log in again and approve it in the browser sooner", detail(.message))]
     ExpiredToken {
         /// The operation that failed.
         operation: &'static str,
@@ -48,7 +48,7 @@ pub enum ServiceError {
         message: Option<String>,
     },
     /// `access_denied`: the user declined the login, or it is not allowed.
-    #[error("{operation}: access denied: the login was declined or is not allowed (HTTP {status}){}: run login again and approve the request, or ask your administrator", detail(.message))]
+    #[error("{operation}: access denied: the login was declined or is not allowed (HTTP {status}){}: log in again and approve the request, or ask your administrator", detail(.message))]
     AccessDenied {
         /// The operation that failed.
         operation: &'static str,
@@ -487,16 +487,29 @@ pub(crate) fn from_response(
 ) -> ServiceError {
     let code = error_code(header, body);
     let message = error_message(body);
-    // Without a code, the status alone is unambiguous for a few responses.
-    let kind = code
-        .as_deref()
-        .and_then(Kind::from_code)
-        .or(match (service, status) {
+    // The portal answers only with its own exceptions (its model lists
+    // UnauthorizedException, ResourceNotFoundException, TooManyRequestsException and
+    // InvalidRequestException); an OIDC code from it is not what it seems.
+    let from_code = code.as_deref().and_then(Kind::from_code).filter(|k| {
+        service == Service::Oidc
+            || matches!(
+                k,
+                Kind::Unauthorized
+                    | Kind::ResourceNotFound
+                    | Kind::TooManyRequests
+                    | Kind::InvalidRequest
+            )
+    });
+    let kind = match (service, status) {
+        // A 401 from the portal is a rejected token, whatever the code says.
+        (Service::Portal, 401) => Some(Kind::Unauthorized),
+        // Without a code, the status alone is unambiguous for a few responses.
+        _ => from_code.or(match (service, status) {
             (_, 429) => Some(Kind::TooManyRequests),
-            (Service::Portal, 401) => Some(Kind::Unauthorized),
             (Service::Portal, 404) => Some(Kind::ResourceNotFound),
             _ => None,
-        });
+        }),
+    };
     let Some(kind) = kind else {
         return ServiceError::Other {
             operation,
@@ -855,6 +868,28 @@ mod tests {
         assert!(e.to_string().contains("4 attempts"), "{e}");
         let e = from_response(Service::Portal, "Logout", 401, None, None, 1);
         assert!(matches!(e, ServiceError::Unauthorized { .. }), "{e:?}");
+        // A portal 401 is a rejected token whatever code it carries, and OIDC codes
+        // from the portal are not OIDC errors.
+        for code in [
+            "SomethingNewException",
+            "ExpiredTokenException",
+            "AccessDeniedException",
+        ] {
+            let e = from_response(Service::Portal, "ListAccounts", 401, Some(code), None, 1);
+            assert!(
+                matches!(e, ServiceError::Unauthorized { .. }),
+                "{code}: {e:?}"
+            );
+        }
+        let e = from_response(
+            Service::Portal,
+            "ListAccounts",
+            403,
+            Some("AccessDeniedException"),
+            None,
+            1,
+        );
+        assert!(matches!(e, ServiceError::Other { .. }), "{e:?}");
         let e = from_response(Service::Oidc, "CreateToken", 401, None, None, 1);
         assert!(matches!(e, ServiceError::Other { .. }), "{e:?}");
     }
