@@ -123,11 +123,11 @@ test('a login not approved in time is ERR_SSOKIT_LOGIN_TIMEOUT', async () => {
   )
 })
 
-test('an invalid timeout is ERR_SSOKIT_CONFIG', async () => {
+test('an invalid timeout is ERR_SSOKIT_USAGE', async () => {
   const env = freshHome(emu)
   await assert.rejects(
     ssokit.login({ env, openBrowser: false, timeout: -1 }),
-    { code: 'ERR_SSOKIT_CONFIG', message: /timeout/ }
+    { code: 'ERR_SSOKIT_USAGE', kind: 'usage', message: /timeout/ }
   )
 })
 
