@@ -13,6 +13,8 @@
 //! Only a callback with this login's `state` ends the wait: any other request to the
 //! listener (no `state`, a wrong one, an unreadable query) is answered 400 and
 //! ignored, so a stray or forged request cannot end (or hijack) the login.
+//!
+//! Needs the `login` cargo feature (on by default).
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
