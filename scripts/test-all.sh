@@ -18,6 +18,17 @@ cargo fmt --all -- --check
 step "Rust: clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "Rust: clippy of the core without default features (no login)"
+cargo clippy -p ssokit --no-default-features --all-targets --locked -- -D warnings
+
+step "Rust: the core without default features depends on none of the login's crates"
+core_deps=$(cargo tree -p ssokit --no-default-features -e normal --prefix none --locked)
+login_deps=$(grep -E '^(axum|sha2|getrandom|tempfile) ' <<<"$core_deps" | sort -u || true)
+if [ -n "$login_deps" ]; then
+    printf 'ssokit --no-default-features depends on:\n%s\n' "$login_deps" >&2
+    exit 1
+fi
+
 step "Python: virtualenv and tools (pytest, boto3, mypy; also the botocore that Rust interop tests run)"
 if [ ! -x .venv/bin/python ]; then
     python3 -m venv .venv
@@ -36,6 +47,9 @@ fi
 step "Rust: tests"
 # The binding crates are cdylibs tested from Python and Node below.
 cargo test --workspace --locked --exclude ssokit-python --exclude ssokit-node
+
+step "Rust: core tests without default features (no login)"
+cargo test -p ssokit --no-default-features --locked
 
 step "Python: build the extension (maturin develop)"
 VIRTUAL_ENV="$root/.venv" PATH="$root/.venv/bin:$PATH" \
