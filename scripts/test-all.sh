@@ -20,10 +20,24 @@ cargo fmt --all -- --check
 step "Rust: clippy (all targets, warnings are errors)"
 cargo clippy --workspace --all-targets --locked -- -D warnings
 
+step "Rust: clippy of the core without default features (no login)"
+cargo clippy -p ssokit --no-default-features --all-targets --locked -- -D warnings
+
+step "Rust: the core without default features depends on none of the login's crates"
+core_deps=$(cargo tree -p ssokit --no-default-features -e normal --prefix none --locked)
+login_deps=$(grep -E '^(axum|sha2|getrandom|tempfile) ' <<<"$core_deps" | sort -u || true)
+if [ -n "$login_deps" ]; then
+    printf 'ssokit --no-default-features depends on:\n%s\n' "$login_deps" >&2
+    exit 1
+fi
+
 step "Rust: tests of the core, the CLI and the emulator (Rust and the emulator only: no python3, node or Chromium)"
 # The default members; the binding crates are cdylibs tested from Python and Node
 # below, and tests/ (ssokit-tests) runs last, once its tools are there.
 cargo test --locked -p ssokit -p ssokit-cli -p ssokit-emulator
+
+step "Rust: core tests without default features (no login)"
+cargo test -p ssokit --no-default-features --locked
 
 step "Python: virtualenv and tools (pytest, boto3, mypy; also the botocore that tests/ runs)"
 if [ ! -x .venv/bin/python ]; then

@@ -2,19 +2,27 @@
 //! error: when nothing can open it, the caller prints the URL (it always does anyway).
 //!
 //! The URLs come from a server (`verificationUriComplete`) or from configuration, so
-//! they are checked first ([`check_url`]): only `https://` pages on the hosts a login
+//! they are checked first (`check_url`): only `https://` pages on the hosts a login
 //! talks to (or a loopback emulator) reach a browser command, and never an argument
 //! that a command could read as an option. Text from a server is printed only through
 //! [`printable`], which drops the control characters a terminal would act on.
+//!
+//! Everything here but [`printable`] needs the `login` cargo feature (on by default).
 
+#[cfg(feature = "login")]
 use std::fmt;
+#[cfg(feature = "login")]
 use std::process::{Command, Stdio};
 
+#[cfg(feature = "login")]
 use url::{Host, Url};
 
+#[cfg(feature = "login")]
 use crate::config::{SsoSession, partition_dns_suffix};
+#[cfg(feature = "login")]
 use crate::env::Env;
 
+#[cfg(feature = "login")]
 /// How a URL was (or was not) opened.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Opened {
@@ -40,6 +48,7 @@ fn is_hidden_control(c: char) -> bool {
         || matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
 }
 
+#[cfg(feature = "login")]
 /// The hosts a login's pages may be opened on: the OIDC endpoint's host (the
 /// authorize page, and an overridden endpoint's own pages), the start URL's host,
 /// and `device.sso.{region}.{partition DNS suffix}` (where IAM Identity Center's
@@ -51,6 +60,7 @@ pub struct AllowedHosts {
     loopback: bool,
 }
 
+#[cfg(feature = "login")]
 impl AllowedHosts {
     /// No host at all: every URL is refused.
     pub fn none() -> Self {
@@ -114,6 +124,7 @@ impl AllowedHosts {
     }
 }
 
+#[cfg(feature = "login")]
 /// A URL [`check_url`] refused to open, and why, in one line.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("not opening {url} in a browser: {reason}")]
@@ -124,6 +135,7 @@ pub struct RefusedUrl {
     pub reason: String,
 }
 
+#[cfg(feature = "login")]
 impl RefusedUrl {
     fn new(url: &str, reason: impl fmt::Display) -> Self {
         Self {
@@ -133,6 +145,7 @@ impl RefusedUrl {
     }
 }
 
+#[cfg(feature = "login")]
 /// Checks a URL before it goes to a browser command: it must be an absolute
 /// `https://` URL (or `http://` to a loopback host, when `allowed` allows loopback)
 /// without user name or password, on an allowed host, and without control
@@ -183,6 +196,7 @@ pub fn check_url(url: &str, allowed: &AllowedHosts) -> Result<Url, RefusedUrl> {
     Ok(parsed)
 }
 
+#[cfg(feature = "login")]
 /// Opens `url` when [`check_url`] allows it; otherwise starts nothing and returns
 /// [`Opened::Refused`] with the reason (the caller still prints the URL, through
 /// [`printable`]).
@@ -193,6 +207,7 @@ pub fn open_checked(url: &str, allowed: &AllowedHosts, env: &Env) -> Opened {
     }
 }
 
+#[cfg(feature = "login")]
 /// The commands to try, in order: `$BROWSER` (a `:`-separated list, each entry a
 /// command, `%s` replaced by the URL or the URL appended), then on WSL `wslview` and
 /// `rundll32.exe url.dll,FileProtocolHandler` (the Windows browser, without the
@@ -227,6 +242,7 @@ pub fn candidates(env: &Env) -> Vec<Vec<String>> {
     out
 }
 
+#[cfg(feature = "login")]
 /// Tries each candidate until one starts. The browser runs detached, its output
 /// discarded; ssokit does not wait for it. Prefer [`open_checked`]: this only
 /// refuses what no browser should get (anything but an `http(s)://` URL, a leading
@@ -266,7 +282,9 @@ pub fn open(url: &str, env: &Env) -> Opened {
     Opened::NotOpened(reasons.join("; "))
 }
 
+// Mostly the opener; `printable` is tested with it.
 #[cfg(test)]
+#[cfg(feature = "login")]
 mod tests {
     use super::*;
 

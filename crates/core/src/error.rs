@@ -326,6 +326,8 @@ fn auth_kind(e: &AuthError) -> ErrorKind {
         // The authorize page answered with an OAuth error other than access_denied.
         AuthError::AuthorizeFailed { .. } => ErrorKind::Service,
         AuthError::Cancelled { .. } => ErrorKind::Cancelled,
+        // The system's random source failed: not the user's doing, nor the service's.
+        AuthError::NoRandomness { .. } => ErrorKind::Internal,
         // The failure another process (or this one) recorded moments ago: a service
         // answer when it had a status, else the network.
         AuthError::RecentFailure { failure, .. } => match failure.status {

@@ -19,10 +19,11 @@
 //! The crate is organised by concern:
 //! - [`config`]: the shared AWS config and credentials files, and SSO profile
 //!   resolution exactly as the AWS SDKs do it (sessions, legacy profiles, endpoints).
-//! - [`auth`]: device-code login, the SSO token provider with refresh, and the
-//!   role-credentials provider (`aws-credential-types` `ProvideToken` /
-//!   `ProvideCredentials`).
-//! - [`browser`]: opening a URL in the user's browser (`BROWSER`, WSL, platform).
+//! - [`auth`]: device-code and PKCE login (feature `login`), the SSO token provider
+//!   with refresh, and the role-credentials provider (`aws-credential-types`
+//!   `ProvideToken` / `ProvideCredentials`).
+//! - [`browser`]: text safe to print, and (feature `login`) opening a URL in the
+//!   user's browser (`BROWSER`, WSL, platform).
 //! - [`cache`]: the token, client-registration and role-credentials caches, with
 //!   atomic 0600 writes, preserved unknown keys and cross-process locks.
 //! - [`client`]: the IAM Identity Center HTTP client (SSO OIDC and the SSO portal),
@@ -31,7 +32,8 @@
 //!   (login, tokens, credentials, accounts, roles): what the CLI and bindings call.
 //! - [`export`]: credentials as `credential_process` JSON and shell variables.
 //! - [`logout`] and [`status`]: `aws sso logout`, and "am I logged in, for how long".
-//! - [`populate`]: a profile for every account and role, written into the config.
+//! - [`populate`]: every account with its roles, and (feature `login`) a profile for
+//!   each, written into the config.
 //! - [`secret`]: types for tokens and keys that never print their value.
 //! - [`time`]: the injectable clock and the cache timestamp formats.
 //! - [`env`]: the injectable process environment (variables and home directory).
@@ -42,6 +44,32 @@
 //!
 //! Every failure is a typed error ([`Error`] at the top, a per-module enum below it)
 //! whose message names the file, line, profile or key at fault and says what to do.
+//!
+//! ## Cargo features
+//!
+//! - **`login`** (on by default): logging in. The device-code and PKCE flows
+//!   (`auth::login`, `auth::pkce`), choosing between them (`auth::flow`), what a
+//!   login shows (`auth::prompt`), `Sso::login` and the other login methods of
+//!   [`Sso`], automatic login on the token and credentials providers, opening the
+//!   browser (`browser::open` and its URL checks) and profile generation
+//!   (`populate::populate`). It brings in `axum` (the PKCE loopback callback), `sha2`
+//!   and `base64` (the S256 challenge) and `getrandom` (the verifier and `state`).
+//!
+//! With `default-features = false` the crate reads the config, serves and refreshes
+//! cached tokens ([`auth::token::SsoTokenProvider`], `ProvideToken`) and role
+//! credentials ([`auth::credentials::SsoCredentialsProvider`], `ProvideCredentials`),
+//! lists accounts and roles, logs out ([`logout`]) and reports [`status`], sharing
+//! the caches with whatever logged in (the AWS CLI, or ssokit with the feature on). A
+//! missing or ended session is then an error ([`ErrorKind::NotLoggedIn`],
+//! [`ErrorKind::SessionExpired`]) naming what to log in to. Items that need the
+//! feature say so in their documentation.
+//!
+//! ```toml
+//! [dependencies]
+//! ssokit = { version = "0.1", default-features = false }
+//! ```
+
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub mod auth;
 pub mod browser;

@@ -7,18 +7,27 @@
 //! profile name may use (letters, digits and `- / . % @ _ : +`) become `-`, and a name
 //! already taken (by an earlier generated profile, or by a profile outside the block)
 //! gets `-2`, `-3`, ... appended.
+//!
+//! Profile generation needs the `login` cargo feature (on by default); listing every
+//! account with its roles ([`list_assignments`], behind [`Sso::all_roles`]) does not.
 
+#[cfg(feature = "login")]
 use std::collections::HashSet;
+#[cfg(feature = "login")]
 use std::fs;
+#[cfg(feature = "login")]
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
+#[cfg(feature = "login")]
 use std::time::Duration;
 
 use crate::Error;
+#[cfg(feature = "login")]
 use crate::cache::CacheError;
 use crate::client::{AccountInfo, RoleInfo};
 use crate::sso::Sso;
 
+#[cfg(feature = "login")]
 /// The default profile-name template.
 pub const DEFAULT_NAME_TEMPLATE: &str = "{account_name}.{role_name}";
 
@@ -75,6 +84,7 @@ pub async fn list_assignments(sso: &Sso, concurrency: usize) -> Result<Vec<Assig
     Ok(out.into_iter().map(|(_, a)| a).collect())
 }
 
+#[cfg(feature = "login")]
 /// How to render the generated profiles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderOptions {
@@ -86,10 +96,12 @@ pub struct RenderOptions {
     pub region: Option<String>,
 }
 
+#[cfg(feature = "login")]
 fn valid_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "-/.%@_:+".contains(c)
 }
 
+#[cfg(feature = "login")]
 /// A valid profile name from `raw`: invalid characters become `-`; empty becomes
 /// `profile`.
 pub fn sanitize_profile_name(raw: &str) -> String {
@@ -104,6 +116,7 @@ pub fn sanitize_profile_name(raw: &str) -> String {
     }
 }
 
+#[cfg(feature = "login")]
 fn fill(template: &str, session: &str, account: &AccountInfo, role: &RoleInfo) -> String {
     template
         .replace(
@@ -122,6 +135,7 @@ fn fill(template: &str, session: &str, account: &AccountInfo, role: &RoleInfo) -
         .replace("{sso_session}", session)
 }
 
+#[cfg(feature = "login")]
 fn markers(session: &str) -> (String, String) {
     (
         format!(
@@ -131,6 +145,7 @@ fn markers(session: &str) -> (String, String) {
     )
 }
 
+#[cfg(feature = "login")]
 /// The generated block (markers included, LF line ends, trailing newline). `taken`
 /// holds profile names defined outside the block; generated names avoid them.
 pub fn render_block(
@@ -171,6 +186,7 @@ pub fn render_block(
     (out, names)
 }
 
+#[cfg(feature = "login")]
 /// The marker lines of a config file are not one BEGIN followed by one END.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {reason}; fix or remove the ssokit marker lines, then run populate again")]
@@ -181,6 +197,7 @@ pub struct DamagedBlock {
     pub reason: &'static str,
 }
 
+#[cfg(feature = "login")]
 /// `existing` with the block of `session` replaced by `block` (or appended after a
 /// blank line), every other byte unchanged. Markers count only as whole lines (so
 /// session `org` never matches `org2`'s block); a BEGIN without its END, an END
@@ -250,6 +267,7 @@ pub(crate) fn apply_block(
     }
 }
 
+#[cfg(feature = "login")]
 /// The profile names defined outside `session`'s block in `text`.
 pub fn names_outside_block(text: &str, session: &str) -> HashSet<String> {
     let (begin, end) = markers(session);
@@ -277,6 +295,7 @@ pub fn names_outside_block(text: &str, session: &str) -> HashSet<String> {
     names
 }
 
+#[cfg(feature = "login")]
 /// Writes `text` to the config file at `path` atomically. When `path` is a symlink,
 /// the file it points to is replaced and the link stays a link. The file keeps its
 /// permissions (new files get 0600).
@@ -291,6 +310,7 @@ pub fn write_config(path: &Path, text: &str) -> Result<PathBuf, Error> {
     Ok(real)
 }
 
+#[cfg(feature = "login")]
 /// What [`populate`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Populated {
@@ -305,6 +325,7 @@ pub struct Populated {
     pub written: Option<PathBuf>,
 }
 
+#[cfg(feature = "login")]
 /// `ssokit configure populate`: lists every account and role of `sso` (patiently:
 /// bounded concurrency, backoff on throttling), renders the block for
 /// `options.sso_session`, puts it into the config file at `path` in place of the old
@@ -353,6 +374,7 @@ pub async fn populate(
     })
 }
 
+#[cfg(feature = "login")]
 /// A retry policy patient enough for big organisations: listing hundreds of
 /// accounts often meets throttling.
 pub fn patient_retry() -> crate::client::RetryPolicy {
@@ -361,6 +383,7 @@ pub fn patient_retry() -> crate::client::RetryPolicy {
 }
 
 #[cfg(test)]
+#[cfg(feature = "login")]
 mod tests {
     use super::*;
 

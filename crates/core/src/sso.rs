@@ -7,13 +7,19 @@ use std::sync::Arc;
 
 use crate::Error;
 use crate::auth::credentials::SsoCredentialsProvider;
+#[cfg(feature = "login")]
 use crate::auth::flow::{Flow, FlowChoice, FlowRequest, RealMachine, choose_flow};
+#[cfg(feature = "login")]
 use crate::auth::login::{DeviceLogin, LoginOptions, LoginPrompt};
+#[cfg(feature = "login")]
 use crate::auth::pkce::{AuthorizePrompt, PkceLogin};
+#[cfg(feature = "login")]
 use crate::auth::prompt::{Prompter, ShowPrompt};
 use crate::auth::token::SsoTokenProvider;
 use crate::auth::{AuthError, LoginTarget, SharedSleeper, TokioSleeper};
-use crate::cache::{CacheDirs, CachedRoleCredentials, CachedToken};
+#[cfg(feature = "login")]
+use crate::cache::CachedToken;
+use crate::cache::{CacheDirs, CachedRoleCredentials};
 use crate::client::{
     AccountInfo, HttpClient, HttpSettings, OidcClient, PortalClient, RoleInfo, ServiceError,
 };
@@ -219,6 +225,8 @@ pub struct Sso {
     portal: PortalClient,
     http: HttpSettings,
     clock: SharedClock,
+    /// Only the logins wait on it.
+    #[cfg_attr(not(feature = "login"), allow(dead_code))]
     sleeper: SharedSleeper,
 }
 
@@ -344,6 +352,9 @@ impl Sso {
     }
 
     /// The device-code login of this session.
+    ///
+    /// Needs the `login` cargo feature (on by default).
+    #[cfg(feature = "login")]
     pub fn device_login(&self) -> DeviceLogin {
         DeviceLogin::new(
             self.session.clone(),
@@ -356,6 +367,9 @@ impl Sso {
     }
 
     /// The PKCE authorization-code login of this session.
+    ///
+    /// Needs the `login` cargo feature (on by default).
+    #[cfg(feature = "login")]
     pub fn pkce_login(&self) -> PkceLogin {
         PkceLogin::new(
             self.session.clone(),
@@ -367,6 +381,9 @@ impl Sso {
     }
 
     /// Chooses the login flow for this session (see [`choose_flow`]).
+    ///
+    /// Needs the `login` cargo feature (on by default).
+    #[cfg(feature = "login")]
     pub fn choose_flow(&self, requested: FlowRequest, env: &Env) -> FlowChoice {
         choose_flow(&self.session, requested, env, &RealMachine)
     }
@@ -375,6 +392,9 @@ impl Sso {
     /// with the browser `env` names, only on this session's hosts) and shows the
     /// prompt through `show`. Pass it as both prompts of [`Sso::login_with_flow`], or
     /// to [`SsoCredentialsProvider::with_auto_login`].
+    ///
+    /// Needs the `login` cargo feature (on by default).
+    #[cfg(feature = "login")]
     pub fn prompter(&self, show: Arc<dyn ShowPrompt>, open_browser: bool, env: Env) -> Prompter {
         Prompter::new(
             show,
@@ -386,6 +406,9 @@ impl Sso {
 
     /// Logs in with `flow`: the device code shown through `device`, or the PKCE
     /// authorize URL handed to `authorize`.
+    ///
+    /// Needs the `login` cargo feature (on by default).
+    #[cfg(feature = "login")]
     pub async fn login_with_flow(
         &self,
         flow: Flow,
@@ -400,6 +423,9 @@ impl Sso {
     }
 
     /// Logs in with the device-code flow (see [`DeviceLogin::login`]).
+    ///
+    /// Needs the `login` cargo feature (on by default).
+    #[cfg(feature = "login")]
     pub async fn login(
         &self,
         prompt: &dyn LoginPrompt,

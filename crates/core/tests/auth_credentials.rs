@@ -11,6 +11,7 @@ use aws_credential_types::provider::ProvideCredentials;
 use serde_json::json;
 use ssokit::Error;
 use ssokit::auth::credentials::{PROVIDER_NAME, SsoCredentialsProvider};
+#[cfg(feature = "login")]
 use ssokit::auth::login::{DevicePrompt, LoginOptions, LoginPrompt};
 use ssokit::auth::token::SsoTokenProvider;
 use ssokit::auth::{AuthError, LoginTarget};
@@ -238,6 +239,7 @@ async fn the_builder_resolves_a_profile_and_rejects_token_only_ones() {
     assert!(err.to_string().contains("\"t\""), "{err}");
 }
 
+#[cfg(feature = "login")]
 #[tokio::test]
 async fn with_auto_login_a_missing_token_starts_one_login() {
     let server = MockServer::start().await;
@@ -289,6 +291,7 @@ async fn with_auto_login_a_missing_token_starts_one_login() {
     );
 }
 
+#[cfg(feature = "login")]
 #[tokio::test]
 async fn with_auto_login_a_rejected_token_logs_in_again() {
     let server = MockServer::start().await;

@@ -1,5 +1,6 @@
 //! The device-code login against a wiremock SSO OIDC: polling, slow_down, errors,
 //! registration reuse, cancellation, timeout, and one login for many waiters.
+#![cfg(feature = "login")]
 #![allow(clippy::unwrap_used)]
 
 mod support;

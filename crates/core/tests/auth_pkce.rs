@@ -1,6 +1,7 @@
 //! The PKCE login's loopback listener against a wiremock SSO OIDC: only a callback
 //! with this login's `state` ends the wait; stray and forged requests are answered
 //! 400 and ignored.
+#![cfg(feature = "login")]
 #![allow(clippy::unwrap_used)]
 
 mod support;

@@ -11,11 +11,14 @@ use serde_json::json;
 use ssokit::Error;
 use ssokit::auth::LoginTarget;
 use ssokit::auth::credentials::SsoCredentialsProvider;
+#[cfg(feature = "login")]
 use ssokit::auth::login::LoginOptions;
 use ssokit::auth::token::SsoTokenProvider;
+#[cfg(feature = "login")]
 use ssokit::browser::Opened;
 use ssokit::cache::CachedRoleCredentials;
 use ssokit::client::{OidcClient, PortalClient, ServiceError};
+#[cfg(feature = "login")]
 use ssokit::env::Env;
 use ssokit::secret::{SecretAccessKey, SessionToken};
 use ssokit::time::ManualClock;
@@ -25,6 +28,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const HUGE: u64 = 1_000_000_000_000_000_000;
 
+#[cfg(feature = "login")]
 async fn mount_device_answer(server: &MockServer, answer: serde_json::Value) {
     Mock::given(method("POST"))
         .and(path("/device_authorization"))
@@ -37,6 +41,7 @@ fn is_implausible(e: &Error) -> bool {
     matches!(e, Error::Client(ServiceError::ImplausibleExpiry { .. }))
 }
 
+#[cfg(feature = "login")]
 #[tokio::test]
 async fn the_device_prompt_gets_no_control_characters_and_no_foreign_page_opens() {
     let pages = [
@@ -109,6 +114,7 @@ async fn the_device_prompt_gets_no_control_characters_and_no_foreign_page_opens(
     }
 }
 
+#[cfg(feature = "login")]
 #[tokio::test]
 async fn the_real_device_page_and_the_emulator_page_are_allowed() {
     let server = MockServer::start().await;
@@ -139,6 +145,7 @@ fn bytes(path: &std::path::Path) -> Vec<u8> {
     std::fs::read(path).unwrap()
 }
 
+#[cfg(feature = "login")]
 #[tokio::test]
 async fn a_login_answered_with_an_absurd_expires_in_writes_nothing() {
     for expires_in in [HUGE, 0, 90 * 86_400 + 1] {

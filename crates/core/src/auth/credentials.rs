@@ -21,9 +21,12 @@ use aws_credential_types::Credentials;
 use aws_credential_types::provider::error::CredentialsError;
 use aws_credential_types::provider::{ProvideCredentials, future};
 
+#[cfg(feature = "login")]
 use super::login::{DeviceLogin, LoginOptions, LoginPrompt};
-use super::token::{AutoLogin, SsoTokenProvider, shared_failure};
-use super::{AuthError, LoginTarget, TokioSleeper, blocking};
+#[cfg(feature = "login")]
+use super::token::AutoLogin;
+use super::token::{SsoTokenProvider, shared_failure};
+use super::{AuthError, LoginTarget, blocking};
 use crate::Error;
 use crate::cache::{CacheDirs, CachedRoleCredentials, DEFAULT_LOCK_TIMEOUT, RoleCredentialsCache};
 use crate::client::{HttpClient, HttpSettings, OidcClient, PortalClient, ServiceError};
@@ -109,6 +112,9 @@ impl SsoCredentialsProvider {
 
     /// The same provider with automatic login turned on (see
     /// [`SsoTokenProvider::with_auto_login`]); the login writes to `caches`.
+    ///
+    /// Needs the `login` cargo feature (on by default).
+    #[cfg(feature = "login")]
     pub fn with_auto_login(
         self,
         caches: &CacheDirs,
@@ -123,7 +129,7 @@ impl SsoCredentialsProvider {
             caches.clone(),
             token.oidc().clone(),
             Arc::clone(&inner.clock),
-            Arc::new(TokioSleeper),
+            Arc::new(super::TokioSleeper),
         );
         let token = token
             .clone()
@@ -350,19 +356,21 @@ pub struct Builder {
     clock: Option<SharedClock>,
     http: Option<HttpSettings>,
     role_cache: Option<bool>,
+    #[cfg(feature = "login")]
     auto_login: Option<(Arc<dyn LoginPrompt>, LoginOptions)>,
 }
 
 impl fmt::Debug for Builder {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Builder")
-            .field("profile_name", &self.profile_name)
+        let mut d = f.debug_struct("Builder");
+        d.field("profile_name", &self.profile_name)
             .field("start_url", &self.start_url)
             .field("session_name", &self.session_name)
             .field("account_id", &self.account_id)
-            .field("role_name", &self.role_name)
-            .field("auto_login", &self.auto_login.is_some())
-            .finish_non_exhaustive()
+            .field("role_name", &self.role_name);
+        #[cfg(feature = "login")]
+        d.field("auto_login", &self.auto_login.is_some());
+        d.finish_non_exhaustive()
     }
 }
 
@@ -508,6 +516,9 @@ impl Builder {
 
     /// Opt in to logging in automatically (device-code flow) when there is no usable
     /// token, showing the code through `prompt`. Off by default.
+    ///
+    /// Needs the `login` cargo feature (on by default).
+    #[cfg(feature = "login")]
     pub fn auto_login(mut self, prompt: Arc<dyn LoginPrompt>, options: LoginOptions) -> Self {
         self.auto_login = Some((prompt, options));
         self
@@ -591,10 +602,11 @@ impl Builder {
             clock,
             self.role_cache.unwrap_or(true),
         )?;
-        Ok(match self.auto_login {
-            None => provider,
-            Some((prompt, options)) => provider.with_auto_login(&caches, prompt, options),
-        })
+        #[cfg(feature = "login")]
+        if let Some((prompt, options)) = self.auto_login {
+            return Ok(provider.with_auto_login(&caches, prompt, options));
+        }
+        Ok(provider)
     }
 }
 

@@ -127,6 +127,15 @@ pub enum AuthError {
         /// What to log in to.
         target: LoginTarget,
     },
+    /// The operating system gave no random bytes for a PKCE login's code verifier and
+    /// `state`. These must be unpredictable, so there is no weaker fallback.
+    #[error(
+        "cannot get random bytes from the operating system for the PKCE verifier and state of the login ({reason}); ssokit does not fall back to a weaker generator for them: fix the system's random source (getrandom, /dev/urandom) or log in with the device-code flow"
+    )]
+    NoRandomness {
+        /// The operating system's error, in words.
+        reason: String,
+    },
 }
 
 impl AuthError {
@@ -141,7 +150,7 @@ impl AuthError {
             | Self::AuthorizeFailed { target, .. }
             | Self::Cancelled { target }
             | Self::NoTerminalForLogin { target } => Some(target),
-            Self::RecentFailure { .. } => None,
+            Self::RecentFailure { .. } | Self::NoRandomness { .. } => None,
         }
     }
 }

@@ -1,5 +1,7 @@
 //! Choosing the login flow: PKCE where a browser on this machine can reach
 //! 127.0.0.1, the device code everywhere else — and saying why, in one line.
+//!
+//! Needs the `login` cargo feature (on by default).
 
 use std::fmt;
 use std::path::Path;

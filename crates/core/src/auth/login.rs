@@ -6,6 +6,8 @@
 //! forces a new one and no other process has just logged in): twenty processes that
 //! need a login at once show one code and one browser window; the other nineteen wait
 //! for the lock and use the token it wrote.
+//!
+//! Needs the `login` cargo feature (on by default).
 
 use std::fmt;
 use std::sync::Arc;

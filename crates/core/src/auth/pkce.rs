@@ -13,6 +13,8 @@
 //! Only a callback with this login's `state` ends the wait: any other request to the
 //! listener (no `state`, a wrong one, an unreadable query) is answered 400 and
 //! ignored, so a stray or forged request cannot end (or hijack) the login.
+//!
+//! Needs the `login` cargo feature (on by default).
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
@@ -47,20 +49,31 @@ pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 
 const UNRESERVED: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
 
-fn random_bytes(n: usize) -> Vec<u8> {
+/// Fills a buffer with random bytes: the operating system's generator, or a failing
+/// one in tests.
+type RandomSource = fn(&mut [u8]) -> Result<(), getrandom::Error>;
+
+/// `n` bytes from the operating system's generator. A failure is an error: the
+/// verifier and `state` guard the login, so nothing predictable stands in for them.
+fn random_bytes(n: usize, fill: RandomSource) -> Result<Vec<u8>, AuthError> {
     let mut buf = vec![0u8; n];
-    if getrandom::fill(&mut buf).is_err() {
-        fastrand::fill(&mut buf);
-    }
-    buf
+    fill(&mut buf).map_err(|e| AuthError::NoRandomness {
+        reason: e.to_string(),
+    })?;
+    Ok(buf)
 }
 
 /// A new code verifier: 64 random characters from `A-Z a-z 0-9 - . _ ~`.
-pub fn code_verifier() -> CodeVerifier {
+/// [`AuthError::NoRandomness`] when the operating system gives no random bytes.
+pub fn code_verifier() -> Result<CodeVerifier, AuthError> {
+    code_verifier_from(getrandom::fill)
+}
+
+fn code_verifier_from(fill: RandomSource) -> Result<CodeVerifier, AuthError> {
     // 66 characters: bytes of 198 (3 * 66) and above are rejected to stay uniform.
     let mut out = String::with_capacity(64);
     while out.len() < 64 {
-        for b in random_bytes(96) {
+        for b in random_bytes(96, fill)? {
             if out.len() == 64 {
                 break;
             }
@@ -69,7 +82,7 @@ pub fn code_verifier() -> CodeVerifier {
             }
         }
     }
-    CodeVerifier::new(out)
+    Ok(CodeVerifier::new(out))
 }
 
 /// The S256 challenge of a verifier: base64url(SHA-256(verifier)), no padding.
@@ -78,19 +91,24 @@ pub fn code_challenge(verifier: &str) -> String {
 }
 
 /// A random `state` (a UUID v4, as the AWS CLI sends).
-pub fn new_state() -> String {
-    let mut b = random_bytes(16);
+/// [`AuthError::NoRandomness`] when the operating system gives no random bytes.
+pub fn new_state() -> Result<String, AuthError> {
+    new_state_from(getrandom::fill)
+}
+
+fn new_state_from(fill: RandomSource) -> Result<String, AuthError> {
+    let mut b = random_bytes(16, fill)?;
     b[6] = (b[6] & 0x0f) | 0x40;
     b[8] = (b[8] & 0x3f) | 0x80;
     let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
+    Ok(format!(
         "{}-{}-{}-{}-{}",
         &hex[0..8],
         &hex[8..12],
         &hex[12..16],
         &hex[16..20],
         &hex[20..32]
-    )
+    ))
 }
 
 /// Percent-encodes everything but `A-Za-z0-9-._~` (so `:` → `%3A`, space → `%20`).
@@ -289,8 +307,8 @@ impl PkceLogin {
                 .clone()
                 .filter(|s| !s.is_empty())
                 .unwrap_or_else(|| vec![DEFAULT_SCOPE.to_owned()]);
-            let verifier = code_verifier();
-            let state = new_state();
+            let verifier = code_verifier()?;
+            let state = new_state()?;
 
             let listener = tokio::net::TcpListener::bind(("127.0.0.1", 0))
                 .await
@@ -411,8 +429,8 @@ mod tests {
 
     #[test]
     fn verifiers_are_64_unreserved_characters_and_differ() {
-        let a = code_verifier();
-        let b = code_verifier();
+        let a = code_verifier().unwrap();
+        let b = code_verifier().unwrap();
         assert_eq!(a.expose_secret().len(), 64);
         assert!(a.expose_secret().bytes().all(|c| UNRESERVED.contains(&c)));
         assert_ne!(a.expose_secret(), b.expose_secret());
@@ -421,10 +439,40 @@ mod tests {
 
     #[test]
     fn state_is_a_uuid_v4() {
-        let s = new_state();
+        let s = new_state().unwrap();
         assert_eq!(s.len(), 36);
         assert_eq!(&s[14..15], "4");
-        assert_ne!(s, new_state());
+        assert!(matches!(&s[19..20], "8" | "9" | "a" | "b"), "{s}");
+        assert_eq!(
+            s.char_indices()
+                .filter(|&(_, c)| c == '-')
+                .map(|(i, _)| i)
+                .collect::<Vec<_>>(),
+            [8, 13, 18, 23]
+        );
+        assert!(s.bytes().all(|c| c == b'-' || c.is_ascii_hexdigit()));
+        assert_ne!(s, new_state().unwrap());
+    }
+
+    #[test]
+    fn no_random_bytes_is_an_error_not_a_weaker_generator() {
+        fn broken(_: &mut [u8]) -> Result<(), getrandom::Error> {
+            Err(getrandom::Error::UNSUPPORTED)
+        }
+        for err in [
+            code_verifier_from(broken).map(|_| ()).unwrap_err(),
+            new_state_from(broken).map(|_| ()).unwrap_err(),
+        ] {
+            assert!(matches!(err, AuthError::NoRandomness { .. }), "{err:?}");
+            let message = err.to_string();
+            assert!(
+                message.starts_with("cannot get random bytes from the operating system"),
+                "{message}"
+            );
+            assert!(message.contains("device-code flow"), "{message}");
+            assert_eq!(err.target(), None);
+            assert_eq!(crate::Error::from(err).kind(), crate::ErrorKind::Internal);
+        }
     }
 
     #[test]

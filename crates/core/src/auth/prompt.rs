@@ -7,6 +7,8 @@
 //! function, start a spinner) and hands it to a [`Prompter`], which opens the page
 //! (after [`check_url`](crate::browser::check_url)) when asked to and is the
 //! [`LoginPrompt`] and [`AuthorizePrompt`] of the login.
+//!
+//! Needs the `login` cargo feature (on by default).
 
 use std::fmt;
 use std::sync::Arc;

@@ -21,6 +21,7 @@ use aws_credential_types::provider::error::TokenError;
 use aws_credential_types::provider::future;
 use aws_credential_types::provider::token::ProvideToken;
 
+#[cfg(feature = "login")]
 use super::login::{DeviceLogin, LoginOptions, LoginPrompt};
 use super::{AuthError, LoginTarget, blocking};
 use crate::Error;
@@ -91,11 +92,15 @@ struct Inner {
     tokens: TokenCache,
     oidc: OidcClient,
     clock: SharedClock,
+    #[cfg(feature = "login")]
     auto_login: Option<AutoLogin>,
     state: tokio::sync::Mutex<State>,
 }
 
 /// Logs in automatically when the provider has no usable token (opt-in).
+///
+/// Needs the `login` cargo feature (on by default).
+#[cfg(feature = "login")]
 #[derive(Clone)]
 pub struct AutoLogin {
     login: DeviceLogin,
@@ -103,6 +108,7 @@ pub struct AutoLogin {
     options: LoginOptions,
 }
 
+#[cfg(feature = "login")]
 impl AutoLogin {
     /// Logs in with `login`, showing the code through `prompt`. `options.force` is
     /// ignored: an automatic login happens only when no usable token exists (or the
@@ -116,6 +122,7 @@ impl AutoLogin {
     }
 }
 
+#[cfg(feature = "login")]
 impl fmt::Debug for AutoLogin {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AutoLogin")
@@ -183,6 +190,7 @@ impl SsoTokenProvider {
                 tokens,
                 oidc,
                 clock,
+                #[cfg(feature = "login")]
                 auto_login: None,
                 state: tokio::sync::Mutex::new(State::default()),
             }),
@@ -192,6 +200,9 @@ impl SsoTokenProvider {
     /// Turns on automatic login: when there is no usable token (never logged in,
     /// logged out, session ended), [`SsoTokenProvider::token`] runs `auto_login`
     /// instead of failing. Off by default: a login starts only when asked for.
+    ///
+    /// Needs the `login` cargo feature (on by default).
+    #[cfg(feature = "login")]
     pub fn with_auto_login(self, auto_login: AutoLogin) -> Self {
         let inner = &self.inner;
         Self {
@@ -207,9 +218,13 @@ impl SsoTokenProvider {
         }
     }
 
-    /// True when automatic login is on.
+    /// True when automatic login is on (never without the `login` feature).
     pub fn auto_login_enabled(&self) -> bool {
-        self.inner.auto_login.is_some()
+        #[cfg(feature = "login")]
+        let enabled = self.inner.auto_login.is_some();
+        #[cfg(not(feature = "login"))]
+        let enabled = false;
+        enabled
     }
 
     /// After the portal rejected the token: with automatic login, logs in again (one
@@ -218,16 +233,17 @@ impl SsoTokenProvider {
     pub async fn login_again(&self, reason: &str) -> Result<CachedToken, Error> {
         let mut state = self.inner.state.lock().await;
         state.token = None;
-        let Some(auto) = &self.inner.auto_login else {
-            return Err(self.ended(reason));
-        };
-        let options = LoginOptions {
-            force: true,
-            ..auto.options.clone()
-        };
-        let token = auto.login.login(auto.prompt.as_ref(), &options).await?;
-        state.token = Some(token.clone());
-        Ok(token)
+        #[cfg(feature = "login")]
+        if let Some(auto) = &self.inner.auto_login {
+            let options = LoginOptions {
+                force: true,
+                ..auto.options.clone()
+            };
+            let token = auto.login.login(auto.prompt.as_ref(), &options).await?;
+            state.token = Some(token.clone());
+            return Ok(token);
+        }
+        Err(self.ended(reason))
     }
 
     /// The session this provider serves.
@@ -255,20 +271,21 @@ impl SsoTokenProvider {
     pub async fn token(&self) -> Result<CachedToken, Error> {
         let mut state = self.inner.state.lock().await;
         let result = self.token_locked(&mut state).await;
-        let auto = match (&result, &self.inner.auto_login) {
-            (
-                Err(Error::Auth(AuthError::NotLoggedIn { .. } | AuthError::SessionEnded { .. })),
-                Some(auto),
-            ) => auto,
-            _ => return result,
-        };
-        let options = LoginOptions {
-            force: false,
-            ..auto.options.clone()
-        };
-        let token = auto.login.login(auto.prompt.as_ref(), &options).await?;
-        state.token = Some(token.clone());
-        Ok(token)
+        #[cfg(feature = "login")]
+        if let (
+            Err(Error::Auth(AuthError::NotLoggedIn { .. } | AuthError::SessionEnded { .. })),
+            Some(auto),
+        ) = (&result, &self.inner.auto_login)
+        {
+            let options = LoginOptions {
+                force: false,
+                ..auto.options.clone()
+            };
+            let token = auto.login.login(auto.prompt.as_ref(), &options).await?;
+            state.token = Some(token.clone());
+            return Ok(token);
+        }
+        result
     }
 
     async fn token_locked(&self, state: &mut State) -> Result<CachedToken, Error> {

@@ -22,6 +22,7 @@ mod settings;
 
 pub use error::ServiceError;
 pub use http::HttpClient;
+#[cfg(feature = "login")]
 pub(crate) use http::is_loopback;
 pub use oidc::{
     AuthorizationCode, CodeVerifier, CreateTokenRequest, DEFAULT_POLL_INTERVAL,

@@ -42,6 +42,7 @@ mod validate;
 
 pub use endpoints::{Endpoints, partition_dns_suffix, partition_name, resolve_endpoints};
 pub use error::{ConfigError, ValueError};
+#[cfg(feature = "login")]
 pub(crate) use files::read_shared_file;
 pub use files::{ConfigFiles, MAX_CONFIG_FILE_BYTES};
 pub use parse::{FileKind, ParsedFile, Property, Section, SectionKind, parse};

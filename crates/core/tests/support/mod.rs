@@ -8,10 +8,15 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use serde_json::json;
+#[cfg(feature = "login")]
+use ssokit::auth::LoginTarget;
+use ssokit::auth::Sleeper;
+#[cfg(feature = "login")]
 use ssokit::auth::login::{DeviceLogin, DevicePrompt};
-use ssokit::auth::{LoginTarget, Sleeper};
 use ssokit::cache::{CacheDirs, CachedToken};
-use ssokit::client::{HttpSettings, OidcClient, RetryPolicy};
+#[cfg(feature = "login")]
+use ssokit::client::OidcClient;
+use ssokit::client::{HttpSettings, RetryPolicy};
 use ssokit::config::{Endpoints, SsoSession};
 use ssokit::secret::{AccessToken, ClientSecret, RefreshToken};
 use ssokit::time::{Clock, ManualClock};
@@ -162,6 +167,7 @@ pub fn token_ok() -> ResponseTemplate {
     }))
 }
 
+#[cfg(feature = "login")]
 /// A device login for `session(uri)` into `dirs`, on the sleeper's manual clock.
 pub fn device_login(uri: &str, dirs: &CacheDirs, sleeper: &FakeSleeper) -> DeviceLogin {
     DeviceLogin::new(
@@ -174,6 +180,7 @@ pub fn device_login(uri: &str, dirs: &CacheDirs, sleeper: &FakeSleeper) -> Devic
     )
 }
 
+#[cfg(feature = "login")]
 /// A prompt that records every device prompt it is shown.
 pub fn recorder() -> (
     Arc<Mutex<Vec<DevicePrompt>>>,
