@@ -116,6 +116,7 @@ pub(crate) fn write_json_object(
 /// directory, fsync, rename), for files that are not JSON caches — the config file.
 /// `permissions` are given to the new file before it replaces the old one (default
 /// 0600).
+#[cfg(feature = "login")]
 pub(crate) fn write_file_atomic(
     path: &Path,
     bytes: &[u8],

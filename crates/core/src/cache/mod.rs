@@ -36,6 +36,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 pub use error::CacheError;
+#[cfg(feature = "login")]
 pub(crate) use file::write_file_atomic;
 pub use file::{MAX_CACHE_FILE_BYTES, read_json_object};
 pub(crate) use file::{TempFiles, remove_temp_files};
