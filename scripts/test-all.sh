@@ -73,6 +73,10 @@ step "Cross-language and external-tool tests (tests/: botocore, Chromium, Python
 # They run the ssokit and ssokit-emulator binaries, which cargo builds for another
 # package only when asked; every tool is there now, so none may be skipped.
 cargo build --locked -p ssokit-cli -p ssokit-emulator
+# A crate outside the workspace that embeds the core without default features next to
+# aws-config, as a Rust service would (tests/tests/embed.rs runs it); its own lock file,
+# the same target directory.
+CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}" cargo build --locked --manifest-path tests/embed/Cargo.toml
 SSOKIT_TESTS_REQUIRE_TOOLS=1 cargo test --locked -p ssokit-tests
 
 step "All suites passed"
