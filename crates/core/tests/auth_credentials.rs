@@ -175,18 +175,7 @@ async fn a_401_from_the_portal_says_log_in_again_and_forgets_the_token() {
         matches!(err, Error::Auth(AuthError::SessionEnded { .. })),
         "{err:?}"
     );
-    assert_eq!(
-        err.remedy(),
-        Some(ssokit::Remedy::Login(ssokit::auth::LoginTarget::Profile(
-            "dev".into()
-        )))
-    );
-    assert!(
-        err.to_string().contains("log in to profile \"dev\" again")
-            && !err.to_string().contains("ssokit login"),
-        "{err}"
-    );
-    assert_eq!(err.kind(), ssokit::ErrorKind::SessionExpired);
+    assert_login_remedy(&err, ssokit::ErrorKind::SessionExpired);
     assert!(err.to_string().contains("401"), "{err}");
     // Not served from memory: the next call asks again.
     assert!(p.credentials().await.is_err());

@@ -124,20 +124,7 @@ async fn denied_expired_and_other_errors_stop_the_login() {
         matches!(denied, Error::Auth(AuthError::AccessDenied { .. })),
         "{denied:?}"
     );
-    assert_eq!(
-        denied.remedy(),
-        Some(ssokit::Remedy::Login(ssokit::auth::LoginTarget::Profile(
-            "dev".into()
-        )))
-    );
-    assert!(
-        denied
-            .to_string()
-            .contains("log in to profile \"dev\" again")
-            && !denied.to_string().contains("ssokit login"),
-        "{denied}"
-    );
-    assert_eq!(denied.kind(), ssokit::ErrorKind::AccessDenied);
+    assert_login_remedy(&denied, ssokit::ErrorKind::AccessDenied);
 
     let expired = login_error(oidc_error("ExpiredTokenException", "expired_token")).await;
     assert!(

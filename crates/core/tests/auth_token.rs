@@ -252,18 +252,7 @@ async fn invalid_grant_on_an_expired_token_ends_the_session() {
         "{err:?}"
     );
     let msg = err.to_string();
-    assert_eq!(
-        err.remedy(),
-        Some(ssokit::Remedy::Login(ssokit::auth::LoginTarget::Profile(
-            "dev".into()
-        )))
-    );
-    assert!(
-        err.to_string().contains("log in to profile \"dev\" again")
-            && !err.to_string().contains("ssokit login"),
-        "{err}"
-    );
-    assert_eq!(err.kind(), ssokit::ErrorKind::SessionExpired);
+    assert_login_remedy(&err, ssokit::ErrorKind::SessionExpired);
     assert!(msg.contains("invalid_grant"), "{msg}");
     assert!(
         !msg.contains("refresh-1") && !msg.contains("client-secret-1"),
@@ -310,18 +299,7 @@ async fn a_missing_or_broken_file_is_not_logged_in() {
         matches!(err, Error::Auth(AuthError::NotLoggedIn { .. })),
         "{err:?}"
     );
-    assert_eq!(
-        err.remedy(),
-        Some(ssokit::Remedy::Login(ssokit::auth::LoginTarget::Profile(
-            "dev".into()
-        )))
-    );
-    assert!(
-        err.to_string().contains("log in to profile \"dev\" again")
-            && !err.to_string().contains("ssokit login"),
-        "{err}"
-    );
-    assert_eq!(err.kind(), ssokit::ErrorKind::NotLoggedIn);
+    assert_login_remedy(&err, ssokit::ErrorKind::NotLoggedIn);
     std::fs::create_dir_all(tokens.dir()).unwrap();
     std::fs::write(tokens.path("my-sso"), "{\"accessToken\": \"trunc").unwrap();
     let err = p.token().await.unwrap_err();

@@ -192,3 +192,18 @@ pub fn recorder() -> (
         sink.lock().unwrap().push(p.clone())
     })
 }
+
+/// The error is of `kind`, its remedy is to log in to profile "dev" again, and its
+/// message says so in neutral words (no front-end's command).
+pub fn assert_login_remedy(err: &ssokit::Error, kind: ssokit::ErrorKind) {
+    assert_eq!(err.kind(), kind, "{err}");
+    assert_eq!(
+        err.remedy(),
+        Some(ssokit::Remedy::Login(ssokit::auth::LoginTarget::Profile(
+            "dev".into()
+        )))
+    );
+    let text = err.to_string();
+    assert!(text.contains("log in to profile \"dev\" again"), "{text}");
+    assert!(!text.contains("ssokit login"), "{text}");
+}
