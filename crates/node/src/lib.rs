@@ -8,8 +8,12 @@
 
 pub mod emulator;
 pub mod errors;
+pub mod listings;
+pub mod login;
 pub mod profile;
-pub mod sso;
+pub mod provider;
+pub mod session;
+pub mod target;
 pub mod warnings;
 
 use std::collections::HashMap;
