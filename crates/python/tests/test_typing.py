@@ -92,3 +92,21 @@ def test_stubs_match_the_compiled_module(tmp_path: Path) -> None:
         cwd=tmp_path,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_import_loads_no_typing_machinery() -> None:
+    """``import ssokit`` imports what runs, not what annotates: ``typing`` (and the
+    ``re``, ``enum`` and ``collections`` it pulls in) costs more than all of ssokit.
+    Annotations live in the stubs and under ``TYPE_CHECKING``."""
+    probe = (
+        "import sys; before = set(sys.modules); import ssokit; "
+        "print(' '.join(sorted(set(sys.modules) - before)))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
+    ).stdout.split()
+    assert "ssokit" in out
+    for heavy in ("typing", "re", "enum", "collections", "asyncio", "datetime"):
+        assert heavy not in out, f"import ssokit imported {heavy}: {out}"
+    # What the annotations name still works at run time, built on first use.
+    assert ssokit.LoginPrompt.__doc__ is not None and "on_prompt" in ssokit.LoginPrompt.__doc__

@@ -20,7 +20,9 @@ awaitable versions, and ``ssokit.testing.Emulator`` a local Identity Center for 
 from __future__ import annotations
 
 import os as _os
-from typing import TYPE_CHECKING, Any, Union
+# Nothing from ``typing`` at run time: importing it costs more than all of ssokit
+# (``python -X importtime``). Type checkers treat ``TYPE_CHECKING`` as true.
+TYPE_CHECKING = False
 
 from ssokit._ssokit import (
     AccessDeniedError,
@@ -60,10 +62,15 @@ from ssokit._ssokit import (
 )
 
 if TYPE_CHECKING:
+    from typing import Any, Union
+
     import boto3
 
-LoginPrompt = Union[DevicePrompt, PkcePrompt]
-LoginPrompt.__doc__ = """What ``login``'s ``on_prompt`` receives: a ``DevicePrompt`` (``flow ==
+    #: What ``login``'s ``on_prompt`` receives: a ``DevicePrompt`` (``flow ==
+    #: "device-code"``) or a ``PkcePrompt`` (``flow == "pkce"``).
+    LoginPrompt = Union[DevicePrompt, PkcePrompt]
+
+_LOGIN_PROMPT_DOC = """What ``login``'s ``on_prompt`` receives: a ``DevicePrompt`` (``flow ==
 "device-code"``) or a ``PkcePrompt`` (``flow == "pkce"``)."""
 
 if hasattr(_os, "register_at_fork"):
@@ -95,11 +102,19 @@ def boto3_session(
 
 
 def __getattr__(name: str) -> Any:
-    """Imports the ``aio`` and ``testing`` submodules on first use."""
+    """Imports the ``aio`` and ``testing`` submodules, and builds ``LoginPrompt``
+    (which needs ``typing``), on first use."""
     if name in ("aio", "testing"):
         import importlib
 
         return importlib.import_module(f"ssokit.{name}")
+    if name == "LoginPrompt":
+        from typing import Union
+
+        prompt = Union[DevicePrompt, PkcePrompt]
+        prompt.__doc__ = _LOGIN_PROMPT_DOC
+        globals()[name] = prompt
+        return prompt
     raise AttributeError(f"module 'ssokit' has no attribute {name!r}")
 
 
