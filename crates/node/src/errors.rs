@@ -6,7 +6,6 @@
 //! returns a [`Reply`], whose conversion to JavaScript throws (or rejects the promise
 //! with) that object.
 
-use std::cell::RefCell;
 use std::fmt::Display;
 use std::mem::ManuallyDrop;
 
@@ -175,23 +174,21 @@ impl<T: ToNapiValue> ToNapiValue for Reply<T> {
     }
 }
 
-/// The `SsoError` class of this thread's JavaScript environment, once registered. It
-/// is never released: one reference per environment, alive as long as the module.
-type ErrorClass = FunctionRef<FnArgs<(String, String)>, Unknown<'static>>;
-
-thread_local! {
-    static ERROR_CLASS: RefCell<Option<ManuallyDrop<ErrorClass>>> = const { RefCell::new(None) };
-}
+/// The `SsoError` class registered by `ssokit.js`, kept as the instance data of the
+/// JavaScript environment that registered it: the main thread, each worker and each
+/// environment of an embedder has its own. The reference is never deleted by hand: it
+/// lives as long as its environment, which releases it when it is torn down.
+struct ErrorClass(ManuallyDrop<FunctionRef<FnArgs<(String, String)>, Unknown<'static>>>);
 
 /// Registers the class the errors are instances of: `new Class(code, message)`.
-/// Called once by `ssokit.js` at load.
+/// Called once by `ssokit.js` at load, in each environment that loads it.
 #[napi]
 pub fn register_error_class(
+    env: Env,
     class: Function<FnArgs<(String, String)>, Unknown<'static>>,
 ) -> napi::Result<()> {
-    let class = class.create_ref()?;
-    ERROR_CLASS.with(|slot| *slot.borrow_mut() = Some(ManuallyDrop::new(class)));
-    Ok(())
+    let class = ErrorClass(ManuallyDrop::new(class.create_ref()?));
+    env.set_instance_data(class, (), |_| {})
 }
 
 impl Failure {
@@ -223,7 +220,11 @@ impl Failure {
         let fields = &self.0;
         // The class is taken out before JavaScript runs, so the constructor may call
         // `registerErrorClass` again without a borrow conflict.
-        let class = ERROR_CLASS.with(|slot| slot.borrow().as_ref().map(|c| c.borrow_back(env)));
+        let class = env
+            .get_instance_data::<ErrorClass>()
+            .ok()
+            .flatten()
+            .map(|class| class.0.borrow_back(env));
         let registered = class.map(|class| {
             class?.new_instance(FnArgs::from((
                 fields.code.to_owned(),

@@ -95,3 +95,42 @@ test('a profile and an sso-session together are ERR_SSOKIT_USAGE, from the core'
 test('an emulator error carries its own code', () => {
   assert.throws(() => emu.approve('NOPE-NOPE'), { name: 'SsoError', code: 'ERR_SSOKIT_EMULATOR' })
 })
+
+test('each JavaScript environment has its own SsoError class: a worker thread gets instances of its own', async () => {
+  const { Worker } = require('node:worker_threads')
+  const path = require('node:path')
+  const entry = path.join(__dirname, '..', 'ssokit.js')
+  const script = `
+    const { parentPort } = require('node:worker_threads')
+    const ssokit = require(${JSON.stringify(entry)})
+    const native = require(${JSON.stringify(path.join(__dirname, '..', 'index.js'))})
+    try {
+      native._exampleError('not_logged_in')
+      parentPort.postMessage({ threw: false })
+    } catch (err) {
+      parentPort.postMessage({
+        threw: true,
+        ownClass: err instanceof ssokit.SsoError,
+        name: err.name,
+        code: err.code,
+        kind: err.kind
+      })
+    }
+  `
+  const worker = new Worker(script, { eval: true })
+  const reply = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('the worker did not answer within 60 s')), 60000)
+    worker.once('message', (m) => { clearTimeout(timer); resolve(m) })
+    worker.once('error', (e) => { clearTimeout(timer); reject(e) })
+  })
+  await worker.terminate()
+  assert.deepEqual(reply, {
+    threw: true,
+    ownClass: true,
+    name: 'SsoError',
+    code: 'ERR_SSOKIT_NOT_LOGGED_IN',
+    kind: 'not_logged_in'
+  })
+  // And the main thread's class is still this thread's own.
+  assert.throws(() => native._exampleError('usage'), (err) => err instanceof ssokit.SsoError && err.code === 'ERR_SSOKIT_USAGE')
+})
