@@ -52,6 +52,16 @@ fn main() -> ExitCode {
     }
 }
 
+/// A runtime on the calling thread, with no worker pool: for a command that makes one
+/// request on its slow path (`credentials` without cached role credentials), where
+/// starting threads would cost more than the request.
+pub(crate) fn single_thread_runtime() -> Result<tokio::runtime::Runtime, ssokit::Error> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| ssokit::Error::Internal(format!("cannot start the async runtime: {e}")))
+}
+
 /// A small runtime: the CLI does a few requests at a time.
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, ssokit::Error> {
     tokio::runtime::Builder::new_multi_thread()

@@ -45,7 +45,8 @@ pub(crate) fn run(args: &CredentialsArgs) -> CmdResult {
         print(&export_credentials(&cached, format(args.format))?);
         return Ok(Outcome::Success);
     }
-    let runtime = crate::runtime()?;
+    // One GetRoleCredentials (and at most one refresh): no thread pool for it.
+    let runtime = crate::single_thread_runtime()?;
     let credentials = runtime.block_on(async {
         let sso = Sso::for_profile(profile, caches.clone())?;
         let mut provider = sso.credentials_provider()?;
