@@ -24,6 +24,23 @@ use std::time::Duration;
 /// Messages name the operation and, for service errors, the HTTP status, and say what
 /// to do. They carry the service's own explanation (`error_description` or `message`)
 /// where it sent one, but never a token, secret, device code or request body.
+///
+/// The accessors read any sort without a match:
+///
+/// ```
+/// use ssokit::client::{ErrorCode, ServiceError};
+///
+/// fn explain(err: &ServiceError) -> &'static str {
+///     match err.code() {
+///         Some(ErrorCode::TooManyRequests) => "throttled: try again in a minute",
+///         Some(code) if code.requires_login() => "log in again",
+///         Some(_) => "Identity Center refused the request",
+///         None if err.is_retryable() => "Identity Center could not be reached",
+///         None => "check the settings",
+///     }
+/// }
+/// # let _ = explain;
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ServiceError {

@@ -38,7 +38,8 @@ pub struct RoleCredentials {
 
 impl RoleCredentials {
     /// Checks `expiration` against `now`: the credentials must not be expired yet and
-    /// must expire within [`MAX_ROLE_CREDENTIALS_LIFETIME`].
+    /// must expire within 13 hours (the 12 hours a permission set's session can last,
+    /// plus one for clock skew).
     ///
     /// # Errors
     /// [`ServiceError::ImplausibleExpiry`], saying what the service sent.
