@@ -16,7 +16,7 @@
 //!   error or a log line.
 //! - The client returns the services' own shapes ([`RegisterClientResponse`],
 //!   [`RoleCredentials`], ...); turning them into cache entries is the `auth` layer's
-//!   job, so this module uses nothing from [`crate::cache`].
+//!   job, so this module uses nothing from the caches.
 
 mod error;
 mod http;
