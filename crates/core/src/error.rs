@@ -6,7 +6,7 @@ use std::fmt;
 
 use crate::auth::{AuthError, LoginTarget};
 use crate::cache::CacheError;
-use crate::client::ServiceError;
+use crate::client::{ErrorCode, ResponseError, ServiceError, TransportError};
 use crate::config::ConfigError;
 use crate::export::ExportError;
 
@@ -262,7 +262,7 @@ impl Error {
     /// the OAuth `error` of a failed authorize page, ...), when the service sent one.
     pub fn service_code(&self) -> Option<&str> {
         match self {
-            Self::Client(e) => e.code(),
+            Self::Client(e) => e.service_code(),
             Self::Auth(AuthError::AuthorizeFailed { error, .. }) => Some(error),
             Self::Auth(AuthError::RecentFailure { failure, .. }) => failure.code.as_deref(),
             _ => None,
@@ -340,34 +340,41 @@ fn auth_kind(e: &AuthError) -> ErrorKind {
 
 fn service_kind(e: &ServiceError) -> ErrorKind {
     match e {
-        ServiceError::InvalidGrant { .. }
-        | ServiceError::InvalidClient { .. }
-        | ServiceError::Unauthorized { .. } => ErrorKind::SessionExpired,
-        ServiceError::AccessDenied { .. } => ErrorKind::AccessDenied,
-        ServiceError::ExpiredToken { .. } => ErrorKind::LoginTimeout,
+        ServiceError::Response(response) => response_kind(&response.code),
+        ServiceError::Transport(_) => ErrorKind::Network,
         // A cached token that cannot go into a header: only a new login replaces it.
         ServiceError::InvalidInput { .. } => ErrorKind::NotLoggedIn,
-        ServiceError::AuthorizationPending { .. }
-        | ServiceError::SlowDown { .. }
-        | ServiceError::InvalidRequest { .. }
-        | ServiceError::InvalidScope { .. }
-        | ServiceError::UnauthorizedClient { .. }
-        | ServiceError::UnsupportedGrantType { .. }
-        | ServiceError::InvalidClientMetadata { .. }
-        | ServiceError::InvalidRedirectUri { .. }
-        | ServiceError::InternalServer { .. }
-        | ServiceError::ResourceNotFound { .. }
-        | ServiceError::TooManyRequests { .. }
-        | ServiceError::Other { .. }
-        | ServiceError::MalformedResponse { .. }
-        | ServiceError::ImplausibleExpiry { .. } => ErrorKind::Service,
-        ServiceError::Transport { .. } | ServiceError::Timeout { .. } => ErrorKind::Network,
+        ServiceError::MalformedResponse { .. } | ServiceError::ImplausibleExpiry { .. } => {
+            ErrorKind::Service
+        }
         // Settings from the environment or the profile.
         ServiceError::InsecureEndpoint { .. }
         | ServiceError::InvalidEndpoint { .. }
         | ServiceError::CaBundle { .. }
         | ServiceError::InvalidProxy { .. } => ErrorKind::Config,
         ServiceError::HttpClient { .. } => ErrorKind::Internal,
+    }
+}
+
+fn response_kind(code: &ErrorCode) -> ErrorKind {
+    match code {
+        ErrorCode::InvalidGrant | ErrorCode::InvalidClient | ErrorCode::Unauthorized => {
+            ErrorKind::SessionExpired
+        }
+        ErrorCode::AccessDenied => ErrorKind::AccessDenied,
+        ErrorCode::ExpiredToken => ErrorKind::LoginTimeout,
+        ErrorCode::AuthorizationPending
+        | ErrorCode::SlowDown
+        | ErrorCode::InvalidRequest
+        | ErrorCode::InvalidScope
+        | ErrorCode::UnauthorizedClient
+        | ErrorCode::UnsupportedGrantType
+        | ErrorCode::InvalidClientMetadata
+        | ErrorCode::InvalidRedirectUri
+        | ErrorCode::InternalServer
+        | ErrorCode::ResourceNotFound
+        | ErrorCode::TooManyRequests
+        | ErrorCode::Other(_) => ErrorKind::Service,
     }
 }
 
@@ -410,19 +417,20 @@ impl Error {
                 holder: Some(4242),
             }
             .into(),
-            ErrorKind::Service => ServiceError::TooManyRequests {
-                operation: "GetRoleCredentials",
-                status: 429,
+            ErrorKind::Service => ServiceError::from(ResponseError {
                 message: Some("Rate exceeded".into()),
                 attempts: 3,
-                retry_after: None,
-            }
+                ..ResponseError::new("GetRoleCredentials", 429, ErrorCode::TooManyRequests)
+            })
             .into(),
-            ErrorKind::Network => ServiceError::Timeout {
+            ErrorKind::Network => ServiceError::from(TransportError {
                 operation: "GetRoleCredentials",
                 endpoint: "https://portal.sso.us-east-1.amazonaws.com".into(),
                 attempts: 3,
-            }
+                timed_out: true,
+                reason: "operation timed out".into(),
+                source: None,
+            })
             .into(),
             ErrorKind::Usage => ExportError::UnsafeForCmd {
                 name: "AWS_SESSION_TOKEN",
@@ -508,11 +516,11 @@ mod tests {
 
     #[test]
     fn a_portal_401_is_a_session_expiry_on_every_path() {
-        let unauthorized = ServiceError::Unauthorized {
-            operation: "ListAccounts",
-            status: 401,
-            message: None,
-        };
+        let unauthorized = ServiceError::from(ResponseError::new(
+            "ListAccounts",
+            401,
+            ErrorCode::Unauthorized,
+        ));
         assert_eq!(Error::from(unauthorized).kind(), ErrorKind::SessionExpired);
         let shared = |status| {
             Error::from(AuthError::RecentFailure {
@@ -561,6 +569,47 @@ mod tests {
         assert_eq!(err.http_status(), Some(429));
         let net = Error::example_of(ErrorKind::Network);
         assert_eq!((net.service_code(), net.http_status()), (None, None));
+    }
+
+    #[test]
+    fn each_service_answer_and_failure_has_its_kind() {
+        let response =
+            |code: ErrorCode| Error::from(ServiceError::from(ResponseError::new("Op", 400, code)));
+        for code in ErrorCode::KNOWN {
+            let want = match code {
+                ErrorCode::InvalidGrant | ErrorCode::InvalidClient | ErrorCode::Unauthorized => {
+                    ErrorKind::SessionExpired
+                }
+                ErrorCode::AccessDenied => ErrorKind::AccessDenied,
+                ErrorCode::ExpiredToken => ErrorKind::LoginTimeout,
+                _ => ErrorKind::Service,
+            };
+            let err = response(code.clone());
+            assert_eq!(err.kind(), want, "{code:?}");
+            assert_eq!(err.service_code(), code.as_str());
+            assert_eq!(err.http_status(), Some(400));
+        }
+        let other = response(ErrorCode::Other(Some("NewException".into())));
+        assert_eq!(other.kind(), ErrorKind::Service);
+        assert_eq!(other.service_code(), Some("NewException"));
+        let bare = response(ErrorCode::Other(None));
+        assert_eq!(
+            (bare.kind(), bare.service_code()),
+            (ErrorKind::Service, None)
+        );
+        let refused = Error::from(ServiceError::from(TransportError {
+            operation: "Op",
+            endpoint: "https://example.com/".into(),
+            attempts: 1,
+            timed_out: false,
+            reason: "Connection refused".into(),
+            source: None,
+        }));
+        assert_eq!(refused.kind(), ErrorKind::Network);
+        assert_eq!(
+            (refused.service_code(), refused.http_status()),
+            (None, None)
+        );
     }
 
     #[test]

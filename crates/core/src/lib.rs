@@ -36,7 +36,7 @@
 //!   each, written into the config.
 //! - [`secret`]: types for tokens and keys that never print their value.
 //! - [`time`]: the injectable clock and the cache timestamp formats.
-//! - [`env`]: the injectable process environment (variables and home directory).
+//! - [`env`](mod@env): the injectable process environment (variables and home directory).
 //! - [`warnings`]: the process-wide sink for warnings (unsafe cache permissions), which
 //!   each front-end installs; core never prints.
 //! - [`profile`]: one-call resolution of a profile and its cache paths, for the CLI

@@ -21,7 +21,8 @@ use crate::auth::{AuthError, LoginTarget, SharedSleeper, TokioSleeper};
 use crate::cache::CachedToken;
 use crate::cache::{CacheDirs, CachedRoleCredentials};
 use crate::client::{
-    AccountInfo, HttpClient, HttpSettings, OidcClient, PortalClient, RoleInfo, ServiceError,
+    AccountInfo, ErrorCode, HttpClient, HttpSettings, OidcClient, PortalClient, RoleInfo,
+    ServiceError,
 };
 use crate::config::{AwsConfig, SsoProfile, SsoSession, selected_profile_name};
 use crate::env::Env;
@@ -551,13 +552,14 @@ impl Sso {
     /// A portal failure as the caller should see it: HTTP 401 means the session has
     /// ended (expired, revoked, or logged out elsewhere) on every path.
     pub(crate) fn portal_error(&self, err: ServiceError) -> Error {
-        match err {
-            ServiceError::Unauthorized { .. } => AuthError::SessionEnded {
+        if err.code() == Some(&ErrorCode::Unauthorized) {
+            AuthError::SessionEnded {
                 target: self.target.clone(),
                 reason: crate::auth::credentials::REJECTED.into(),
             }
-            .into(),
-            other => other.into(),
+            .into()
+        } else {
+            err.into()
         }
     }
 

@@ -6,8 +6,8 @@ use std::time::{Duration, UNIX_EPOCH};
 
 use serde_json::{Value, json};
 use ssokit::client::{
-    AuthorizationCode, CodeVerifier, CreateTokenRequest, DeviceCode, HttpSettings, OidcClient,
-    RegisterClientRequest, RetryPolicy, ServiceError,
+    AuthorizationCode, CodeVerifier, CreateTokenRequest, DeviceCode, ErrorCode, HttpSettings,
+    OidcClient, RegisterClientRequest, ResponseError, RetryPolicy, ServiceError,
 };
 use ssokit::secret::{ClientSecret, RefreshToken};
 use wiremock::matchers::{body_json, header, method, path};
@@ -80,7 +80,7 @@ async fn register_client_device_flow_shape() {
 }
 
 #[tokio::test]
-async fn register_client_pkce_shape_and_cache_entry() {
+async fn register_client_pkce_shape() {
     let server = MockServer::start().await;
     let expected = json!({
         "clientName": "ssokit-work",
@@ -113,11 +113,16 @@ async fn register_client_pkce_shape_and_cache_entry() {
         .await
         .unwrap();
     assert_eq!(r.token_endpoint.as_deref(), Some("https://oidc/token"));
-    let reg = r.to_registration(&request);
-    assert_eq!(reg.client_id, "c");
-    assert_eq!(reg.expires_at, UNIX_EPOCH + Duration::from_secs(2));
-    assert_eq!(reg.grant_types, request.grant_types);
-    assert_eq!(reg.scopes, request.scopes);
+    assert_eq!(r.client_id, "c");
+    assert_eq!(r.client_secret.expose_secret(), "s");
+    assert_eq!(
+        r.client_id_issued_at,
+        Some(UNIX_EPOCH + Duration::from_secs(1))
+    );
+    assert_eq!(
+        r.client_secret_expires_at,
+        UNIX_EPOCH + Duration::from_secs(2)
+    );
 }
 
 #[tokio::test]
@@ -319,22 +324,23 @@ const OIDC_ERRORS: [(&str, &str, u16); 13] = [
 ];
 
 fn variant_matches(name: &str, e: &ServiceError) -> bool {
-    match name {
-        "AuthorizationPendingException" => matches!(e, ServiceError::AuthorizationPending { .. }),
-        "SlowDownException" => matches!(e, ServiceError::SlowDown { .. }),
-        "ExpiredTokenException" => matches!(e, ServiceError::ExpiredToken { .. }),
-        "AccessDeniedException" => matches!(e, ServiceError::AccessDenied { .. }),
-        "InvalidGrantException" => matches!(e, ServiceError::InvalidGrant { .. }),
-        "InvalidClientException" => matches!(e, ServiceError::InvalidClient { .. }),
-        "InvalidRequestException" => matches!(e, ServiceError::InvalidRequest { .. }),
-        "InvalidScopeException" => matches!(e, ServiceError::InvalidScope { .. }),
-        "UnauthorizedClientException" => matches!(e, ServiceError::UnauthorizedClient { .. }),
-        "UnsupportedGrantTypeException" => matches!(e, ServiceError::UnsupportedGrantType { .. }),
-        "InvalidClientMetadataException" => matches!(e, ServiceError::InvalidClientMetadata { .. }),
-        "InvalidRedirectUriException" => matches!(e, ServiceError::InvalidRedirectUri { .. }),
-        "InternalServerException" => matches!(e, ServiceError::InternalServer { .. }),
-        _ => false,
-    }
+    let want = match name {
+        "AuthorizationPendingException" => ErrorCode::AuthorizationPending,
+        "SlowDownException" => ErrorCode::SlowDown,
+        "ExpiredTokenException" => ErrorCode::ExpiredToken,
+        "AccessDeniedException" => ErrorCode::AccessDenied,
+        "InvalidGrantException" => ErrorCode::InvalidGrant,
+        "InvalidClientException" => ErrorCode::InvalidClient,
+        "InvalidRequestException" => ErrorCode::InvalidRequest,
+        "InvalidScopeException" => ErrorCode::InvalidScope,
+        "UnauthorizedClientException" => ErrorCode::UnauthorizedClient,
+        "UnsupportedGrantTypeException" => ErrorCode::UnsupportedGrantType,
+        "InvalidClientMetadataException" => ErrorCode::InvalidClientMetadata,
+        "InvalidRedirectUriException" => ErrorCode::InvalidRedirectUri,
+        "InternalServerException" => ErrorCode::InternalServer,
+        _ => return false,
+    };
+    e.code() == Some(&want)
 }
 
 /// Sends CreateToken to a server answering with `response`; returns the error and how
@@ -366,7 +372,7 @@ async fn errors_from_the_real_header_form() {
         )
         .await;
         assert!(variant_matches(name, &e), "{name}: {e:?}");
-        assert_eq!(e.code(), Some(name));
+        assert_eq!(e.service_code(), Some(name));
         assert_eq!(e.status(), Some(status));
         let text = e.to_string();
         assert!(text.starts_with("CreateToken: "), "{text}");
@@ -385,7 +391,7 @@ async fn errors_from_the_body_only() {
         let (e, _) =
             fail_with(ResponseTemplate::new(status).set_body_json(json!({"error": oauth}))).await;
         assert!(variant_matches(name, &e), "{name}: {e:?}");
-        assert_eq!(e.code(), Some(name));
+        assert_eq!(e.service_code(), Some(name));
     }
 }
 
@@ -409,7 +415,7 @@ async fn header_wins_over_the_body() {
             .set_body_json(json!({"error": "authorization_pending"})),
     )
     .await;
-    assert!(matches!(e, ServiceError::InvalidGrant { .. }), "{e:?}");
+    assert_eq!(e.code(), Some(&ErrorCode::InvalidGrant), "{e:?}");
     let text = e.to_string();
     assert!(
         text.contains("the SSO session has ended or the refresh token was revoked")
@@ -431,12 +437,12 @@ async fn unknown_error_is_other_with_its_code() {
     .await;
     assert_eq!(requests, 1);
     match &e {
-        ServiceError::Other {
+        ServiceError::Response(ResponseError {
+            code: ErrorCode::Other(code),
             status,
-            code,
             message,
             ..
-        } => {
+        }) => {
             assert_eq!(*status, 400);
             assert_eq!(code.as_deref(), Some("InvalidRequestRegionException"));
             assert_eq!(message.as_deref(), Some("wrong region"));

@@ -10,6 +10,7 @@ use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 use ssokit::client::{
     CreateTokenRequest, HttpSettings, OidcClient, PortalClient, RetryPolicy, ServiceError,
+    TransportError,
 };
 use ssokit::secret::{AccessToken, ClientSecret, RefreshToken};
 
@@ -89,7 +90,14 @@ async fn an_untrusted_certificate_is_not_retried() {
         .await
         .unwrap_err();
     assert!(
-        matches!(e, ServiceError::Transport { attempts: 1, .. }),
+        matches!(
+            e,
+            ServiceError::Transport(TransportError {
+                attempts: 1,
+                timed_out: false,
+                ..
+            })
+        ),
         "{e:?}"
     );
     assert_eq!(e.attempts(), Some(1));

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use serde_json::json;
 use ssokit::client::{
-    CreateTokenRequest, HttpClient, HttpSettings, OidcClient, PortalClient, RetryPolicy,
-    ServiceError,
+    CreateTokenRequest, ErrorCode, HttpClient, HttpSettings, OidcClient, PortalClient,
+    ResponseError, RetryPolicy, ServiceError, TransportError,
 };
 use ssokit::secret::{AccessToken, ClientSecret, RefreshToken};
 use tokio::time::Instant;
@@ -156,11 +156,12 @@ async fn retries_are_bounded_and_the_error_says_how_many() {
     assert!(
         matches!(
             e,
-            ServiceError::Other {
+            ServiceError::Response(ResponseError {
+                code: ErrorCode::Other(None),
                 status: 503,
                 attempts: 3,
                 ..
-            }
+            })
         ),
         "{e:?}"
     );
@@ -192,7 +193,14 @@ async fn retry_budget_stops_long_waits() {
     let e = c.create_token(&refresh_request()).await.unwrap_err();
     assert!(started.elapsed() < ms(900));
     assert!(
-        matches!(e, ServiceError::Other { attempts: 1, .. }),
+        matches!(
+            e,
+            ServiceError::Response(ResponseError {
+                code: ErrorCode::Other(None),
+                attempts: 1,
+                ..
+            })
+        ),
         "{e:?}"
     );
 }
@@ -202,12 +210,13 @@ async fn connection_refused_is_transport() {
     let endpoint = dead_endpoint();
     let c = PortalClient::new(&endpoint, &settings(2)).unwrap();
     let e = c.list_accounts(&AccessToken::new("tok")).await.unwrap_err();
-    let ServiceError::Transport {
+    let ServiceError::Transport(TransportError {
         operation,
         endpoint: shown,
         attempts,
+        timed_out: false,
         ..
-    } = &e
+    }) = &e
     else {
         panic!("{e:?}");
     };
@@ -239,7 +248,14 @@ async fn slow_server_is_timeout() {
     let e = c.create_token(&refresh_request()).await.unwrap_err();
     assert!(started.elapsed() < Duration::from_secs(2));
     assert!(
-        matches!(e, ServiceError::Timeout { attempts: 2, .. }),
+        matches!(
+            e,
+            ServiceError::Transport(TransportError {
+                attempts: 2,
+                timed_out: true,
+                ..
+            })
+        ),
         "{e:?}"
     );
     assert!(e.is_retryable());

@@ -29,7 +29,7 @@ use super::token::{SsoTokenProvider, shared_failure};
 use super::{AuthError, LoginTarget, blocking};
 use crate::Error;
 use crate::cache::{CacheDirs, CachedRoleCredentials, DEFAULT_LOCK_TIMEOUT, RoleCredentialsCache};
-use crate::client::{HttpClient, HttpSettings, OidcClient, PortalClient, ServiceError};
+use crate::client::{ErrorCode, HttpClient, HttpSettings, OidcClient, PortalClient, ServiceError};
 use crate::config::SsoProfile;
 use crate::env::Env;
 use crate::profile::{ProfileQuery, load_config, resolve_profile};
@@ -73,6 +73,11 @@ impl fmt::Debug for SsoCredentialsProvider {
             .field("token", &self.inner.token)
             .finish_non_exhaustive()
     }
+}
+
+/// Whether the portal rejected the token (HTTP 401, `UnauthorizedException`).
+fn rejected(err: &ServiceError) -> bool {
+    err.code() == Some(&ErrorCode::Unauthorized)
 }
 
 fn is_fresh(expiry: Option<SystemTime>, now: SystemTime) -> bool {
@@ -211,7 +216,7 @@ impl SsoCredentialsProvider {
             .into());
         }
         let role = match self.get_role_credentials(&token).await {
-            Err(ServiceError::Unauthorized { .. }) => {
+            Err(err) if rejected(&err) => {
                 self.remember(None);
                 // Logs in again when auto-login is on; else the "session ended" error.
                 let token = self.inner.token.login_again(REJECTED).await?;
@@ -221,21 +226,24 @@ impl SsoCredentialsProvider {
         };
         if let Some(lock) = lock.as_mut() {
             lock.set_shared_failure(match &role {
-                Err(err) if !matches!(err, ServiceError::Unauthorized { .. }) => Some(
-                    shared_failure(err, self.inner.clock.now(), ROLE_RETRY_INTERVAL, None),
-                ),
+                Err(err) if !rejected(err) => Some(shared_failure(
+                    err,
+                    self.inner.clock.now(),
+                    ROLE_RETRY_INTERVAL,
+                    None,
+                )),
                 _ => None,
             });
         }
         match role {
             Ok(role) => {
-                let cached = role.to_cached(&self.inner.account_id);
+                let cached = super::convert::cached_role_credentials(&role, &self.inner.account_id);
                 self.store_cached(&cached).await;
                 let c = self.to_credentials(&cached);
                 self.remember(Some(c.clone()));
                 Ok(c)
             }
-            Err(ServiceError::Unauthorized { .. }) => Err(AuthError::SessionEnded {
+            Err(err) if rejected(&err) => Err(AuthError::SessionEnded {
                 target: self.inner.token.target().clone(),
                 reason: REJECTED.into(),
             }

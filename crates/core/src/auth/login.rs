@@ -19,8 +19,8 @@ use crate::Error;
 use crate::browser::{AllowedHosts, Opened, RefusedUrl, check_url, open_checked, printable};
 use crate::cache::{CacheDirs, CachedToken, ClientRegistration, GrantFlow, RegistrationKey};
 use crate::client::{
-    CreateTokenRequest, DeviceAuthorization, OidcClient, RegisterClientRequest, ServiceError,
-    TokenResponse,
+    CreateTokenRequest, DeviceAuthorization, ErrorCode, OidcClient, RegisterClientRequest,
+    ServiceError, TokenResponse,
 };
 use crate::config::SsoSession;
 use crate::env::Env;
@@ -205,21 +205,23 @@ pub fn poll_step(
     match result {
         Ok(token) => PollStep::Done(token),
         Err(e) if e.is_retryable() => PollStep::Backoff(e.retry_after()),
-        Err(ServiceError::AuthorizationPending { .. }) => PollStep::Wait(interval),
-        Err(ServiceError::SlowDown { .. }) => PollStep::Wait(interval + SLOW_DOWN_INCREMENT),
-        Err(ServiceError::ExpiredToken { .. }) => PollStep::Fail(
-            AuthError::DeviceCodeExpired {
-                target: target.clone(),
-            }
-            .into(),
-        ),
-        Err(ServiceError::AccessDenied { .. }) => PollStep::Fail(
-            AuthError::AccessDenied {
-                target: target.clone(),
-            }
-            .into(),
-        ),
-        Err(other) => PollStep::Fail(other.into()),
+        Err(e) => match e.code() {
+            Some(ErrorCode::AuthorizationPending) => PollStep::Wait(interval),
+            Some(ErrorCode::SlowDown) => PollStep::Wait(interval + SLOW_DOWN_INCREMENT),
+            Some(ErrorCode::ExpiredToken) => PollStep::Fail(
+                AuthError::DeviceCodeExpired {
+                    target: target.clone(),
+                }
+                .into(),
+            ),
+            Some(ErrorCode::AccessDenied) => PollStep::Fail(
+                AuthError::AccessDenied {
+                    target: target.clone(),
+                }
+                .into(),
+            ),
+            _ => PollStep::Fail(e.into()),
+        },
     }
 }
 
@@ -494,7 +496,7 @@ impl LoginContext<'_> {
             .issuer_url(session.start_url.clone()),
         };
         let response = self.oidc.register_client(&request).await?;
-        let registration = response.to_registration(&request);
+        let registration = super::convert::client_registration(&response, &request);
         let to_store = registration.clone();
         blocking(move || {
             let key = RegistrationKey::for_session(&session);

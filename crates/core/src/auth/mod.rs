@@ -8,6 +8,7 @@
 //! The logins (`login`, `pkce`, `flow`, `prompt`) need the `login` feature (on by
 //! default); the providers do not.
 
+mod convert;
 pub mod credentials;
 mod error;
 #[cfg(feature = "login")]

@@ -28,7 +28,7 @@ use crate::Error;
 use crate::cache::{
     CacheError, CachedToken, DEFAULT_LOCK_TIMEOUT, MAX_SHARED_BACKOFF, SharedFailure, TokenCache,
 };
-use crate::client::{CreateTokenRequest, OidcClient, ServiceError};
+use crate::client::{CreateTokenRequest, ErrorCode, OidcClient, ServiceError};
 use crate::config::SsoSession;
 use crate::secret::RefreshToken;
 use crate::time::SharedClock;
@@ -436,7 +436,7 @@ impl SsoTokenProvider {
                 Ok(fresh)
             }
             Err(err) => {
-                let refused = matches!(err, ServiceError::InvalidGrant { .. });
+                let refused = err.code() == Some(&ErrorCode::InvalidGrant);
                 if refused {
                     state.refused = current.refresh_token.clone();
                 }
@@ -454,11 +454,12 @@ impl SsoTokenProvider {
                     return Ok(current);
                 }
                 state.token = None;
-                match err {
-                    ServiceError::InvalidGrant { .. } => Err(self.ended(
+                if refused {
+                    Err(self.ended(
                         "the refresh token was refused (invalid_grant): the Identity Center session ended or was revoked",
-                    )),
-                    other => Err(other.into()),
+                    ))
+                } else {
+                    Err(err.into())
                 }
             }
         }
@@ -498,7 +499,7 @@ pub(crate) fn shared_failure(
             .chars()
             .take(MAX_SHARED_MESSAGE_CHARS)
             .collect(),
-        code: err.code().map(str::to_owned),
+        code: err.service_code().map(str::to_owned),
         status: err.status(),
         refused_refresh_token: refused.map(fingerprint),
     }

@@ -1,233 +1,56 @@
-//! The errors of the Identity Center client, and how a failed response is classified.
+//! The errors of the Identity Center client: [`ServiceError`], the service's answer
+//! ([`ResponseError`] with its [`ErrorCode`]) and no answer ([`TransportError`]).
+//!
+//! How a failed response becomes a [`ResponseError`] is in `response.rs`; which
+//! failures are retried is in `retry.rs`.
 
+use std::error::Error as StdError;
+use std::fmt;
 use std::path::PathBuf;
 use std::time::Duration;
 
-use serde_json::Value;
-
-/// The longest service message kept in an error, in characters.
-const MAX_MESSAGE_CHARS: usize = 512;
-
 /// A call to IAM Identity Center (SSO OIDC or the SSO portal) failed.
+///
+/// Three sorts of failure:
+/// - [`Response`](Self::Response): the service answered with an error status; the
+///   [`ResponseError`] holds its [`ErrorCode`], the operation, the HTTP status, the
+///   service's message and the number of attempts.
+/// - [`Transport`](Self::Transport): no answer (connection refused or reset, DNS, TLS,
+///   proxy, timeout); see [`TransportError`].
+/// - The local failures: a response that cannot be read or holds an impossible expiry,
+///   a value that cannot be sent, and the settings (endpoint, CA bundle, proxy, the
+///   HTTP client itself).
 ///
 /// Messages name the operation and, for service errors, the HTTP status, and say what
 /// to do. They carry the service's own explanation (`error_description` or `message`)
 /// where it sent one, but never a token, secret, device code or request body.
+///
+/// The accessors read any sort without a match:
+///
+/// ```
+/// use ssokit::client::{ErrorCode, ServiceError};
+///
+/// fn explain(err: &ServiceError) -> &'static str {
+///     match err.code() {
+///         Some(ErrorCode::TooManyRequests) => "throttled: try again in a minute",
+///         Some(code) if code.requires_login() => "log in again",
+///         Some(_) => "Identity Center refused the request",
+///         None if err.is_retryable() => "Identity Center could not be reached",
+///         None => "check the settings",
+///     }
+/// }
+/// # let _ = explain;
+/// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum ServiceError {
-    /// `authorization_pending`: the user has not approved the device login yet; keep
-    /// polling at the current interval.
-    #[error("{operation}: the login has not been approved in the browser yet (HTTP {status}){}: keep waiting", detail(.message))]
-    AuthorizationPending {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-    },
-    /// `slow_down`: polling (or registering) too fast; add 5 s to the poll interval.
-    #[error("{operation}: IAM Identity Center asked ssokit to slow down (HTTP {status}){}: wait longer between requests", detail(.message))]
-    SlowDown {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-    },
-    /// `expired_token`: the device code expired before the user approved it.
-    #[error("{operation}: the login request expired before it was approved (HTTP {status}){}: log in again and approve it in the browser sooner", detail(.message))]
-    ExpiredToken {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-    },
-    /// `access_denied`: the user declined the login, or it is not allowed.
-    #[error("{operation}: access denied: the login was declined or is not allowed (HTTP {status}){}: log in again and approve the request, or ask your administrator", detail(.message))]
-    AccessDenied {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-    },
-    /// `invalid_grant`: the refresh token (or code) is no good: the Identity Center
-    /// session has ended.
-    #[error("{operation}: the SSO session has ended or the refresh token was revoked (HTTP {status}){}: log in again", detail(.message))]
-    InvalidGrant {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-    },
-    /// `invalid_client`: the client registration is unknown or expired.
-    #[error("{operation}: the registered OIDC client was rejected, it may have expired (HTTP {status}){}: log in again to register a new client", detail(.message))]
-    InvalidClient {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-    },
-    /// `invalid_request` (OIDC) or `InvalidRequestException` (portal): a parameter is
-    /// missing or wrong.
-    #[error("{operation}: IAM Identity Center rejected the request as invalid (HTTP {status}){}: check the start URL, region, account id and role name", detail(.message))]
-    InvalidRequest {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-    },
-    /// `invalid_scope`: a requested scope is not allowed.
-    #[error("{operation}: the requested scopes are not allowed (HTTP {status}){}: check sso_registration_scopes", detail(.message))]
-    InvalidScope {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-    },
-    /// `unauthorized_client`: the client may not use this grant.
-    #[error("{operation}: the registered OIDC client may not use this kind of login (HTTP {status}){}: log in again to register a new client", detail(.message))]
-    UnauthorizedClient {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-    },
-    /// `unsupported_grant_type`: the grant type is unknown to the service.
-    #[error("{operation}: IAM Identity Center does not support this grant type (HTTP {status}){}: log in again, or use the device code flow", detail(.message))]
-    UnsupportedGrantType {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-    },
-    /// `invalid_client_metadata`: the registration request was rejected.
-    #[error("{operation}: the client registration was rejected (HTTP {status}){}: check the start URL and scopes", detail(.message))]
-    InvalidClientMetadata {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-    },
-    /// `invalid_redirect_uri`: the redirect URI was rejected.
-    #[error("{operation}: the redirect URI was rejected (HTTP {status}){}: use the device code flow instead", detail(.message))]
-    InvalidRedirectUri {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-    },
-    /// `server_error`: the service failed, on every attempt.
-    #[error("{operation}: IAM Identity Center had an internal error (HTTP {status}){}, {}: try again later", detail(.message), gave_up(*.attempts))]
-    InternalServer {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-        /// How many attempts were made.
-        attempts: u32,
-        /// The server's `Retry-After` on the last attempt, if it sent one.
-        retry_after: Option<Duration>,
-    },
-    /// The portal rejected the access token: expired, revoked, or logged out elsewhere.
-    #[error("{operation}: the SSO token was rejected (expired, revoked or logged out elsewhere) (HTTP {status}){}: log in again", detail(.message))]
-    Unauthorized {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-    },
-    /// The portal has no such account or role assignment for this user.
-    #[error("{operation}: no such account or role assignment for this user (HTTP {status}){}: check sso_account_id and sso_role_name, and that you are assigned to them", detail(.message))]
-    ResourceNotFound {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-    },
-    /// Throttled (HTTP 429) on every attempt.
-    #[error("{operation}: throttled by IAM Identity Center (HTTP {status}){}, {}: wait a minute and try again", detail(.message), gave_up(*.attempts))]
-    TooManyRequests {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's explanation.
-        message: Option<String>,
-        /// How many attempts were made.
-        attempts: u32,
-        /// The server's `Retry-After` on the last attempt, if it sent one.
-        retry_after: Option<Duration>,
-    },
-    /// Any other unsuccessful response.
-    #[error("{operation}: IAM Identity Center answered HTTP {status}{}{}{}: check the endpoint and try again", code.as_deref().map(|c| format!(" ({c})")).unwrap_or_default(), detail(.message), retried(*.attempts))]
-    Other {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The HTTP status.
-        status: u16,
-        /// The service's error code, if it sent one.
-        code: Option<String>,
-        /// The service's explanation.
-        message: Option<String>,
-        /// How many attempts were made.
-        attempts: u32,
-        /// The server's `Retry-After` on the last attempt, if it sent one.
-        retry_after: Option<Duration>,
-    },
-    /// No response: the connection failed (refused, reset, DNS, TLS, proxy).
-    #[error("{operation}: could not reach {endpoint} ({reason}), {}: check the network, proxy (HTTPS_PROXY, NO_PROXY), CA bundle and endpoint", gave_up(*.attempts))]
-    Transport {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The endpoint, without credentials or query.
-        endpoint: String,
-        /// The innermost cause, e.g. "Connection refused (os error 111)".
-        reason: String,
-        /// How many attempts were made.
-        attempts: u32,
-        /// The HTTP library's error.
-        #[source]
-        source: reqwest::Error,
-    },
-    /// No complete response within the connect or request timeout.
-    #[error("{operation}: {endpoint} did not answer in time, {}: check the network and proxy, or try again", gave_up(*.attempts))]
-    Timeout {
-        /// The operation that failed.
-        operation: &'static str,
-        /// The endpoint, without credentials or query.
-        endpoint: String,
-        /// How many attempts were made.
-        attempts: u32,
-    },
+    /// The service answered with an error status.
+    #[error(transparent)]
+    Response(ResponseError),
+    /// No response: the connection failed (refused, reset, DNS, TLS, proxy) or timed
+    /// out, on every attempt.
+    #[error(transparent)]
+    Transport(TransportError),
     /// A successful response that is not what the service model says.
     #[error(
         "{operation}: the response could not be read ({reason}): check that the endpoint is IAM Identity Center"
@@ -306,382 +129,97 @@ pub enum ServiceError {
     },
 }
 
-/// Which service answered: the meaning of a bare status differs.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Service {
-    /// SSO OIDC.
-    Oidc,
-    /// The SSO portal.
-    Portal,
-}
-
-/// The typed errors a service response can map to.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Kind {
+/// The error code of a failed response: the service's exception (or OAuth `error`)
+/// that ssokit knows, or [`Other`](Self::Other).
+///
+/// [`as_str`](Self::as_str) gives the exception name (`InvalidGrantException`, ...).
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// `authorization_pending`: the user has not approved the device login yet; keep
+    /// polling at the current interval.
     AuthorizationPending,
+    /// `slow_down`: polling (or registering) too fast; add 5 s to the poll interval.
     SlowDown,
+    /// `expired_token`: the device code expired before the user approved it.
     ExpiredToken,
+    /// `access_denied`: the user declined the login, or it is not allowed.
     AccessDenied,
+    /// `invalid_grant`: the refresh token (or code) is no good: the Identity Center
+    /// session has ended.
     InvalidGrant,
+    /// `invalid_client`: the client registration is unknown or expired.
     InvalidClient,
+    /// `invalid_request` (OIDC) or `InvalidRequestException` (portal): a parameter is
+    /// missing or wrong.
     InvalidRequest,
+    /// `invalid_scope`: a requested scope is not allowed.
     InvalidScope,
+    /// `unauthorized_client`: the client may not use this grant.
     UnauthorizedClient,
+    /// `unsupported_grant_type`: the grant type is unknown to the service.
     UnsupportedGrantType,
+    /// `invalid_client_metadata`: the registration request was rejected.
     InvalidClientMetadata,
+    /// `invalid_redirect_uri`: the redirect URI was rejected.
     InvalidRedirectUri,
+    /// `server_error`: the service failed.
     InternalServer,
+    /// The portal rejected the access token: expired, revoked, or logged out
+    /// elsewhere (any HTTP 401 from the portal).
     Unauthorized,
+    /// The portal has no such account or role assignment for this user.
     ResourceNotFound,
+    /// Throttled (`TooManyRequestsException`, or HTTP 429 without a code).
     TooManyRequests,
+    /// Any other unsuccessful response, with the service's error code if it sent one.
+    Other(Option<String>),
 }
 
-/// Each kind's exception name and OAuth code.
-const NAMES: [(Kind, &str, Option<&str>); 16] = [
-    (
-        Kind::AuthorizationPending,
-        "AuthorizationPendingException",
-        Some("authorization_pending"),
-    ),
-    (Kind::SlowDown, "SlowDownException", Some("slow_down")),
-    (
-        Kind::ExpiredToken,
-        "ExpiredTokenException",
-        Some("expired_token"),
-    ),
-    (
-        Kind::AccessDenied,
-        "AccessDeniedException",
-        Some("access_denied"),
-    ),
-    (
-        Kind::InvalidGrant,
-        "InvalidGrantException",
-        Some("invalid_grant"),
-    ),
-    (
-        Kind::InvalidClient,
-        "InvalidClientException",
-        Some("invalid_client"),
-    ),
-    (
-        Kind::InvalidRequest,
-        "InvalidRequestException",
-        Some("invalid_request"),
-    ),
-    (
-        Kind::InvalidScope,
-        "InvalidScopeException",
-        Some("invalid_scope"),
-    ),
-    (
-        Kind::UnauthorizedClient,
-        "UnauthorizedClientException",
-        Some("unauthorized_client"),
-    ),
-    (
-        Kind::UnsupportedGrantType,
-        "UnsupportedGrantTypeException",
-        Some("unsupported_grant_type"),
-    ),
-    (
-        Kind::InvalidClientMetadata,
-        "InvalidClientMetadataException",
-        Some("invalid_client_metadata"),
-    ),
-    (
-        Kind::InvalidRedirectUri,
-        "InvalidRedirectUriException",
-        Some("invalid_redirect_uri"),
-    ),
-    (
-        Kind::InternalServer,
-        "InternalServerException",
-        Some("server_error"),
-    ),
-    (Kind::Unauthorized, "UnauthorizedException", None),
-    (Kind::ResourceNotFound, "ResourceNotFoundException", None),
-    (Kind::TooManyRequests, "TooManyRequestsException", None),
-];
+impl ErrorCode {
+    /// Every code ssokit knows, that is all but [`Other`](Self::Other).
+    pub(crate) const KNOWN: [ErrorCode; 16] = [
+        Self::AuthorizationPending,
+        Self::SlowDown,
+        Self::ExpiredToken,
+        Self::AccessDenied,
+        Self::InvalidGrant,
+        Self::InvalidClient,
+        Self::InvalidRequest,
+        Self::InvalidScope,
+        Self::UnauthorizedClient,
+        Self::UnsupportedGrantType,
+        Self::InvalidClientMetadata,
+        Self::InvalidRedirectUri,
+        Self::InternalServer,
+        Self::Unauthorized,
+        Self::ResourceNotFound,
+        Self::TooManyRequests,
+    ];
 
-impl Kind {
-    /// The kind named by an exception name (with or without `Exception`) or an OAuth
-    /// code.
-    fn from_code(code: &str) -> Option<Self> {
-        NAMES.iter().find_map(|(kind, name, oauth)| {
-            let bare = name.trim_end_matches("Exception");
-            (code == *name || code == bare || Some(code) == *oauth).then_some(*kind)
+    /// The service's name for the code: the exception name
+    /// (`AuthorizationPendingException`, `UnauthorizedException`, ...) of a known
+    /// code, the code the service sent for [`Other`](Self::Other), if any.
+    pub fn as_str(&self) -> Option<&str> {
+        Some(match self {
+            Self::AuthorizationPending => "AuthorizationPendingException",
+            Self::SlowDown => "SlowDownException",
+            Self::ExpiredToken => "ExpiredTokenException",
+            Self::AccessDenied => "AccessDeniedException",
+            Self::InvalidGrant => "InvalidGrantException",
+            Self::InvalidClient => "InvalidClientException",
+            Self::InvalidRequest => "InvalidRequestException",
+            Self::InvalidScope => "InvalidScopeException",
+            Self::UnauthorizedClient => "UnauthorizedClientException",
+            Self::UnsupportedGrantType => "UnsupportedGrantTypeException",
+            Self::InvalidClientMetadata => "InvalidClientMetadataException",
+            Self::InvalidRedirectUri => "InvalidRedirectUriException",
+            Self::InternalServer => "InternalServerException",
+            Self::Unauthorized => "UnauthorizedException",
+            Self::ResourceNotFound => "ResourceNotFoundException",
+            Self::TooManyRequests => "TooManyRequestsException",
+            Self::Other(code) => return code.as_deref(),
         })
-    }
-
-    fn name(self) -> &'static str {
-        NAMES
-            .iter()
-            .find_map(|(kind, name, _)| (*kind == self).then_some(*name))
-            .unwrap_or("UnknownException")
-    }
-}
-
-/// Reduces `ns#Name:uri` (header form) or `ns#Name` (`__type` form) to `Name`.
-pub(crate) fn bare_code(raw: &str) -> Option<&str> {
-    let before_colon = raw.split(':').next().unwrap_or(raw);
-    let name = before_colon
-        .rsplit('#')
-        .next()
-        .unwrap_or(before_colon)
-        .trim();
-    // An error code is an identifier: anything else (terminal controls, a megabyte of
-    // text) is not one, and is never printed or stored as one.
-    let plausible = !name.is_empty()
-        && name.len() <= MAX_CODE_CHARS
-        && name
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-'));
-    plausible.then_some(name)
-}
-
-/// The longest error code taken from a response.
-const MAX_CODE_CHARS: usize = 128;
-
-/// The error code of a failed response: the `x-amzn-ErrorType` header, else the body's
-/// `error` (OAuth code), else its `__type`, else its `code`.
-pub(crate) fn error_code(header: Option<&str>, body: Option<&Value>) -> Option<String> {
-    let from_body = |key: &str| {
-        body.and_then(|b| b.get(key))
-            .and_then(Value::as_str)
-            .and_then(bare_code)
-            .map(str::to_owned)
-    };
-    header
-        .and_then(bare_code)
-        .map(str::to_owned)
-        .or_else(|| from_body("error"))
-        .or_else(|| from_body("__type"))
-        .or_else(|| from_body("code"))
-}
-
-/// The service's explanation: `error_description`, else `message` / `Message`, trimmed
-/// to printable text of bounded length.
-pub(crate) fn error_message(body: Option<&Value>) -> Option<String> {
-    let body = body?;
-    let text = ["error_description", "message", "Message"]
-        .iter()
-        .find_map(|k| body.get(*k).and_then(Value::as_str))?;
-    let clean: String = text
-        .chars()
-        .map(|c| if c.is_control() { ' ' } else { c })
-        .take(MAX_MESSAGE_CHARS)
-        .collect();
-    let clean = clean.trim().to_owned();
-    (!clean.is_empty()).then_some(clean)
-}
-
-/// Builds the error for an unsuccessful response.
-pub(crate) fn from_response(
-    service: Service,
-    operation: &'static str,
-    status: u16,
-    header: Option<&str>,
-    body: Option<&Value>,
-    attempts: u32,
-) -> ServiceError {
-    let code = error_code(header, body);
-    let message = error_message(body);
-    // The portal answers only with its own exceptions (its model lists
-    // UnauthorizedException, ResourceNotFoundException, TooManyRequestsException and
-    // InvalidRequestException); an OIDC code from it is not what it seems.
-    let from_code = code.as_deref().and_then(Kind::from_code).filter(|k| {
-        service == Service::Oidc
-            || matches!(
-                k,
-                Kind::Unauthorized
-                    | Kind::ResourceNotFound
-                    | Kind::TooManyRequests
-                    | Kind::InvalidRequest
-            )
-    });
-    let kind = match (service, status) {
-        // A 401 from the portal is a rejected token, whatever the code says.
-        (Service::Portal, 401) => Some(Kind::Unauthorized),
-        // Without a code, the status alone is unambiguous for a few responses.
-        _ => from_code.or(match (service, status) {
-            (_, 429) => Some(Kind::TooManyRequests),
-            (Service::Portal, 404) => Some(Kind::ResourceNotFound),
-            _ => None,
-        }),
-    };
-    let Some(kind) = kind else {
-        return ServiceError::Other {
-            operation,
-            status,
-            code,
-            message,
-            attempts,
-            retry_after: None,
-        };
-    };
-    use ServiceError as E;
-    match kind {
-        Kind::AuthorizationPending => E::AuthorizationPending {
-            operation,
-            status,
-            message,
-        },
-        Kind::SlowDown => E::SlowDown {
-            operation,
-            status,
-            message,
-        },
-        Kind::ExpiredToken => E::ExpiredToken {
-            operation,
-            status,
-            message,
-        },
-        Kind::AccessDenied => E::AccessDenied {
-            operation,
-            status,
-            message,
-        },
-        Kind::InvalidGrant => E::InvalidGrant {
-            operation,
-            status,
-            message,
-        },
-        Kind::InvalidClient => E::InvalidClient {
-            operation,
-            status,
-            message,
-        },
-        Kind::InvalidRequest => E::InvalidRequest {
-            operation,
-            status,
-            message,
-        },
-        Kind::InvalidScope => E::InvalidScope {
-            operation,
-            status,
-            message,
-        },
-        Kind::UnauthorizedClient => E::UnauthorizedClient {
-            operation,
-            status,
-            message,
-        },
-        Kind::UnsupportedGrantType => E::UnsupportedGrantType {
-            operation,
-            status,
-            message,
-        },
-        Kind::InvalidClientMetadata => E::InvalidClientMetadata {
-            operation,
-            status,
-            message,
-        },
-        Kind::InvalidRedirectUri => E::InvalidRedirectUri {
-            operation,
-            status,
-            message,
-        },
-        Kind::InternalServer => E::InternalServer {
-            operation,
-            status,
-            message,
-            attempts,
-            retry_after: None,
-        },
-        Kind::Unauthorized => E::Unauthorized {
-            operation,
-            status,
-            message,
-        },
-        Kind::ResourceNotFound => E::ResourceNotFound {
-            operation,
-            status,
-            message,
-        },
-        Kind::TooManyRequests => E::TooManyRequests {
-            operation,
-            status,
-            message,
-            attempts,
-            retry_after: None,
-        },
-    }
-}
-
-/// Whether an unsuccessful status is worth another attempt: 5xx and 429.
-pub(crate) fn status_is_retryable(status: u16) -> bool {
-    status == 429 || (500..600).contains(&status)
-}
-
-impl ServiceError {
-    /// The service's error code: the exception name (`InvalidGrantException`,
-    /// `UnauthorizedException`, ...) for a typed service error, the code it sent for
-    /// [`Other`](Self::Other), and `None` when there was no service response.
-    pub fn code(&self) -> Option<&str> {
-        let kind = match self {
-            Self::AuthorizationPending { .. } => Kind::AuthorizationPending,
-            Self::SlowDown { .. } => Kind::SlowDown,
-            Self::ExpiredToken { .. } => Kind::ExpiredToken,
-            Self::AccessDenied { .. } => Kind::AccessDenied,
-            Self::InvalidGrant { .. } => Kind::InvalidGrant,
-            Self::InvalidClient { .. } => Kind::InvalidClient,
-            Self::InvalidRequest { .. } => Kind::InvalidRequest,
-            Self::InvalidScope { .. } => Kind::InvalidScope,
-            Self::UnauthorizedClient { .. } => Kind::UnauthorizedClient,
-            Self::UnsupportedGrantType { .. } => Kind::UnsupportedGrantType,
-            Self::InvalidClientMetadata { .. } => Kind::InvalidClientMetadata,
-            Self::InvalidRedirectUri { .. } => Kind::InvalidRedirectUri,
-            Self::InternalServer { .. } => Kind::InternalServer,
-            Self::Unauthorized { .. } => Kind::Unauthorized,
-            Self::ResourceNotFound { .. } => Kind::ResourceNotFound,
-            Self::TooManyRequests { .. } => Kind::TooManyRequests,
-            Self::Other { code, .. } => return code.as_deref(),
-            _ => return None,
-        };
-        Some(kind.name())
-    }
-
-    /// The HTTP status of the service's response, when there was one.
-    pub fn status(&self) -> Option<u16> {
-        match self {
-            Self::AuthorizationPending { status, .. }
-            | Self::SlowDown { status, .. }
-            | Self::ExpiredToken { status, .. }
-            | Self::AccessDenied { status, .. }
-            | Self::InvalidGrant { status, .. }
-            | Self::InvalidClient { status, .. }
-            | Self::InvalidRequest { status, .. }
-            | Self::InvalidScope { status, .. }
-            | Self::UnauthorizedClient { status, .. }
-            | Self::UnsupportedGrantType { status, .. }
-            | Self::InvalidClientMetadata { status, .. }
-            | Self::InvalidRedirectUri { status, .. }
-            | Self::InternalServer { status, .. }
-            | Self::Unauthorized { status, .. }
-            | Self::ResourceNotFound { status, .. }
-            | Self::TooManyRequests { status, .. }
-            | Self::Other { status, .. } => Some(*status),
-            _ => None,
-        }
-    }
-
-    /// Whether the failure is transient — a 5xx, a 429, a connection failure or a
-    /// timeout — so the same request may succeed later. These are the failures the
-    /// client itself retries; when one comes back, the retries ran out.
-    ///
-    /// The device-flow signals `authorization_pending` and `slow_down` are not
-    /// "retryable" in this sense: the login's poll loop handles them.
-    pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::InternalServer { .. } | Self::TooManyRequests { .. } | Self::Timeout { .. } => {
-                true
-            }
-            // A refused certificate or TLS handshake gets the same answer again.
-            Self::Transport { source, .. } => !super::http::is_tls_failure(source),
-            Self::Other { status, .. } => status_is_retryable(*status),
-            _ => false,
-        }
     }
 
     /// Whether the token, refresh token or client registration is no longer usable,
@@ -690,45 +228,269 @@ impl ServiceError {
     pub fn requires_login(&self) -> bool {
         matches!(
             self,
-            Self::InvalidGrant { .. }
-                | Self::InvalidClient { .. }
-                | Self::ExpiredToken { .. }
-                | Self::Unauthorized { .. }
+            Self::InvalidGrant | Self::InvalidClient | Self::ExpiredToken | Self::Unauthorized
         )
     }
+}
 
-    /// The server's `Retry-After` hint on the last attempt of a 5xx or 429 answer,
-    /// when it sent one in seconds.
-    pub fn retry_after(&self) -> Option<Duration> {
+/// IAM Identity Center answered an operation with an error status.
+///
+/// The message says what the [`code`](Self::code) means and what to do, with the
+/// operation, the HTTP status and the service's own explanation.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct ResponseError {
+    /// What the service said went wrong.
+    pub code: ErrorCode,
+    /// The operation that failed (`CreateToken`, `GetRoleCredentials`, ...).
+    pub operation: &'static str,
+    /// The HTTP status.
+    pub status: u16,
+    /// The service's explanation, cleaned of control characters and bounded in length.
+    pub message: Option<String>,
+    /// How many attempts were made (more than one only for a retried 5xx or 429).
+    pub attempts: u32,
+    /// The server's `Retry-After` on the last attempt, when it sent one in seconds, for
+    /// a server error, a throttle or an unknown code.
+    pub retry_after: Option<Duration>,
+}
+
+impl ResponseError {
+    /// An error response to `operation` with no message, after one attempt.
+    pub(crate) fn new(operation: &'static str, status: u16, code: ErrorCode) -> Self {
+        Self {
+            code,
+            operation,
+            status,
+            message: None,
+            attempts: 1,
+            retry_after: None,
+        }
+    }
+}
+
+impl fmt::Display for ResponseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            operation: op,
+            status,
+            ..
+        } = self;
+        let detail = detail(&self.message);
+        let (what, next) = match &self.code {
+            ErrorCode::AuthorizationPending => (
+                "the login has not been approved in the browser yet",
+                "keep waiting",
+            ),
+            ErrorCode::SlowDown => (
+                "IAM Identity Center asked ssokit to slow down",
+                "wait longer between requests",
+            ),
+            ErrorCode::ExpiredToken => (
+                "the login request expired before it was approved",
+                "log in again and approve it in the browser sooner",
+            ),
+            ErrorCode::AccessDenied => (
+                "access denied: the login was declined or is not allowed",
+                "log in again and approve the request, or ask your administrator",
+            ),
+            ErrorCode::InvalidGrant => (
+                "the SSO session has ended or the refresh token was revoked",
+                "log in again",
+            ),
+            ErrorCode::InvalidClient => (
+                "the registered OIDC client was rejected, it may have expired",
+                "log in again to register a new client",
+            ),
+            ErrorCode::InvalidRequest => (
+                "IAM Identity Center rejected the request as invalid",
+                "check the start URL, region, account id and role name",
+            ),
+            ErrorCode::InvalidScope => (
+                "the requested scopes are not allowed",
+                "check sso_registration_scopes",
+            ),
+            ErrorCode::UnauthorizedClient => (
+                "the registered OIDC client may not use this kind of login",
+                "log in again to register a new client",
+            ),
+            ErrorCode::UnsupportedGrantType => (
+                "IAM Identity Center does not support this grant type",
+                "log in again, or use the device code flow",
+            ),
+            ErrorCode::InvalidClientMetadata => (
+                "the client registration was rejected",
+                "check the start URL and scopes",
+            ),
+            ErrorCode::InvalidRedirectUri => (
+                "the redirect URI was rejected",
+                "use the device code flow instead",
+            ),
+            ErrorCode::Unauthorized => (
+                "the SSO token was rejected (expired, revoked or logged out elsewhere)",
+                "log in again",
+            ),
+            ErrorCode::ResourceNotFound => (
+                "no such account or role assignment for this user",
+                "check sso_account_id and sso_role_name, and that you are assigned to them",
+            ),
+            // Retried: how many times is part of the message.
+            ErrorCode::InternalServer => {
+                return write!(
+                    f,
+                    "{op}: IAM Identity Center had an internal error (HTTP {status}){detail}, {}: try again later",
+                    gave_up(self.attempts)
+                );
+            }
+            ErrorCode::TooManyRequests => {
+                return write!(
+                    f,
+                    "{op}: throttled by IAM Identity Center (HTTP {status}){detail}, {}: wait a minute and try again",
+                    gave_up(self.attempts)
+                );
+            }
+            ErrorCode::Other(code) => {
+                let code = code
+                    .as_deref()
+                    .map(|c| format!(" ({c})"))
+                    .unwrap_or_default();
+                return write!(
+                    f,
+                    "{op}: IAM Identity Center answered HTTP {status}{code}{detail}{}: check the endpoint and try again",
+                    retried(self.attempts)
+                );
+            }
+        };
+        write!(f, "{op}: {what} (HTTP {status}){detail}: {next}")
+    }
+}
+
+impl StdError for ResponseError {}
+
+/// No response from IAM Identity Center: the connection failed (refused, reset, DNS,
+/// TLS, proxy) or no complete response came within the connect or request timeout.
+#[derive(Debug)]
+#[non_exhaustive]
+pub struct TransportError {
+    /// The operation that failed.
+    pub operation: &'static str,
+    /// The endpoint, without credentials or query.
+    pub endpoint: String,
+    /// How many attempts were made.
+    pub attempts: u32,
+    /// Whether the last attempt ran out of time (rather than failing to connect).
+    pub timed_out: bool,
+    /// The innermost cause, e.g. "Connection refused (os error 111)".
+    pub reason: String,
+    /// The HTTP library's error, when there is one.
+    pub source: Option<Box<dyn StdError + Send + Sync + 'static>>,
+}
+
+impl fmt::Display for TransportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let Self {
+            operation,
+            endpoint,
+            reason,
+            ..
+        } = self;
+        let gave_up = gave_up(self.attempts);
+        if self.timed_out {
+            write!(
+                f,
+                "{operation}: {endpoint} did not answer in time, {gave_up}: check the network and proxy, or try again"
+            )
+        } else {
+            write!(
+                f,
+                "{operation}: could not reach {endpoint} ({reason}), {gave_up}: check the network, proxy (HTTPS_PROXY, NO_PROXY), CA bundle and endpoint"
+            )
+        }
+    }
+}
+
+impl StdError for TransportError {
+    fn source(&self) -> Option<&(dyn StdError + 'static)> {
+        self.source
+            .as_deref()
+            .map(|e| e as &(dyn StdError + 'static))
+    }
+}
+
+impl From<ResponseError> for ServiceError {
+    fn from(e: ResponseError) -> Self {
+        Self::Response(e)
+    }
+}
+
+impl From<TransportError> for ServiceError {
+    fn from(e: TransportError) -> Self {
+        Self::Transport(e)
+    }
+}
+
+impl ServiceError {
+    /// The service's answer, when it answered with an error status.
+    pub fn response(&self) -> Option<&ResponseError> {
         match self {
-            Self::InternalServer { retry_after, .. }
-            | Self::TooManyRequests { retry_after, .. }
-            | Self::Other { retry_after, .. } => *retry_after,
+            Self::Response(e) => Some(e),
             _ => None,
         }
     }
 
-    /// Records the server's `Retry-After` hint on the errors that can carry one.
-    pub(crate) fn with_retry_after(mut self, hint: Option<Duration>) -> Self {
-        if let Self::InternalServer { retry_after, .. }
-        | Self::TooManyRequests { retry_after, .. }
-        | Self::Other { retry_after, .. } = &mut self
-        {
-            *retry_after = hint;
-        }
-        self
+    /// The error code of the service's answer, when it answered with an error status.
+    pub fn code(&self) -> Option<&ErrorCode> {
+        self.response().map(|e| &e.code)
     }
 
-    /// The number of attempts behind a retryable failure, when it was counted.
+    /// The service's error code as a string: the exception name
+    /// (`InvalidGrantException`, `UnauthorizedException`, ...) of a known code, the
+    /// code it sent for [`ErrorCode::Other`], and `None` when there was no service
+    /// response or it sent no code.
+    pub fn service_code(&self) -> Option<&str> {
+        self.code().and_then(ErrorCode::as_str)
+    }
+
+    /// The HTTP status of the service's response, when there was one.
+    pub fn status(&self) -> Option<u16> {
+        self.response().map(|e| e.status)
+    }
+
+    /// The operation that failed, when the error is about one call (not the settings).
+    pub fn operation(&self) -> Option<&'static str> {
+        match self {
+            Self::Response(ResponseError { operation, .. })
+            | Self::Transport(TransportError { operation, .. })
+            | Self::MalformedResponse { operation, .. }
+            | Self::ImplausibleExpiry { operation, .. }
+            | Self::InvalidInput { operation, .. } => Some(*operation),
+            Self::InsecureEndpoint { .. }
+            | Self::InvalidEndpoint { .. }
+            | Self::CaBundle { .. }
+            | Self::InvalidProxy { .. }
+            | Self::HttpClient { .. } => None,
+        }
+    }
+
+    /// How many attempts were made, for a service answer or a failed connection.
     pub fn attempts(&self) -> Option<u32> {
         match self {
-            Self::InternalServer { attempts, .. }
-            | Self::TooManyRequests { attempts, .. }
-            | Self::Other { attempts, .. }
-            | Self::Transport { attempts, .. }
-            | Self::Timeout { attempts, .. } => Some(*attempts),
+            Self::Response(e) => Some(e.attempts),
+            Self::Transport(e) => Some(e.attempts),
             _ => None,
         }
+    }
+
+    /// Whether the token, refresh token or client registration is no longer usable,
+    /// so the user must log in again: see [`ErrorCode::requires_login`].
+    pub fn requires_login(&self) -> bool {
+        self.code().is_some_and(ErrorCode::requires_login)
+    }
+
+    /// The server's `Retry-After` hint on the last attempt of a 5xx or 429 answer (or
+    /// one with an unknown code), when it sent one in seconds.
+    pub fn retry_after(&self) -> Option<Duration> {
+        self.response().and_then(|e| e.retry_after)
     }
 }
 
@@ -760,190 +522,205 @@ fn retried(attempts: u32) -> String {
 
 #[cfg(test)]
 mod tests {
-    use serde_json::json;
-
     use super::*;
 
+    fn response(code: ErrorCode, message: Option<&str>, attempts: u32) -> ServiceError {
+        ResponseError {
+            message: message.map(str::to_owned),
+            attempts,
+            ..ResponseError::new("CreateToken", 400, code)
+        }
+        .into()
+    }
+
     #[test]
-    fn bare_code_strips_namespace_and_uri() {
+    fn each_code_says_what_happened_and_what_to_do() {
         let cases = [
             (
-                "AuthorizationPendingException:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/",
-                Some("AuthorizationPendingException"),
+                ErrorCode::AuthorizationPending,
+                "CreateToken: the login has not been approved in the browser yet (HTTP 400): keep waiting",
             ),
             (
-                "com.amazonaws.sso#UnauthorizedException",
-                Some("UnauthorizedException"),
+                ErrorCode::SlowDown,
+                "CreateToken: IAM Identity Center asked ssokit to slow down (HTTP 400): wait longer between requests",
             ),
-            ("aws.proto#FooError:http://x/#y", Some("FooError")),
-            ("TooManyRequestsException", Some("TooManyRequestsException")),
-            ("", None),
-            (":http://x", None),
-            ("\u{1b}]52;c;aGk=\u{7}", None),
-            ("Bad Code", None),
+            (
+                ErrorCode::ExpiredToken,
+                "CreateToken: the login request expired before it was approved (HTTP 400): log in again and approve it in the browser sooner",
+            ),
+            (
+                ErrorCode::AccessDenied,
+                "CreateToken: access denied: the login was declined or is not allowed (HTTP 400): log in again and approve the request, or ask your administrator",
+            ),
+            (
+                ErrorCode::InvalidGrant,
+                "CreateToken: the SSO session has ended or the refresh token was revoked (HTTP 400): log in again",
+            ),
+            (
+                ErrorCode::InvalidClient,
+                "CreateToken: the registered OIDC client was rejected, it may have expired (HTTP 400): log in again to register a new client",
+            ),
+            (
+                ErrorCode::InvalidRequest,
+                "CreateToken: IAM Identity Center rejected the request as invalid (HTTP 400): check the start URL, region, account id and role name",
+            ),
+            (
+                ErrorCode::InvalidScope,
+                "CreateToken: the requested scopes are not allowed (HTTP 400): check sso_registration_scopes",
+            ),
+            (
+                ErrorCode::UnauthorizedClient,
+                "CreateToken: the registered OIDC client may not use this kind of login (HTTP 400): log in again to register a new client",
+            ),
+            (
+                ErrorCode::UnsupportedGrantType,
+                "CreateToken: IAM Identity Center does not support this grant type (HTTP 400): log in again, or use the device code flow",
+            ),
+            (
+                ErrorCode::InvalidClientMetadata,
+                "CreateToken: the client registration was rejected (HTTP 400): check the start URL and scopes",
+            ),
+            (
+                ErrorCode::InvalidRedirectUri,
+                "CreateToken: the redirect URI was rejected (HTTP 400): use the device code flow instead",
+            ),
+            (
+                ErrorCode::InternalServer,
+                "CreateToken: IAM Identity Center had an internal error (HTTP 400), gave up after 1 attempt: try again later",
+            ),
+            (
+                ErrorCode::Unauthorized,
+                "CreateToken: the SSO token was rejected (expired, revoked or logged out elsewhere) (HTTP 400): log in again",
+            ),
+            (
+                ErrorCode::ResourceNotFound,
+                "CreateToken: no such account or role assignment for this user (HTTP 400): check sso_account_id and sso_role_name, and that you are assigned to them",
+            ),
+            (
+                ErrorCode::TooManyRequests,
+                "CreateToken: throttled by IAM Identity Center (HTTP 400), gave up after 1 attempt: wait a minute and try again",
+            ),
+            (
+                ErrorCode::Other(Some("TeapotException".into())),
+                "CreateToken: IAM Identity Center answered HTTP 400 (TeapotException): check the endpoint and try again",
+            ),
+            (
+                ErrorCode::Other(None),
+                "CreateToken: IAM Identity Center answered HTTP 400: check the endpoint and try again",
+            ),
         ];
-        assert_eq!(bare_code(&"E".repeat(129)), None);
-        assert_eq!(bare_code(&"E".repeat(128)), Some("E".repeat(128).as_str()));
-        for (raw, want) in cases {
-            assert_eq!(bare_code(raw), want, "{raw}");
-        }
-    }
-
-    #[test]
-    fn header_wins_then_error_then_type() {
-        let body = json!({"error": "slow_down", "__type": "x#InvalidGrantException"});
-        assert_eq!(
-            error_code(Some("ExpiredTokenException:uri"), Some(&body)).as_deref(),
-            Some("ExpiredTokenException")
-        );
-        assert_eq!(error_code(None, Some(&body)).as_deref(), Some("slow_down"));
-        let body = json!({"__type": "x#InvalidGrantException", "message": "m"});
-        assert_eq!(
-            error_code(None, Some(&body)).as_deref(),
-            Some("InvalidGrantException")
-        );
-        assert_eq!(error_code(None, None), None);
-        assert_eq!(error_code(Some(""), Some(&json!({"error": 3}))), None);
-    }
-
-    #[test]
-    fn every_name_and_oauth_code_maps_to_its_variant() {
-        for (kind, name, oauth) in NAMES {
-            let via_name = from_response(
-                Service::Oidc,
-                "Op",
-                400,
-                Some(&format!("{name}:uri")),
-                None,
-                1,
-            );
-            assert_eq!(via_name.code(), Some(name), "{kind:?}");
-            let bare = name.trim_end_matches("Exception");
-            let via_bare = from_response(
-                Service::Oidc,
-                "Op",
-                400,
-                None,
-                Some(&json!({"__type": bare})),
-                1,
-            );
-            assert_eq!(via_bare.code(), Some(name), "{kind:?}");
-            if let Some(oauth) = oauth {
-                let via_oauth = from_response(
-                    Service::Oidc,
-                    "Op",
-                    400,
-                    None,
-                    Some(&json!({"error": oauth})),
-                    1,
-                );
-                assert_eq!(via_oauth.code(), Some(name), "{kind:?}");
-            }
-        }
-    }
-
-    #[test]
-    fn unknown_codes_are_other_and_429_without_code_is_throttling() {
-        let e = from_response(
-            Service::Oidc,
-            "ListAccounts",
-            418,
-            Some("TeapotException"),
-            None,
-            1,
-        );
-        assert!(matches!(e, ServiceError::Other { status: 418, .. }));
-        assert_eq!(e.code(), Some("TeapotException"));
-        assert!(!e.is_retryable());
-        let e = from_response(Service::Portal, "ListAccounts", 429, None, None, 3);
-        assert!(matches!(
-            e,
-            ServiceError::TooManyRequests { attempts: 3, .. }
-        ));
-        assert!(e.is_retryable());
-        assert!(e.to_string().contains("gave up after 3 attempts"), "{e}");
-        let e = from_response(Service::Oidc, "ListAccounts", 503, None, None, 4);
-        assert!(e.is_retryable());
-        assert!(e.to_string().contains("HTTP 503"), "{e}");
-        assert!(e.to_string().contains("4 attempts"), "{e}");
-        let e = from_response(Service::Portal, "Logout", 401, None, None, 1);
-        assert!(matches!(e, ServiceError::Unauthorized { .. }), "{e:?}");
-        // A portal 401 is a rejected token whatever code it carries, and OIDC codes
-        // from the portal are not OIDC errors.
-        for code in [
-            "SomethingNewException",
-            "ExpiredTokenException",
-            "AccessDeniedException",
-        ] {
-            let e = from_response(Service::Portal, "ListAccounts", 401, Some(code), None, 1);
+        assert_eq!(cases.len(), ErrorCode::KNOWN.len() + 2);
+        for (code, want) in cases {
+            assert_eq!(response(code.clone(), None, 1).to_string(), want);
+            // The service's explanation goes after the status.
+            let with_message = response(code.clone(), Some("the reason"), 1).to_string();
             assert!(
-                matches!(e, ServiceError::Unauthorized { .. }),
-                "{code}: {e:?}"
+                with_message.contains("HTTP 400") && with_message.contains(": the reason"),
+                "{with_message}"
             );
+            let e = response(code.clone(), None, 1);
+            assert_eq!(e.code(), Some(&code));
+            assert_eq!(e.status(), Some(400));
+            assert_eq!(e.operation(), Some("CreateToken"));
+            assert_eq!(e.attempts(), Some(1));
+            assert_eq!(e.service_code(), code.as_str());
         }
-        let e = from_response(
-            Service::Portal,
-            "ListAccounts",
-            403,
-            Some("AccessDeniedException"),
-            None,
-            1,
-        );
-        assert!(matches!(e, ServiceError::Other { .. }), "{e:?}");
-        let e = from_response(Service::Oidc, "CreateToken", 401, None, None, 1);
-        assert!(matches!(e, ServiceError::Other { .. }), "{e:?}");
     }
 
     #[test]
-    fn message_comes_from_description_or_message_and_is_cleaned() {
-        let body = json!({"error_description": "  Authorization is\nstill pending "});
+    fn retried_answers_say_how_often() {
+        let e = response(ErrorCode::InternalServer, Some("boom"), 4);
         assert_eq!(
-            error_message(Some(&body)).as_deref(),
-            Some("Authorization is still pending")
+            e.to_string(),
+            "CreateToken: IAM Identity Center had an internal error (HTTP 400): boom, gave up after 4 attempts: try again later"
         );
-        let body = json!({"message": "Session token not found or invalid"});
+        let e = response(ErrorCode::Other(None), Some("boom"), 3);
         assert_eq!(
-            error_message(Some(&body)).as_deref(),
-            Some("Session token not found or invalid")
+            e.to_string(),
+            "CreateToken: IAM Identity Center answered HTTP 400: boom, gave up after 3 attempts: check the endpoint and try again"
         );
-        let long = "x".repeat(5000);
-        let got = error_message(Some(&json!({"message": long}))).unwrap_or_default();
-        assert_eq!(got.chars().count(), MAX_MESSAGE_CHARS);
-        assert_eq!(error_message(Some(&json!({"message": "  "}))), None);
+        // A final answer is not said to be retried.
+        let e = response(ErrorCode::InvalidGrant, None, 1);
+        assert!(!e.to_string().contains("attempt"), "{e}");
     }
 
     #[test]
-    fn messages_name_operation_status_and_what_to_do() {
-        let e = from_response(
-            Service::Oidc,
-            "CreateToken",
-            400,
-            Some("InvalidGrantException"),
-            None,
-            1,
+    fn requires_login_for_the_codes_a_login_fixes() {
+        for code in ErrorCode::KNOWN {
+            let want = matches!(
+                code,
+                ErrorCode::InvalidGrant
+                    | ErrorCode::InvalidClient
+                    | ErrorCode::ExpiredToken
+                    | ErrorCode::Unauthorized
+            );
+            assert_eq!(code.requires_login(), want, "{code:?}");
+            assert_eq!(response(code.clone(), None, 1).requires_login(), want);
+        }
+        assert!(!ErrorCode::Other(Some("InvalidGrant".into())).requires_login());
+    }
+
+    fn transport(timed_out: bool) -> TransportError {
+        TransportError {
+            operation: "GetRoleCredentials",
+            endpoint: "https://portal.sso.us-east-1.amazonaws.com/".into(),
+            attempts: 2,
+            timed_out,
+            reason: "Connection refused (os error 111)".into(),
+            source: (!timed_out).then(|| {
+                Box::new(std::io::Error::new(
+                    std::io::ErrorKind::ConnectionRefused,
+                    "Connection refused (os error 111)",
+                )) as _
+            }),
+        }
+    }
+
+    #[test]
+    fn no_answer_says_where_and_what_to_check() {
+        let e = ServiceError::from(transport(false));
+        assert_eq!(
+            e.to_string(),
+            "GetRoleCredentials: could not reach https://portal.sso.us-east-1.amazonaws.com/ (Connection refused (os error 111)), gave up after 2 attempts: check the network, proxy (HTTPS_PROXY, NO_PROXY), CA bundle and endpoint"
         );
-        let text = e.to_string();
-        assert!(text.starts_with("CreateToken: "), "{text}");
-        assert!(text.contains("HTTP 400"), "{text}");
-        assert!(text.contains("log in again"), "{text}");
-        assert!(e.requires_login());
-        let e = from_response(
-            Service::Portal,
-            "GetRoleCredentials",
-            401,
-            Some("UnauthorizedException"),
-            Some(&json!({"message": "Session token not found or invalid"})),
-            1,
+        assert!(std::error::Error::source(&e).is_some());
+        let e = ServiceError::from(transport(true));
+        assert_eq!(
+            e.to_string(),
+            "GetRoleCredentials: https://portal.sso.us-east-1.amazonaws.com/ did not answer in time, gave up after 2 attempts: check the network and proxy, or try again"
         );
-        let text = e.to_string();
-        assert!(
-            text.contains("expired, revoked or logged out elsewhere"),
-            "{text}"
-        );
-        assert!(
-            text.contains("Session token not found or invalid"),
-            "{text}"
-        );
-        assert!(e.requires_login());
+        assert!(std::error::Error::source(&e).is_none());
+        assert_eq!((e.code(), e.status(), e.service_code()), (None, None, None));
+        assert_eq!(e.attempts(), Some(2));
+        assert_eq!(e.operation(), Some("GetRoleCredentials"));
+        assert!(!e.requires_login());
+    }
+
+    #[test]
+    fn local_failures_have_no_status_or_code() {
+        let errors = [
+            ServiceError::MalformedResponse {
+                operation: "ListAccounts",
+                reason: "`accountList` is not a list".into(),
+            },
+            ServiceError::InvalidInput {
+                operation: "GetRoleCredentials",
+                reason: "the access token holds characters not allowed in an HTTP header",
+            },
+            ServiceError::InsecureEndpoint {
+                endpoint: "http://example.com/".into(),
+            },
+            ServiceError::HttpClient {
+                reason: "no TLS backend".into(),
+            },
+        ];
+        for e in errors {
+            assert_eq!(
+                (e.code(), e.status(), e.attempts(), e.retry_after()),
+                (None, None, None, None),
+                "{e}"
+            );
+            assert!(!e.requires_login() && !e.is_retryable(), "{e}");
+        }
     }
 }

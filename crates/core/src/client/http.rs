@@ -9,7 +9,9 @@ use reqwest::{Certificate, Method};
 use serde_json::{Map, Value};
 use url::{Host, Url};
 
-use super::error::{Service, ServiceError, from_response, status_is_retryable};
+use super::error::{ServiceError, TransportError};
+use super::response::{Service, from_response};
+use super::retry::status_is_retryable;
 use super::settings::{HttpSettings, RetryPolicy};
 use crate::read_limited::{Kind, MIB, ReadError, read_limited, show_limit};
 use crate::secret::AccessToken;
@@ -395,22 +397,18 @@ fn transport_error(
     error: reqwest::Error,
     attempts: u32,
 ) -> ServiceError {
-    let endpoint = endpoint.shown().to_owned();
-    if error.is_timeout() {
-        return ServiceError::Timeout {
-            operation,
-            endpoint,
-            attempts,
-        };
-    }
+    let timed_out = error.is_timeout();
     let error = error.without_url();
-    ServiceError::Transport {
+    TransportError {
         operation,
-        endpoint,
-        reason: innermost(&error),
+        endpoint: endpoint.shown().to_owned(),
         attempts,
-        source: error,
+        timed_out,
+        reason: innermost(&error),
+        // A timeout's message says it all.
+        source: (!timed_out).then(|| Box::new(error) as _),
     }
+    .into()
 }
 
 /// Whether a failure is the TLS handshake's verdict (an untrusted, expired or

@@ -10,17 +10,24 @@
 //!   retried with exponential backoff and full jitter ([`RetryPolicy`]); other 4xx
 //!   responses are final.
 //! - Every failure is a [`ServiceError`] naming the operation and status and saying
-//!   what to do. Secrets travel in types whose `Debug` is redacted, and no token,
-//!   secret, device code or request body reaches an error or a log line.
+//!   what to do: the service's answer ([`ResponseError`], with its [`ErrorCode`]), no
+//!   answer ([`TransportError`]), or a local failure. Secrets travel in types whose
+//!   `Debug` is redacted, and no token, secret, device code or request body reaches an
+//!   error or a log line.
+//! - The client returns the services' own shapes ([`RegisterClientResponse`],
+//!   [`RoleCredentials`], ...); turning them into cache entries is the `auth` layer's
+//!   job, so this module uses nothing from the caches.
 
 mod error;
 mod http;
 mod oidc;
 mod portal;
 mod proxy;
+mod response;
+mod retry;
 mod settings;
 
-pub use error::ServiceError;
+pub use error::{ErrorCode, ResponseError, ServiceError, TransportError};
 pub use http::HttpClient;
 #[cfg(feature = "login")]
 pub(crate) use http::is_loopback;

@@ -6,10 +6,10 @@ use reqwest::Method;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::error::{Service, ServiceError};
+use super::error::ServiceError;
 use super::http::{Call, Endpoint, Fields, HttpClient};
+use super::response::Service;
 use super::settings::HttpSettings;
-use crate::cache::ClientRegistration;
 use crate::secret::{AccessToken, ClientSecret, RefreshToken};
 
 /// The device-code grant type of RFC 8628.
@@ -109,21 +109,6 @@ pub struct RegisterClientResponse {
     pub authorization_endpoint: Option<String>,
     /// `tokenEndpoint`, when the service sent it.
     pub token_endpoint: Option<String>,
-}
-
-impl RegisterClientResponse {
-    /// The cache entry for this registration, with the scopes and grant types that
-    /// were requested.
-    pub fn to_registration(&self, request: &RegisterClientRequest) -> ClientRegistration {
-        ClientRegistration {
-            client_id: self.client_id.clone(),
-            client_secret: self.client_secret.clone(),
-            expires_at: self.client_secret_expires_at,
-            scopes: request.scopes.clone(),
-            grant_types: request.grant_types.clone(),
-            extra: Map::new(),
-        }
-    }
 }
 
 /// A started device authorization (RFC 8628).
@@ -383,7 +368,9 @@ impl OidcClient {
     }
 
     /// CreateToken: `POST /token`. The device-flow signals come back as
-    /// [`ServiceError::AuthorizationPending`] and [`ServiceError::SlowDown`].
+    /// [`ServiceError::Response`] with
+    /// [`ErrorCode::AuthorizationPending`](super::ErrorCode::AuthorizationPending) and
+    /// [`ErrorCode::SlowDown`](super::ErrorCode::SlowDown).
     pub async fn create_token(
         &self,
         request: &CreateTokenRequest,

@@ -4,12 +4,12 @@ use std::collections::HashSet;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use reqwest::Method;
-use serde_json::{Map, Value};
+use serde_json::Value;
 
-use super::error::{Service, ServiceError};
+use super::error::ServiceError;
 use super::http::{Call, Endpoint, Fields, HttpClient};
+use super::response::Service;
 use super::settings::HttpSettings;
-use crate::cache::CachedRoleCredentials;
 use crate::secret::{AccessToken, SecretAccessKey, SessionToken};
 
 /// The longest role-credentials lifetime accepted from GetRoleCredentials: 12 hours,
@@ -38,7 +38,8 @@ pub struct RoleCredentials {
 
 impl RoleCredentials {
     /// Checks `expiration` against `now`: the credentials must not be expired yet and
-    /// must expire within [`MAX_ROLE_CREDENTIALS_LIFETIME`].
+    /// must expire within 13 hours (the 12 hours a permission set's session can last,
+    /// plus one for clock skew).
     ///
     /// # Errors
     /// [`ServiceError::ImplausibleExpiry`], saying what the service sent.
@@ -63,18 +64,6 @@ impl RoleCredentials {
             sent: expiration_shown(self.expiration),
             problem,
         })
-    }
-
-    /// The role-credentials cache entry for these credentials.
-    pub fn to_cached(&self, account_id: &str) -> CachedRoleCredentials {
-        CachedRoleCredentials {
-            access_key_id: self.access_key_id.clone(),
-            secret_access_key: self.secret_access_key.clone(),
-            session_token: self.session_token.clone(),
-            expiration: self.expiration,
-            account_id: Some(account_id.to_owned()),
-            extra: Map::new(),
-        }
     }
 }
 

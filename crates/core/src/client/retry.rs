@@ -1,0 +1,87 @@
+//! Which failures are worth another attempt. The retry loop is in `http.rs`, the
+//! policy (attempts, backoff) in `settings.rs`.
+
+use super::error::{ErrorCode, ServiceError};
+
+/// Whether an unsuccessful status is worth another attempt: 5xx and 429.
+pub(crate) fn status_is_retryable(status: u16) -> bool {
+    status == 429 || (500..600).contains(&status)
+}
+
+impl ServiceError {
+    /// Whether the failure is transient — a 5xx, a 429, a connection failure or a
+    /// timeout — so the same request may succeed later. These are the failures the
+    /// client itself retries; when one comes back, the retries ran out.
+    ///
+    /// The device-flow signals `authorization_pending` and `slow_down` are not
+    /// "retryable" in this sense: the login's poll loop handles them.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Response(e) => match &e.code {
+                ErrorCode::InternalServer | ErrorCode::TooManyRequests => true,
+                ErrorCode::Other(_) => status_is_retryable(e.status),
+                _ => false,
+            },
+            // A refused certificate or TLS handshake gets the same answer again.
+            Self::Transport(e) => {
+                e.timed_out
+                    || e.source
+                        .as_deref()
+                        .is_none_or(|source| !super::http::is_tls_failure(source))
+            }
+            _ => false,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client::error::{ResponseError, TransportError};
+
+    #[test]
+    fn retryable_statuses() {
+        for status in [429, 500, 502, 503, 504, 599] {
+            assert!(status_is_retryable(status), "{status}");
+        }
+        for status in [200, 400, 401, 403, 404, 418, 499, 600] {
+            assert!(!status_is_retryable(status), "{status}");
+        }
+    }
+
+    #[test]
+    fn retryable_errors() {
+        let response = |status, code| ServiceError::from(ResponseError::new("Op", status, code));
+        assert!(response(500, ErrorCode::InternalServer).is_retryable());
+        assert!(response(400, ErrorCode::InternalServer).is_retryable());
+        assert!(response(429, ErrorCode::TooManyRequests).is_retryable());
+        assert!(response(503, ErrorCode::Other(None)).is_retryable());
+        assert!(!response(418, ErrorCode::Other(Some("Teapot".into()))).is_retryable());
+        for code in ErrorCode::KNOWN {
+            let want = matches!(code, ErrorCode::InternalServer | ErrorCode::TooManyRequests);
+            // The status does not matter for a known code.
+            assert_eq!(response(503, code.clone()).is_retryable(), want, "{code:?}");
+        }
+        let transport = |timed_out, source: Option<Box<dyn std::error::Error + Send + Sync>>| {
+            ServiceError::from(TransportError {
+                operation: "Op",
+                endpoint: "https://example.com/".into(),
+                attempts: 1,
+                timed_out,
+                reason: "r".into(),
+                source,
+            })
+        };
+        assert!(transport(true, None).is_retryable());
+        assert!(transport(false, None).is_retryable());
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        assert!(transport(false, Some(Box::new(refused))).is_retryable());
+        let tls = std::io::Error::other(rustls::Error::General("bad certificate".into()));
+        assert!(!transport(false, Some(Box::new(tls))).is_retryable());
+        let invalid = ServiceError::InvalidInput {
+            operation: "Op",
+            reason: "r",
+        };
+        assert!(!invalid.is_retryable());
+    }
+}
