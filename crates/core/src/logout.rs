@@ -208,7 +208,7 @@ pub async fn logout_session(
         let (Some(account), Some(role)) = (&profile.account_id, &profile.role_name) else {
             continue;
         };
-        let scope = profile.session.role_cache_scope();
+        let scope = crate::cache::RoleCacheScope::for_session(&profile.session);
         let path = caches.role_credentials().path(account, role, scope);
         report
             .temp_files_removed

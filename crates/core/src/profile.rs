@@ -81,7 +81,7 @@ pub struct CachePaths {
 pub fn cache_paths(profile: &SsoProfile, dirs: &CacheDirs) -> CachePaths {
     let session = &profile.session;
     let key = RegistrationKey::for_session(session);
-    let scope = session.role_cache_scope();
+    let scope = crate::cache::RoleCacheScope::for_session(&session);
     let role_credentials = match (&profile.account_id, &profile.role_name) {
         (Some(account), Some(role)) => Some(dirs.role_credentials().path(account, role, scope)),
         _ => None,

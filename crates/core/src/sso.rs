@@ -595,7 +595,7 @@ pub fn cached_role_credentials(
         profile.account_id.as_deref()?,
         profile.role_name.as_deref()?,
     );
-    let scope = profile.session.role_cache_scope();
+    let scope = crate::cache::RoleCacheScope::for_session(&profile.session);
     caches
         .role_credentials()
         .load(account, role, scope)

@@ -273,7 +273,7 @@ impl SsoCredentialsProvider {
         let (account, role) = (self.inner.account_id.clone(), self.inner.role_name.clone());
         let session = self.inner.token.session().clone();
         blocking(move || {
-            let scope = session.role_cache_scope();
+            let scope = crate::cache::RoleCacheScope::for_session(&session);
             Ok(Some(cache.lock(
                 &account,
                 &role,
@@ -288,11 +288,19 @@ impl SsoCredentialsProvider {
         let cache = self.inner.role_cache.clone()?;
         let (account, role) = (self.inner.account_id.clone(), self.inner.role_name.clone());
         let session = self.inner.token.session().clone();
-        blocking(move || Ok(cache.load(&account, &role, session.role_cache_scope()).ok()))
-            .await
-            .ok()
-            .flatten()
-            .filter(|c| c.is_fresh(now))
+        blocking(move || {
+            Ok(cache
+                .load(
+                    &account,
+                    &role,
+                    crate::cache::RoleCacheScope::for_session(&session),
+                )
+                .ok())
+        })
+        .await
+        .ok()
+        .flatten()
+        .filter(|c| c.is_fresh(now))
     }
 
     async fn store_cached(&self, credentials: &CachedRoleCredentials) {
@@ -303,7 +311,12 @@ impl SsoCredentialsProvider {
         let session = self.inner.token.session().clone();
         let credentials = credentials.clone();
         let result = blocking(move || {
-            Ok(cache.store(&account, &role, session.role_cache_scope(), &credentials)?)
+            Ok(cache.store(
+                &account,
+                &role,
+                crate::cache::RoleCacheScope::for_session(&session),
+                &credentials,
+            )?)
         })
         .await;
         if let Err(e) = result {

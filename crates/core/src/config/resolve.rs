@@ -74,15 +74,6 @@ impl SsoSession {
         self.name.as_deref().unwrap_or(&self.start_url)
     }
 
-    /// What the role-credentials cache keys are scoped by: the session name, else
-    /// the start URL (legacy profiles).
-    pub fn role_cache_scope(&self) -> crate::cache::RoleCacheScope<'_> {
-        match &self.name {
-            Some(name) => crate::cache::RoleCacheScope::Session(name),
-            None => crate::cache::RoleCacheScope::StartUrl(&self.start_url),
-        }
-    }
-
     /// Whether this is a legacy profile's session (no `[sso-session]`): its tokens
     /// cannot be refreshed.
     pub fn is_legacy(&self) -> bool {
