@@ -114,7 +114,8 @@ pub async fn logout(selector: &crate::Selector, env: &Env) -> Result<LogoutRepor
     selector.check()?;
     let (file, vars) = (selector.config_file.clone(), env.clone());
     let config =
-        crate::auth::blocking(move || crate::profile::load_config(file.as_deref(), &vars)).await?;
+        crate::auth::blocking(move || Ok(crate::config::load_config(file.as_deref(), &vars)?))
+            .await?;
     if logs_out_everything(selector) {
         logout_all(&config, env, &CacheDirs::from_env(env)?).await
     } else {

@@ -23,9 +23,9 @@ use crate::cache::{CacheDirs, CachedRoleCredentials};
 use crate::client::{
     AccountInfo, HttpClient, HttpSettings, OidcClient, PortalClient, RoleInfo, ServiceError,
 };
+use crate::config::load_config;
 use crate::config::{AwsConfig, SsoProfile, SsoSession, selected_profile_name};
 use crate::env::Env;
-use crate::profile::load_config;
 use crate::time::{SharedClock, SystemClock};
 
 /// What to act on: a profile (the default) or an sso-session by name.

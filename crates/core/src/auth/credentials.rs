@@ -31,8 +31,8 @@ use crate::Error;
 use crate::cache::{CacheDirs, CachedRoleCredentials, DEFAULT_LOCK_TIMEOUT, RoleCredentialsCache};
 use crate::client::{HttpClient, HttpSettings, OidcClient, PortalClient, ServiceError};
 use crate::config::SsoProfile;
+use crate::config::{load_config, resolve_profile};
 use crate::env::Env;
-use crate::profile::{ProfileQuery, load_config, resolve_profile};
 use crate::time::{SharedClock, SystemClock};
 
 /// Why a 401 from the portal ends the session.
@@ -593,11 +593,11 @@ impl Builder {
                 (profile, target)
             }
             None => {
-                let query = ProfileQuery {
-                    profile: self.profile_name,
-                    config_file: self.config_file,
-                };
-                let profile = resolve_profile(&query, &env)?;
+                let profile = resolve_profile(
+                    self.profile_name.as_deref(),
+                    self.config_file.as_deref(),
+                    &env,
+                )?;
                 let target = LoginTarget::Profile(profile.name.clone());
                 (profile, target)
             }

@@ -47,6 +47,7 @@ pub(crate) use files::read_shared_file;
 pub use files::{ConfigFiles, MAX_CONFIG_FILE_BYTES};
 pub use parse::{FileKind, ParsedFile, Property, Section, SectionKind, parse};
 pub use resolve::{AwsConfig, SsoProfile, SsoSession, selected_profile_name};
+pub(crate) use resolve::{load_config, resolve_profile};
 pub use validate::{
     validate_account_id, validate_endpoint_url, validate_region, validate_start_url,
 };

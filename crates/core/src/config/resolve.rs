@@ -48,6 +48,37 @@ pub fn selected_profile_name(explicit: Option<&str>, env: &Env) -> String {
     }
 }
 
+/// Loads the AWS config files that `config_file` (or else the environment) names:
+/// `config_file` replaces only the config file's path; the credentials file is the
+/// environment's (none without a home directory).
+pub(crate) fn load_config(config_file: Option<&Path>, env: &Env) -> Result<AwsConfig, ConfigError> {
+    let files = match config_file {
+        Some(path) => {
+            let credentials = ConfigFiles::from_env(env)
+                .map(|f| f.credentials)
+                .unwrap_or_default();
+            ConfigFiles {
+                config: path.to_owned(),
+                credentials,
+            }
+        }
+        None => ConfigFiles::from_env(env)?,
+    };
+    AwsConfig::load_files(&files)
+}
+
+/// Resolves the SSO profile `profile` names (`None`: [`selected_profile_name`]) in
+/// the files [`load_config`] reads.
+pub(crate) fn resolve_profile(
+    profile: Option<&str>,
+    config_file: Option<&Path>,
+    env: &Env,
+) -> Result<SsoProfile, ConfigError> {
+    let config = load_config(config_file, env)?;
+    let name = selected_profile_name(profile, env);
+    config.resolve_sso_profile(&name, env)
+}
+
 /// Where an SSO token comes from: an `[sso-session]` or a legacy profile's settings.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SsoSession {
