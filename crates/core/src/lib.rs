@@ -32,8 +32,8 @@
 //!   (login, tokens, credentials, accounts, roles): what the CLI and bindings call.
 //! - [`export`]: credentials as `credential_process` JSON and shell variables.
 //! - [`logout`] and [`status`]: `aws sso logout`, and "am I logged in, for how long".
-//! - [`populate`]: every account with its roles, and (feature `login`) a profile for
-//!   each, written into the config.
+//! - `populate` (feature `login`): a profile for every account and role, written
+//!   into the config.
 //! - [`secret`]: types for tokens and keys that never print their value.
 //! - [`time`]: the injectable clock and the cache timestamp formats.
 //! - [`env`]: the injectable process environment (variables and home directory).
@@ -80,6 +80,7 @@ pub mod env;
 mod error;
 pub mod export;
 pub mod logout;
+#[cfg(feature = "login")]
 pub mod populate;
 pub mod profile;
 mod read_limited;

@@ -529,12 +529,11 @@ impl Sso {
 
     /// Every role in every account, with the account's name: one ListAccounts (all
     /// pages), then ListAccountRoles for each account with at most
-    /// [`DEFAULT_CONCURRENCY`](crate::populate::DEFAULT_CONCURRENCY) calls in flight
+    /// [`DEFAULT_CONCURRENCY`] calls in flight
     /// (throttling retried with backoff). Sorted by account id, then role name,
     /// whatever order the answers came in.
     pub async fn all_roles(&self) -> Result<Vec<AccountRole>, Error> {
-        let assignments =
-            crate::populate::list_assignments(self, crate::populate::DEFAULT_CONCURRENCY).await?;
+        let assignments = list_assignments(self, DEFAULT_CONCURRENCY).await?;
         Ok(assignments
             .into_iter()
             .flat_map(|a| {
@@ -601,4 +600,57 @@ pub fn cached_role_credentials(
         .load(account, role, scope)
         .ok()
         .filter(|c| c.is_fresh(now))
+}
+
+/// How many ListAccountRoles calls run at once, when listing every account's roles
+/// ([`Sso::all_roles`], [`list_assignments`]) and for profile generation.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// One account with its roles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assignment {
+    /// The account.
+    pub account: AccountInfo,
+    /// Its roles, sorted by name.
+    pub roles: Vec<RoleInfo>,
+}
+
+/// Lists every account and its roles, `concurrency` ListAccountRoles calls at a time
+/// (throttling is retried with backoff and jitter by the client). Sorted by account id.
+pub async fn list_assignments(sso: &Sso, concurrency: usize) -> Result<Vec<Assignment>, Error> {
+    let token = sso.token_provider().token().await?;
+    let portal = sso.portal().clone();
+    let accounts = portal
+        .list_accounts(&token.access_token)
+        .await
+        .map_err(|e| sso.portal_error(e))?;
+    let permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, account) in accounts.into_iter().enumerate() {
+        let (portal, permits, token) = (
+            portal.clone(),
+            Arc::clone(&permits),
+            token.access_token.clone(),
+        );
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let roles = portal.list_account_roles(&token, &account.account_id).await;
+            (index, account, roles)
+        });
+    }
+    let mut out = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        let (index, account, roles) =
+            joined.map_err(|e| Error::Internal(format!("a listing task failed: {e}")))?;
+        let mut roles = roles.map_err(|e| sso.portal_error(e))?;
+        roles.sort_by(|a, b| a.role_name.cmp(&b.role_name));
+        out.push((index, Assignment { account, roles }));
+    }
+    out.sort_by(|a, b| {
+        a.1.account
+            .account_id
+            .cmp(&b.1.account.account_id)
+            .then(a.0.cmp(&b.0))
+    });
+    Ok(out.into_iter().map(|(_, a)| a).collect())
 }
