@@ -8,6 +8,8 @@
 //! The logins (`login`, `pkce`, `flow`, `prompt`) need the `login` feature (on by
 //! default); the providers do not.
 
+#[cfg(feature = "login")]
+mod context;
 pub mod credentials;
 mod error;
 #[cfg(feature = "login")]

@@ -29,7 +29,7 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use tokio::sync::oneshot;
 
-use super::login::{CancelToken, LoginContext, LoginOptions};
+use super::context::{CancelToken, LoginContext, LoginOptions};
 use super::{AuthError, LoginTarget};
 use crate::Error;
 use crate::cache::{CacheDirs, CachedToken, GrantFlow};
@@ -38,12 +38,9 @@ use crate::config::SsoSession;
 use crate::secret::{AuthorizationCode, CodeVerifier};
 use crate::time::SharedClock;
 
-/// The redirect URI registered for PKCE clients (no port: any loopback port matches).
-pub const REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
+pub use super::context::{DEFAULT_SCOPE, REDIRECT_URI};
 /// The callback path of the loopback listener.
 pub const CALLBACK_PATH: &str = "/oauth/callback";
-/// The scope registered when `sso_registration_scopes` is not configured.
-pub const DEFAULT_SCOPE: &str = "sso:account:access";
 /// How long a PKCE login waits for the browser by default (as the AWS CLI).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 
