@@ -84,6 +84,7 @@ pub mod logout;
 pub mod populate;
 pub mod profile;
 mod read_limited;
+mod rt;
 pub mod secret;
 pub mod sso;
 pub mod status;

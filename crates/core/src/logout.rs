@@ -90,7 +90,7 @@ fn has_access_token(map: &serde_json::Map<String, serde_json::Value>) -> bool {
 async fn remove_locked(path: &Path) -> Result<bool, Error> {
     let lock = path.with_extension("lock");
     let path = path.to_owned();
-    crate::auth::blocking(move || {
+    crate::rt::blocking(move || {
         let _lock = crate::cache::CacheLock::acquire(&lock, crate::cache::DEFAULT_LOCK_TIMEOUT)?;
         remove(&path)
     })
@@ -114,7 +114,7 @@ pub async fn logout(selector: &crate::Selector, env: &Env) -> Result<LogoutRepor
     selector.check()?;
     let (file, vars) = (selector.config_file.clone(), env.clone());
     let config =
-        crate::auth::blocking(move || Ok(crate::config::load_config(file.as_deref(), &vars)?))
+        crate::rt::blocking(move || Ok(crate::config::load_config(file.as_deref(), &vars)?))
             .await?;
     if logs_out_everything(selector) {
         logout_all(&config, env, &CacheDirs::from_env(env)?).await

@@ -9,11 +9,11 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
-use super::blocking;
 use crate::Error;
 use crate::cache::{CacheDirs, CachedToken, ClientRegistration, GrantFlow, RegistrationKey};
 use crate::client::{OidcClient, RegisterClientRequest, TokenResponse};
 use crate::config::SsoSession;
+use crate::rt::blocking;
 use crate::time::SharedClock;
 
 /// How long a login waits for another process's login to finish before giving up.

@@ -26,13 +26,14 @@ use super::login::{DeviceLogin, LoginOptions, LoginPrompt};
 #[cfg(feature = "login")]
 use super::token::AutoLogin;
 use super::token::{SsoTokenProvider, shared_failure};
-use super::{AuthError, LoginTarget, blocking};
+use super::{AuthError, LoginTarget};
 use crate::Error;
 use crate::cache::{CacheDirs, CachedRoleCredentials, DEFAULT_LOCK_TIMEOUT, RoleCredentialsCache};
 use crate::client::{HttpClient, HttpSettings, OidcClient, PortalClient, ServiceError};
 use crate::config::SsoProfile;
 use crate::config::{load_config, resolve_profile};
 use crate::env::Env;
+use crate::rt::blocking;
 use crate::time::{SharedClock, SystemClock};
 
 /// Why a 401 from the portal ends the session.

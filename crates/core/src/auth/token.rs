@@ -23,13 +23,14 @@ use aws_credential_types::provider::token::ProvideToken;
 
 #[cfg(feature = "login")]
 use super::login::{DeviceLogin, LoginOptions, LoginPrompt};
-use super::{AuthError, LoginTarget, blocking};
+use super::{AuthError, LoginTarget};
 use crate::Error;
 use crate::cache::{
     CacheError, CachedToken, DEFAULT_LOCK_TIMEOUT, MAX_SHARED_BACKOFF, SharedFailure, TokenCache,
 };
 use crate::client::{CreateTokenRequest, OidcClient, ServiceError};
 use crate::config::SsoSession;
+use crate::rt::blocking;
 use crate::secret::RefreshToken;
 use crate::time::SharedClock;
 
