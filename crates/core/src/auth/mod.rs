@@ -11,7 +11,7 @@
 #[cfg(feature = "login")]
 mod context;
 pub mod credentials;
-mod error;
+pub(crate) mod error;
 #[cfg(feature = "login")]
 pub mod flow;
 #[cfg(feature = "login")]

@@ -417,6 +417,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn the_authorize_url_passes_the_browsers_check_unchanged() {
+        use crate::browser::{AllowedHosts, check_url};
+        let emulator = SsoSession {
+            name: Some("dev".into()),
+            start_url: "https://d-1234567890.awsapps.com/start".into(),
+            region: "eu-west-1".into(),
+            scopes: None,
+            endpoints: crate::config::Endpoints {
+                oidc: "http://127.0.0.1:4567".into(),
+                portal: "http://127.0.0.1:4567".into(),
+            },
+            ca_bundle: None,
+        };
+        let mut aws = emulator.clone();
+        aws.endpoints = crate::config::resolve_endpoints("eu-west-1", false, false).unwrap();
+        for session in [&emulator, &aws] {
+            let url = authorize_url(
+                &session.endpoints.oidc,
+                "client-id_-.~",
+                "http://127.0.0.1:51234/oauth/callback",
+                "0c3a-state",
+                "chal_lenge-",
+                &["sso:account:access".into()],
+            );
+            let allowed = AllowedHosts::for_session(session);
+            assert_eq!(check_url(&url, &allowed).unwrap().as_str(), url);
+        }
+    }
+
+    #[test]
     fn challenge_vector() {
         assert_eq!(
             code_challenge(&"a".repeat(64)),
