@@ -36,8 +36,11 @@
 mod endpoints;
 mod error;
 mod files;
+mod index;
+mod model;
 mod parse;
 mod resolve;
+mod syntax;
 mod validate;
 
 pub use endpoints::{Endpoints, partition_dns_suffix, partition_name, resolve_endpoints};
@@ -45,7 +48,9 @@ pub use error::{ConfigError, ValueError};
 #[cfg(feature = "login")]
 pub(crate) use files::read_shared_file;
 pub use files::{ConfigFiles, MAX_CONFIG_FILE_BYTES};
-pub use parse::{FileKind, ParsedFile, Property, Section, SectionKind, parse};
+pub use index::{ParsedFile, Section};
+pub use model::{FileKind, Property, SectionKind};
+pub use parse::parse;
 pub use resolve::{AwsConfig, SsoProfile, SsoSession, selected_profile_name};
 pub(crate) use resolve::{load_config, resolve_profile};
 pub use validate::{

@@ -8,7 +8,9 @@ use std::sync::Arc;
 use super::endpoints::{Endpoints, default_endpoints};
 use super::error::{ConfigError, ValueError};
 use super::files::{ConfigFiles, read_shared_file};
-use super::parse::{FileKind, ParsedFile, Property, Section, parse};
+use super::index::{ParsedFile, Section};
+use super::model::{FileKind, Property};
+use super::parse::parse;
 use super::validate::{
     EndpointProblem, check_endpoint_url, validate_account_id, validate_region, validate_start_url,
 };
