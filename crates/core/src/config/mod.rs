@@ -33,6 +33,7 @@
 //! # Ok::<(), ssokit::config::ConfigError>(())
 //! ```
 
+mod aws_config;
 mod endpoints;
 mod error;
 mod files;
@@ -40,9 +41,15 @@ mod index;
 mod model;
 mod parse;
 mod resolve;
+mod selection;
+mod session;
+mod settings;
+mod suggest;
 mod syntax;
 mod validate;
 
+pub use aws_config::AwsConfig;
+pub(crate) use aws_config::load_config;
 pub use endpoints::{Endpoints, partition_dns_suffix, partition_name, resolve_endpoints};
 pub use error::{ConfigError, ValueError};
 #[cfg(feature = "login")]
@@ -51,8 +58,9 @@ pub use files::{ConfigFiles, MAX_CONFIG_FILE_BYTES};
 pub use index::{ParsedFile, Section};
 pub use model::{FileKind, Property, SectionKind};
 pub use parse::parse;
-pub use resolve::{AwsConfig, SsoProfile, SsoSession, selected_profile_name};
-pub(crate) use resolve::{load_config, resolve_profile};
+pub(crate) use resolve::resolve_profile;
+pub use selection::selected_profile_name;
+pub use session::{SsoProfile, SsoSession};
 pub use validate::{
     validate_account_id, validate_endpoint_url, validate_region, validate_start_url,
 };
