@@ -109,7 +109,7 @@ fn revoke_settings(env: &Env) -> HttpSettings {
 /// Logs out as every front-end does (`ssokit logout`, `ssokit.logout()`, `logout()`),
 /// reading the config file `selector` names (or the environment's): with neither a
 /// profile nor an sso-session, everything, as `aws sso logout` ([`logout_all`]);
-/// with one, only that profile's session or that sso-session ([`logout_session`]).
+/// with one, only that profile's session or that sso-session.
 pub async fn logout(selector: &crate::Selector, env: &Env) -> Result<LogoutReport, Error> {
     selector.check()?;
     let (file, vars) = (selector.config_file.clone(), env.clone());
@@ -175,7 +175,7 @@ pub async fn logout_all(
 
 /// Logs out of the session of `sso` only: its token revoked and removed, and the
 /// role-credentials files of every profile in `config` that uses the session.
-pub async fn logout_session(
+pub(crate) async fn logout_session(
     sso: &Sso,
     config: &AwsConfig,
     env: &Env,

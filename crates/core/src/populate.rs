@@ -9,8 +9,7 @@
 //! gets `-2`, `-3`, ... appended.
 //!
 //! Profile generation needs the `login` cargo feature (on by default); listing every
-//! account with its roles ([`Sso::all_roles`], [`crate::sso::list_assignments`], on
-//! which it builds) does not.
+//! account with its roles ([`Sso::all_roles`], on which it builds) does not.
 
 use std::collections::HashSet;
 use std::fs;
@@ -42,7 +41,7 @@ fn valid_name_char(c: char) -> bool {
 
 /// A valid profile name from `raw`: invalid characters become `-`; empty becomes
 /// `profile`.
-pub fn sanitize_profile_name(raw: &str) -> String {
+pub(crate) fn sanitize_profile_name(raw: &str) -> String {
     let name: String = raw
         .chars()
         .map(|c| if valid_name_char(c) { c } else { '-' })
@@ -83,7 +82,7 @@ fn markers(session: &str) -> (String, String) {
 
 /// The generated block (markers included, LF line ends, trailing newline). `taken`
 /// holds profile names defined outside the block; generated names avoid them.
-pub fn render_block(
+pub(crate) fn render_block(
     assignments: &[Assignment],
     options: &RenderOptions,
     taken: &HashSet<String>,
@@ -124,7 +123,7 @@ pub fn render_block(
 /// The marker lines of a config file are not one BEGIN followed by one END.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {reason}; fix or remove the ssokit marker lines, then run populate again")]
-pub struct DamagedBlock {
+pub(crate) struct DamagedBlock {
     /// The 1-based line of the offending marker.
     pub line: usize,
     /// What is wrong.
@@ -201,7 +200,7 @@ pub(crate) fn apply_block(
 }
 
 /// The profile names defined outside `session`'s block in `text`.
-pub fn names_outside_block(text: &str, session: &str) -> HashSet<String> {
+pub(crate) fn names_outside_block(text: &str, session: &str) -> HashSet<String> {
     let (begin, end) = markers(session);
     let mut inside = false;
     let mut names = HashSet::new();
@@ -230,7 +229,7 @@ pub fn names_outside_block(text: &str, session: &str) -> HashSet<String> {
 /// Writes `text` to the config file at `path` atomically. When `path` is a symlink,
 /// the file it points to is replaced and the link stays a link. The file keeps its
 /// permissions (new files get 0600).
-pub fn write_config(path: &Path, text: &str) -> Result<PathBuf, Error> {
+pub(crate) fn write_config(path: &Path, text: &str) -> Result<PathBuf, Error> {
     let real = match fs::canonicalize(path) {
         Ok(real) => real,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => path.to_owned(),
@@ -305,7 +304,7 @@ pub async fn populate(
 
 /// A retry policy patient enough for big organisations: listing hundreds of
 /// accounts often meets throttling.
-pub fn patient_retry() -> crate::client::RetryPolicy {
+pub(crate) fn patient_retry() -> crate::client::RetryPolicy {
     crate::client::RetryPolicy::new(12, Duration::from_millis(100), Duration::from_secs(5))
         .max_elapsed(Duration::from_secs(300))
 }

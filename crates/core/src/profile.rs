@@ -57,7 +57,7 @@ pub fn resolve_profile(query: &ProfileQuery, env: &Env) -> Result<SsoProfile, Er
 
 /// Where a resolved profile's cache files are.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CachePaths {
+pub(crate) struct CachePaths {
     /// The SSO token file.
     pub token: PathBuf,
     /// The client-registration file of the device-code flow (and of PKCE, which
@@ -68,10 +68,10 @@ pub struct CachePaths {
 }
 
 /// The cache files that serve `profile` under `dirs`.
-pub fn cache_paths(profile: &SsoProfile, dirs: &CacheDirs) -> CachePaths {
+pub(crate) fn cache_paths(profile: &SsoProfile, dirs: &CacheDirs) -> CachePaths {
     let session = &profile.session;
     let key = RegistrationKey::for_session(session);
-    let scope = crate::cache::RoleCacheScope::for_session(&session);
+    let scope = crate::cache::RoleCacheScope::for_session(session);
     let role_credentials = match (&profile.account_id, &profile.role_name) {
         (Some(account), Some(role)) => Some(dirs.role_credentials().path(account, role, scope)),
         _ => None,

@@ -380,7 +380,11 @@ impl Sso {
         )
     }
 
-    /// Chooses the login flow for this session (see [`choose_flow`]).
+    /// Chooses the login flow for this session: the caller's choice if any; else the
+    /// device code for legacy profiles (no sso-session), over SSH
+    /// (`SSH_CONNECTION`/`SSH_TTY`), in a container without a display, and on Linux
+    /// without a display (unless `BROWSER` names one or this is WSL, whose Windows
+    /// browser reaches 127.0.0.1); else PKCE. The choice says why.
     ///
     /// Needs the `login` cargo feature (on by default).
     #[cfg(feature = "login")]
@@ -585,7 +589,7 @@ pub fn resolve_cached(
 
 /// The cached role credentials of `profile` under `caches`, if they have more than 15
 /// minutes left at `now`. Reads one small file; no network.
-pub fn cached_role_credentials(
+pub(crate) fn cached_role_credentials(
     profile: &SsoProfile,
     caches: &CacheDirs,
     now: std::time::SystemTime,
@@ -603,12 +607,12 @@ pub fn cached_role_credentials(
 }
 
 /// How many ListAccountRoles calls run at once, when listing every account's roles
-/// ([`Sso::all_roles`], [`list_assignments`]) and for profile generation.
+/// ([`Sso::all_roles`]) and for profile generation.
 pub const DEFAULT_CONCURRENCY: usize = 8;
 
 /// One account with its roles.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Assignment {
+pub(crate) struct Assignment {
     /// The account.
     pub account: AccountInfo,
     /// Its roles, sorted by name.
@@ -617,7 +621,10 @@ pub struct Assignment {
 
 /// Lists every account and its roles, `concurrency` ListAccountRoles calls at a time
 /// (throttling is retried with backoff and jitter by the client). Sorted by account id.
-pub async fn list_assignments(sso: &Sso, concurrency: usize) -> Result<Vec<Assignment>, Error> {
+pub(crate) async fn list_assignments(
+    sso: &Sso,
+    concurrency: usize,
+) -> Result<Vec<Assignment>, Error> {
     let token = sso.token_provider().token().await?;
     let portal = sso.portal().clone();
     let accounts = portal

@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use ssokit::config::{AwsConfig, ConfigError, ConfigFiles, FileKind};
+use ssokit::config::{AwsConfig, ConfigError, ConfigFiles};
 use ssokit::env::Env;
 
 const CONFIG: &str = "[profile dev]\n\
@@ -53,7 +53,9 @@ fn missing_files_are_empty_and_the_error_names_the_file_searched() {
     };
     let config = AwsConfig::load_files(&files).unwrap();
     assert!(config.profile_names().is_empty());
-    assert_eq!(config.config_file().kind(), FileKind::Config);
+    assert_eq!(config.config_path(), files.config.as_path());
+    assert_eq!(config.credentials_path(), files.credentials.as_path());
+    assert!(config.sso_session_names().is_empty());
     let e = config
         .resolve_sso_profile("default", &Env::from_vars([("HOME", "/h")]))
         .unwrap_err();

@@ -17,12 +17,12 @@ use crate::rt::blocking;
 use crate::time::SharedClock;
 
 /// How long a login waits for another process's login to finish before giving up.
-pub const LOGIN_LOCK_TIMEOUT: Duration = Duration::from_secs(15 * 60);
+pub(crate) const LOGIN_LOCK_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 /// The redirect URI registered for PKCE clients (no port: any loopback port matches).
-pub const REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
+pub(crate) const REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 /// The scope registered when `sso_registration_scopes` is not configured.
-pub const DEFAULT_SCOPE: &str = "sso:account:access";
+pub(crate) const DEFAULT_SCOPE: &str = "sso:account:access";
 
 /// Cancels a login in progress from another task or thread.
 #[derive(Debug, Clone, Default)]

@@ -625,7 +625,7 @@ impl Builder {
 }
 
 /// Builds the provider of a resolved profile.
-pub fn from_profile(
+pub(crate) fn from_profile(
     profile: &SsoProfile,
     target: LoginTarget,
     caches: &CacheDirs,

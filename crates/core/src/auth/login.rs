@@ -13,7 +13,7 @@ use std::fmt;
 use std::time::{Duration, SystemTime};
 
 use super::context::LoginContext;
-pub use super::context::{CancelToken, LOGIN_LOCK_TIMEOUT, LoginOptions};
+pub use super::context::{CancelToken, LoginOptions};
 use super::{AuthError, LoginTarget, SharedSleeper};
 use crate::Error;
 use crate::browser::{AllowedHosts, Opened, RefusedUrl, check_url, open_checked, printable};
@@ -26,7 +26,7 @@ use crate::env::Env;
 use crate::time::SharedClock;
 
 /// How much `slow_down` adds to the polling interval, for the rest of the login.
-pub const SLOW_DOWN_INCREMENT: Duration = Duration::from_secs(5);
+pub(crate) const SLOW_DOWN_INCREMENT: Duration = Duration::from_secs(5);
 
 /// The longest pause between two polls, whatever the server's `interval` says.
 pub const MAX_POLL_INTERVAL: Duration = Duration::from_secs(60);
@@ -84,7 +84,7 @@ impl<F: Fn(&DevicePrompt) + Send + Sync> LoginPrompt for F {
 
 /// What one poll's answer means.
 #[derive(Debug)]
-pub enum PollStep {
+pub(crate) enum PollStep {
     /// Approved: the token.
     Done(TokenResponse),
     /// Not yet: poll again after this interval (grown after `slow_down`).
@@ -103,7 +103,7 @@ pub enum PollStep {
 /// `expired_token`, `access_denied`, and the other OIDC errors that say the request
 /// can never succeed. A transient failure is [`PollStep::Backoff`]: the device code
 /// is still good until it expires.
-pub fn poll_step(
+pub(crate) fn poll_step(
     result: Result<TokenResponse, ServiceError>,
     interval: Duration,
     target: &LoginTarget,
@@ -306,7 +306,11 @@ impl DeviceLogin {
 /// The wait before the next poll after `failures` transient failures in a row: the
 /// interval doubled per failure, or the server's `Retry-After` when it asks for
 /// longer, never less than the interval and never more than [`MAX_POLL_INTERVAL`].
-pub fn poll_backoff(interval: Duration, failures: u32, retry_after: Option<Duration>) -> Duration {
+pub(crate) fn poll_backoff(
+    interval: Duration,
+    failures: u32,
+    retry_after: Option<Duration>,
+) -> Duration {
     let interval = interval.max(Duration::from_secs(1));
     let doubled = interval
         .checked_mul(1u32.checked_shl(failures.min(16)).unwrap_or(u32::MAX))

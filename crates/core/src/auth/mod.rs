@@ -2,7 +2,7 @@
 //! show the person (`prompt`), the SSO token provider (with refresh) and the
 //! role-credentials provider, on top of [`crate::client`] and [`crate::cache`].
 //!
-//! The decisions are pure functions ([`token::decide`], `login::poll_step`) tested
+//! The decisions are pure functions (`token::decide`, `login::poll_step`) tested
 //! without HTTP or waiting; the providers are thin async shells around them.
 //!
 //! The logins (`login`, `pkce`, `flow`, `prompt`) need the `login` feature (on by

@@ -38,11 +38,11 @@ use crate::config::SsoSession;
 use crate::secret::{AuthorizationCode, CodeVerifier};
 use crate::time::SharedClock;
 
-pub use super::context::{DEFAULT_SCOPE, REDIRECT_URI};
+use super::context::DEFAULT_SCOPE;
 /// The callback path of the loopback listener.
-pub const CALLBACK_PATH: &str = "/oauth/callback";
+pub(crate) const CALLBACK_PATH: &str = "/oauth/callback";
 /// How long a PKCE login waits for the browser by default (as the AWS CLI).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 
 const UNRESERVED: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
 
@@ -62,7 +62,7 @@ fn random_bytes(n: usize, fill: RandomSource) -> Result<Vec<u8>, AuthError> {
 
 /// A new code verifier: 64 random characters from `A-Z a-z 0-9 - . _ ~`.
 /// [`AuthError::NoRandomness`] when the operating system gives no random bytes.
-pub fn code_verifier() -> Result<CodeVerifier, AuthError> {
+pub(crate) fn code_verifier() -> Result<CodeVerifier, AuthError> {
     code_verifier_from(getrandom::fill)
 }
 
@@ -83,13 +83,13 @@ fn code_verifier_from(fill: RandomSource) -> Result<CodeVerifier, AuthError> {
 }
 
 /// The S256 challenge of a verifier: base64url(SHA-256(verifier)), no padding.
-pub fn code_challenge(verifier: &str) -> String {
+pub(crate) fn code_challenge(verifier: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
 /// A random `state` (a UUID v4, as the AWS CLI sends).
 /// [`AuthError::NoRandomness`] when the operating system gives no random bytes.
-pub fn new_state() -> Result<String, AuthError> {
+pub(crate) fn new_state() -> Result<String, AuthError> {
     new_state_from(getrandom::fill)
 }
 
@@ -122,7 +122,7 @@ fn encode(value: &str) -> String {
 }
 
 /// The authorize URL, with exactly the AWS CLI's parameters, order and encoding.
-pub fn authorize_url(
+pub(crate) fn authorize_url(
     oidc_endpoint: &str,
     client_id: &str,
     redirect_uri: &str,
@@ -283,7 +283,7 @@ impl PkceLogin {
 
     /// Logs in (see the module documentation) and returns the token it wrote, or the
     /// one another process wrote meanwhile. `options.timeout` bounds the wait for the
-    /// browser ([`DEFAULT_TIMEOUT`] when unset).
+    /// browser (10 minutes when unset, as the AWS CLI).
     pub async fn login(
         &self,
         prompt: &dyn AuthorizePrompt,

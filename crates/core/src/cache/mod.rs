@@ -42,10 +42,11 @@ pub use file::{MAX_CACHE_FILE_BYTES, read_json_object};
 pub(crate) use file::{TempFiles, remove_temp_files};
 pub(crate) use keys::sha1_hex;
 pub use keys::{RoleCacheScope, registration_cache_key, role_cache_key, token_cache_key};
-pub use lock::{CacheLock, DEFAULT_LOCK_TIMEOUT, MAX_SHARED_BACKOFF, SharedFailure};
+pub(crate) use lock::MAX_SHARED_BACKOFF;
+pub use lock::{CacheLock, DEFAULT_LOCK_TIMEOUT, SharedFailure};
 pub use perms::check_permissions;
 pub use registration::{ClientRegistration, GrantFlow, RegistrationCache, RegistrationKey};
-pub use role::{CachedRoleCredentials, PROVIDER_TYPE_SSO, RoleCredentialsCache};
+pub use role::{CachedRoleCredentials, RoleCredentialsCache};
 pub use token::{CachedToken, TokenCache};
 
 use crate::env::Env;

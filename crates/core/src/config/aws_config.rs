@@ -80,7 +80,7 @@ impl AwsConfig {
     }
 
     /// Puts together two files parsed with [`parse`].
-    pub fn from_parsed(config: ParsedFile, credentials: ParsedFile) -> Self {
+    pub(crate) fn from_parsed(config: ParsedFile, credentials: ParsedFile) -> Self {
         let mut merged = HashMap::new();
         for cred in credentials.profiles() {
             if let Some(conf) = config.profile(cred.name()) {
@@ -107,13 +107,8 @@ impl AwsConfig {
     }
 
     /// The parsed config file.
-    pub fn config_file(&self) -> &ParsedFile {
+    pub(crate) fn config_file(&self) -> &ParsedFile {
         &self.config
-    }
-
-    /// The parsed credentials file.
-    pub fn credentials_file(&self) -> &ParsedFile {
-        &self.credentials
     }
 
     /// Every profile name: the config file's in file order, then those only in the

@@ -104,7 +104,7 @@ pub(super) struct Span {
 
 /// A profile, sso-session or services section, with every repetition of it merged.
 ///
-/// The file is checked completely by [`parse`](super::parse::parse); a section's properties are built
+/// The file is checked completely by the parser; a section's properties are built
 /// from the text the first time they are looked at, so that reading a large file
 /// to use one profile stays fast.
 #[derive(Clone)]
@@ -278,7 +278,7 @@ impl Section {
 
 /// One parsed file: its profiles, sso-sessions and services sections in file order.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ParsedFile {
+pub(crate) struct ParsedFile {
     pub(super) path: PathBuf,
     pub(super) kind: FileKind,
     pub(super) profiles: Vec<Section>,
@@ -292,7 +292,7 @@ pub struct ParsedFile {
 
 impl ParsedFile {
     /// An empty file (what a missing file reads as).
-    pub fn empty(kind: FileKind, path: &Path) -> Self {
+    pub(crate) fn empty(kind: FileKind, path: &Path) -> Self {
         Self {
             path: path.to_path_buf(),
             kind,
@@ -307,47 +307,50 @@ impl ParsedFile {
     }
 
     /// The file's path (as given to [`parse`](super::parse::parse)).
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.path
     }
 
     /// Which file it is.
-    pub fn kind(&self) -> FileKind {
+    #[cfg(test)]
+    pub(crate) fn kind(&self) -> FileKind {
         self.kind
     }
 
     /// The profiles, in the order they first appear.
-    pub fn profiles(&self) -> &[Section] {
+    pub(crate) fn profiles(&self) -> &[Section] {
         &self.profiles
     }
 
     /// The sso-sessions, in the order they first appear.
-    pub fn sso_sessions(&self) -> &[Section] {
+    pub(crate) fn sso_sessions(&self) -> &[Section] {
         &self.sso_sessions
     }
 
     /// The services sections, in the order they first appear.
-    pub fn services_sections(&self) -> &[Section] {
+    #[cfg(test)]
+    pub(crate) fn services_sections(&self) -> &[Section] {
         &self.services
     }
 
     /// The profile `name` (case-sensitive, like the SDKs).
-    pub fn profile(&self, name: &str) -> Option<&Section> {
+    pub(crate) fn profile(&self, name: &str) -> Option<&Section> {
         lookup(&self.profiles, &self.profile_index, name)
     }
 
     /// The sso-session `name`.
-    pub fn sso_session(&self, name: &str) -> Option<&Section> {
+    pub(crate) fn sso_session(&self, name: &str) -> Option<&Section> {
         lookup(&self.sso_sessions, &self.session_index, name)
     }
 
     /// The services section `name`.
-    pub fn services(&self, name: &str) -> Option<&Section> {
+    pub(crate) fn services(&self, name: &str) -> Option<&Section> {
         lookup(&self.services, &self.services_index, name)
     }
 
     /// Things that were ignored (sections, keys), each naming its line.
-    pub fn warnings(&self) -> &[String] {
+    #[cfg(test)]
+    pub(crate) fn warnings(&self) -> &[String] {
         &self.warnings
     }
 }

@@ -43,7 +43,7 @@ use super::syntax::{
 /// after a header's `]` that is not a comment, a property before the first header, a
 /// non-indented line without `=` or `:`, an empty key, an indented line right after
 /// a header, a malformed sub-property line.
-pub fn parse(text: &str, kind: FileKind, path: &Path) -> Result<ParsedFile, ConfigError> {
+pub(crate) fn parse(text: &str, kind: FileKind, path: &Path) -> Result<ParsedFile, ConfigError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut parser = Parser {
         file: ParsedFile::empty(kind, path),

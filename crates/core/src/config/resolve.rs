@@ -177,7 +177,7 @@ impl AwsConfig {
     /// profile exists), as for [`AwsConfig::resolve_sso_session`]. `name` is the
     /// sso-session name (the token cache key), `None` for a legacy-style session keyed
     /// by the start URL.
-    pub fn explicit_sso_session(
+    pub(crate) fn explicit_sso_session(
         &self,
         name: Option<&str>,
         start_url: &str,
@@ -185,7 +185,7 @@ impl AwsConfig {
         scopes: Option<Vec<String>>,
         env: &Env,
     ) -> Result<SsoSession, ConfigError> {
-        let invalid = |key: &str, value: &str, e: super::ValueError| ConfigError::InvalidValue {
+        let invalid = |key: &str, value: &str, e: ValueError| ConfigError::InvalidValue {
             key: key.to_owned(),
             value: value.to_owned(),
             location: "the explicit SSO settings".to_owned(),

@@ -17,7 +17,11 @@ impl AwsConfig {
     /// The OIDC and portal endpoints for an Identity Center `region` (validated), with
     /// the overrides of the environment and of the selected profile applied — what a
     /// token file's `region` needs to reach its portal (for example to log out).
-    pub fn endpoints_for_region(&self, region: &str, env: &Env) -> Result<Endpoints, ConfigError> {
+    pub(crate) fn endpoints_for_region(
+        &self,
+        region: &str,
+        env: &Env,
+    ) -> Result<Endpoints, ConfigError> {
         super::validate_region(region).map_err(|e| ConfigError::InvalidValue {
             key: "sso_region".to_owned(),
             value: region.to_owned(),
