@@ -189,3 +189,23 @@ fn a_config_file_from_a_pipe_is_read_and_huge_files_are_refused() {
         "{msg}"
     );
 }
+
+#[test]
+fn what_the_parser_ignored_is_listed_with_its_file_and_line() {
+    let config = AwsConfig::from_texts(
+        "[profile ok]\nregion = eu-west-1\n[nope]\nx = 1\n",
+        "[creds]\nbad key = 1\n",
+    )
+    .unwrap();
+    let warnings: Vec<&str> = config.parse_warnings().collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("<config> line 3: section [nope] ignored"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].starts_with("<credentials> line 2: key \"bad key\" ignored"),
+        "{warnings:?}"
+    );
+    assert_eq!(config.profile_names(), ["ok", "creds"]);
+}

@@ -111,6 +111,17 @@ impl AwsConfig {
         &self.config
     }
 
+    /// What the parser ignored in the two files (sections and keys it does not read,
+    /// such as a header without `profile` or a name with characters a name may not
+    /// have), each naming its file and line: for a tool to point at a typo.
+    pub fn parse_warnings(&self) -> impl Iterator<Item = &str> {
+        self.config
+            .warnings()
+            .iter()
+            .chain(self.credentials.warnings())
+            .map(String::as_str)
+    }
+
     /// Every profile name: the config file's in file order, then those only in the
     /// credentials file.
     pub fn profile_names(&self) -> Vec<String> {

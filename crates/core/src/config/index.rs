@@ -349,7 +349,6 @@ impl ParsedFile {
     }
 
     /// Things that were ignored (sections, keys), each naming its line.
-    #[cfg(test)]
     pub(crate) fn warnings(&self) -> &[String] {
         &self.warnings
     }
