@@ -4,7 +4,7 @@
 
 use std::fmt;
 
-use crate::auth::{AuthError, LoginTarget};
+use crate::auth::error::{AuthError, LoginTarget};
 use crate::cache::CacheError;
 use crate::client::{ErrorCode, ResponseError, ServiceError, TransportError};
 use crate::config::ConfigError;

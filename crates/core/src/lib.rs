@@ -16,31 +16,40 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
-//! The crate is organised by concern:
-//! - [`config`]: the shared AWS config and credentials files, and SSO profile
-//!   resolution exactly as the AWS SDKs do it (sessions, legacy profiles, endpoints).
-//! - [`auth`]: device-code and PKCE login (feature `login`), the SSO token provider
-//!   with refresh, and the role-credentials provider (`aws-credential-types`
-//!   `ProvideToken` / `ProvideCredentials`).
-//! - [`browser`]: text safe to print, and (feature `login`) opening a URL in the
-//!   user's browser (`BROWSER`, WSL, platform).
-//! - [`cache`]: the token, client-registration and role-credentials caches, with
-//!   atomic 0600 writes, preserved unknown keys and cross-process locks.
-//! - [`client`]: the IAM Identity Center HTTP client (SSO OIDC and the SSO portal),
-//!   with typed errors, retries and timeouts.
-//! - [`sso`]: [`Sso`], a resolved profile or session with everything to act on it
-//!   (login, tokens, credentials, accounts, roles): what the CLI and bindings call.
-//! - [`export`]: credentials as `credential_process` JSON and shell variables.
-//! - [`logout`] and [`status`]: `aws sso logout`, and "am I logged in, for how long".
-//! - [`populate`]: every account with its roles, and (feature `login`) a profile for
-//!   each, written into the config.
-//! - [`secret`]: types for tokens and keys that never print their value.
-//! - [`time`]: the injectable clock and the cache timestamp formats.
-//! - [`env`](mod@env): the injectable process environment (variables and home directory).
-//! - [`warnings`]: the process-wide sink for warnings (unsafe cache permissions), which
-//!   each front-end installs; core never prints.
-//! - [`profile`]: one-call resolution of a profile and its cache paths, for the CLI
-//!   and the bindings.
+//! The crate is organised by concern, in one-way layers: each module uses only the
+//! modules of the layers below its own (modules that share a layer do not use each
+//! other), lowest first:
+//!
+//! 1. [`env`](mod@env), [`time`], [`secret`], [`warnings`] (and the private bounded
+//!    file reads): the injectable process environment (variables and home
+//!    directory), the injectable clock and the cache timestamp formats, types for
+//!    tokens and keys that never print their value, and the process-wide sink for
+//!    warnings (unsafe cache permissions, differing profile variables), which each
+//!    front-end installs; core never prints.
+//! 2. [`config`]: the shared AWS config and credentials files, and SSO profile
+//!    resolution exactly as the AWS SDKs do it (sessions, legacy profiles, endpoints).
+//! 3. [`cache`] and [`client`]: the token, client-registration and role-credentials
+//!    caches, with atomic 0600 writes, preserved unknown keys and cross-process locks;
+//!    the IAM Identity Center HTTP client (SSO OIDC and the SSO portal), with typed
+//!    errors, retries and timeouts.
+//! 4. [`browser`] and [`export`]: text safe to print, and (feature `login`) opening a
+//!    URL in the user's browser (`BROWSER`, WSL, platform); credentials as
+//!    `credential_process` JSON and shell variables.
+//! 5. [`Error`] (with auth's [`auth::AuthError`] and [`auth::LoginTarget`] just below
+//!    it): one variant per failing layer, with its [`ErrorKind`] and [`Remedy`]; then
+//!    the private helper that runs blocking file work off the executor.
+//! 6. [`auth`]: device-code and PKCE login (feature `login`), the SSO token provider
+//!    with refresh, and the role-credentials provider (`aws-credential-types`
+//!    `ProvideToken` / `ProvideCredentials`).
+//! 7. [`sso`]: [`Sso`], a resolved profile or session with everything to act on it
+//!    (login, tokens, credentials, accounts, roles): what the CLI and bindings call.
+//! 8. [`logout`], [`status`], [`profile`] and `populate` (feature `login`): `aws sso
+//!    logout`; "am I logged in, for how long"; one-call resolution of a profile and
+//!    its cache paths, for the CLI and the bindings; a profile for every account and
+//!    role, written into the config.
+//!
+//! `tests/layers.rs` reads the sources and fails on a reference that points up or
+//! sideways.
 //!
 //! Every failure is a typed error ([`Error`] at the top, a per-module enum below it)
 //! whose message names the file, line, profile or key at fault and says what to do.
@@ -80,9 +89,11 @@ pub mod env;
 mod error;
 pub mod export;
 pub mod logout;
+#[cfg(feature = "login")]
 pub mod populate;
 pub mod profile;
 mod read_limited;
+mod rt;
 pub mod secret;
 pub mod sso;
 pub mod status;

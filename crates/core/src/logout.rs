@@ -90,7 +90,7 @@ fn has_access_token(map: &serde_json::Map<String, serde_json::Value>) -> bool {
 async fn remove_locked(path: &Path) -> Result<bool, Error> {
     let lock = path.with_extension("lock");
     let path = path.to_owned();
-    crate::auth::blocking(move || {
+    crate::rt::blocking(move || {
         let _lock = crate::cache::CacheLock::acquire(&lock, crate::cache::DEFAULT_LOCK_TIMEOUT)?;
         remove(&path)
     })
@@ -109,12 +109,13 @@ fn revoke_settings(env: &Env) -> HttpSettings {
 /// Logs out as every front-end does (`ssokit logout`, `ssokit.logout()`, `logout()`),
 /// reading the config file `selector` names (or the environment's): with neither a
 /// profile nor an sso-session, everything, as `aws sso logout` ([`logout_all`]);
-/// with one, only that profile's session or that sso-session ([`logout_session`]).
+/// with one, only that profile's session or that sso-session.
 pub async fn logout(selector: &crate::Selector, env: &Env) -> Result<LogoutReport, Error> {
     selector.check()?;
     let (file, vars) = (selector.config_file.clone(), env.clone());
     let config =
-        crate::auth::blocking(move || crate::profile::load_config(file.as_deref(), &vars)).await?;
+        crate::rt::blocking(move || Ok(crate::config::load_config(file.as_deref(), &vars)?))
+            .await?;
     if logs_out_everything(selector) {
         logout_all(&config, env, &CacheDirs::from_env(env)?).await
     } else {
@@ -174,7 +175,7 @@ pub async fn logout_all(
 
 /// Logs out of the session of `sso` only: its token revoked and removed, and the
 /// role-credentials files of every profile in `config` that uses the session.
-pub async fn logout_session(
+pub(crate) async fn logout_session(
     sso: &Sso,
     config: &AwsConfig,
     env: &Env,
@@ -208,7 +209,7 @@ pub async fn logout_session(
         let (Some(account), Some(role)) = (&profile.account_id, &profile.role_name) else {
             continue;
         };
-        let scope = profile.session.role_cache_scope();
+        let scope = crate::cache::RoleCacheScope::for_session(&profile.session);
         let path = caches.role_credentials().path(account, role, scope);
         report
             .temp_files_removed

@@ -9,82 +9,21 @@
 //! gets `-2`, `-3`, ... appended.
 //!
 //! Profile generation needs the `login` cargo feature (on by default); listing every
-//! account with its roles ([`list_assignments`], behind [`Sso::all_roles`]) does not.
+//! account with its roles ([`Sso::all_roles`], on which it builds) does not.
 
-#[cfg(feature = "login")]
 use std::collections::HashSet;
-#[cfg(feature = "login")]
 use std::fs;
-#[cfg(feature = "login")]
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-#[cfg(feature = "login")]
 use std::time::Duration;
 
 use crate::Error;
-#[cfg(feature = "login")]
 use crate::cache::CacheError;
 use crate::client::{AccountInfo, RoleInfo};
-use crate::sso::Sso;
+use crate::sso::{Assignment, DEFAULT_CONCURRENCY, Sso, list_assignments};
 
-#[cfg(feature = "login")]
 /// The default profile-name template.
 pub const DEFAULT_NAME_TEMPLATE: &str = "{account_name}.{role_name}";
 
-/// How many ListAccountRoles calls run at once, when listing every account's roles
-/// ([`Sso::all_roles`]) and here.
-pub const DEFAULT_CONCURRENCY: usize = 8;
-
-/// One account with its roles.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Assignment {
-    /// The account.
-    pub account: AccountInfo,
-    /// Its roles, sorted by name.
-    pub roles: Vec<RoleInfo>,
-}
-
-/// Lists every account and its roles, `concurrency` ListAccountRoles calls at a time
-/// (throttling is retried with backoff and jitter by the client). Sorted by account id.
-pub async fn list_assignments(sso: &Sso, concurrency: usize) -> Result<Vec<Assignment>, Error> {
-    let token = sso.token_provider().token().await?;
-    let portal = sso.portal().clone();
-    let accounts = portal
-        .list_accounts(&token.access_token)
-        .await
-        .map_err(|e| sso.portal_error(e))?;
-    let permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
-    let mut tasks = tokio::task::JoinSet::new();
-    for (index, account) in accounts.into_iter().enumerate() {
-        let (portal, permits, token) = (
-            portal.clone(),
-            Arc::clone(&permits),
-            token.access_token.clone(),
-        );
-        tasks.spawn(async move {
-            let _permit = permits.acquire_owned().await;
-            let roles = portal.list_account_roles(&token, &account.account_id).await;
-            (index, account, roles)
-        });
-    }
-    let mut out = Vec::new();
-    while let Some(joined) = tasks.join_next().await {
-        let (index, account, roles) =
-            joined.map_err(|e| Error::Internal(format!("a listing task failed: {e}")))?;
-        let mut roles = roles.map_err(|e| sso.portal_error(e))?;
-        roles.sort_by(|a, b| a.role_name.cmp(&b.role_name));
-        out.push((index, Assignment { account, roles }));
-    }
-    out.sort_by(|a, b| {
-        a.1.account
-            .account_id
-            .cmp(&b.1.account.account_id)
-            .then(a.0.cmp(&b.0))
-    });
-    Ok(out.into_iter().map(|(_, a)| a).collect())
-}
-
-#[cfg(feature = "login")]
 /// How to render the generated profiles.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RenderOptions {
@@ -96,15 +35,13 @@ pub struct RenderOptions {
     pub region: Option<String>,
 }
 
-#[cfg(feature = "login")]
 fn valid_name_char(c: char) -> bool {
     c.is_ascii_alphanumeric() || "-/.%@_:+".contains(c)
 }
 
-#[cfg(feature = "login")]
 /// A valid profile name from `raw`: invalid characters become `-`; empty becomes
 /// `profile`.
-pub fn sanitize_profile_name(raw: &str) -> String {
+pub(crate) fn sanitize_profile_name(raw: &str) -> String {
     let name: String = raw
         .chars()
         .map(|c| if valid_name_char(c) { c } else { '-' })
@@ -116,7 +53,6 @@ pub fn sanitize_profile_name(raw: &str) -> String {
     }
 }
 
-#[cfg(feature = "login")]
 fn fill(template: &str, session: &str, account: &AccountInfo, role: &RoleInfo) -> String {
     template
         .replace(
@@ -135,7 +71,6 @@ fn fill(template: &str, session: &str, account: &AccountInfo, role: &RoleInfo) -
         .replace("{sso_session}", session)
 }
 
-#[cfg(feature = "login")]
 fn markers(session: &str) -> (String, String) {
     (
         format!(
@@ -145,10 +80,9 @@ fn markers(session: &str) -> (String, String) {
     )
 }
 
-#[cfg(feature = "login")]
 /// The generated block (markers included, LF line ends, trailing newline). `taken`
 /// holds profile names defined outside the block; generated names avoid them.
-pub fn render_block(
+pub(crate) fn render_block(
     assignments: &[Assignment],
     options: &RenderOptions,
     taken: &HashSet<String>,
@@ -186,18 +120,16 @@ pub fn render_block(
     (out, names)
 }
 
-#[cfg(feature = "login")]
 /// The marker lines of a config file are not one BEGIN followed by one END.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("line {line}: {reason}; fix or remove the ssokit marker lines, then run populate again")]
-pub struct DamagedBlock {
+pub(crate) struct DamagedBlock {
     /// The 1-based line of the offending marker.
     pub line: usize,
     /// What is wrong.
     pub reason: &'static str,
 }
 
-#[cfg(feature = "login")]
 /// `existing` with the block of `session` replaced by `block` (or appended after a
 /// blank line), every other byte unchanged. Markers count only as whole lines (so
 /// session `org` never matches `org2`'s block); a BEGIN without its END, an END
@@ -267,9 +199,8 @@ pub(crate) fn apply_block(
     }
 }
 
-#[cfg(feature = "login")]
 /// The profile names defined outside `session`'s block in `text`.
-pub fn names_outside_block(text: &str, session: &str) -> HashSet<String> {
+pub(crate) fn names_outside_block(text: &str, session: &str) -> HashSet<String> {
     let (begin, end) = markers(session);
     let mut inside = false;
     let mut names = HashSet::new();
@@ -295,11 +226,10 @@ pub fn names_outside_block(text: &str, session: &str) -> HashSet<String> {
     names
 }
 
-#[cfg(feature = "login")]
 /// Writes `text` to the config file at `path` atomically. When `path` is a symlink,
 /// the file it points to is replaced and the link stays a link. The file keeps its
 /// permissions (new files get 0600).
-pub fn write_config(path: &Path, text: &str) -> Result<PathBuf, Error> {
+pub(crate) fn write_config(path: &Path, text: &str) -> Result<PathBuf, Error> {
     let real = match fs::canonicalize(path) {
         Ok(real) => real,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => path.to_owned(),
@@ -310,7 +240,6 @@ pub fn write_config(path: &Path, text: &str) -> Result<PathBuf, Error> {
     Ok(real)
 }
 
-#[cfg(feature = "login")]
 /// What [`populate`] did.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Populated {
@@ -325,7 +254,6 @@ pub struct Populated {
     pub written: Option<PathBuf>,
 }
 
-#[cfg(feature = "login")]
 /// `ssokit configure populate`: lists every account and role of `sso` (patiently:
 /// bounded concurrency, backoff on throttling), renders the block for
 /// `options.sso_session`, puts it into the config file at `path` in place of the old
@@ -374,16 +302,14 @@ pub async fn populate(
     })
 }
 
-#[cfg(feature = "login")]
 /// A retry policy patient enough for big organisations: listing hundreds of
 /// accounts often meets throttling.
-pub fn patient_retry() -> crate::client::RetryPolicy {
+pub(crate) fn patient_retry() -> crate::client::RetryPolicy {
     crate::client::RetryPolicy::new(12, Duration::from_millis(100), Duration::from_secs(5))
         .max_elapsed(Duration::from_secs(300))
 }
 
 #[cfg(test)]
-#[cfg(feature = "login")]
 mod tests {
     use super::*;
 

@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use crate::Error;
 use crate::cache::{CacheDirs, RegistrationKey};
-use crate::config::{AwsConfig, ConfigFiles, SsoProfile, selected_profile_name};
+use crate::config::{AwsConfig, SsoProfile};
 use crate::env::Env;
 
 /// Which config file to read and which profile to resolve. Built with
@@ -43,31 +43,21 @@ impl ProfileQuery {
 
 /// Loads the AWS config files that `config_file` (or else the environment) names.
 pub fn load_config(config_file: Option<&Path>, env: &Env) -> Result<AwsConfig, Error> {
-    let files = match config_file {
-        Some(path) => {
-            let credentials = ConfigFiles::from_env(env)
-                .map(|f| f.credentials)
-                .unwrap_or_default();
-            ConfigFiles {
-                config: path.to_owned(),
-                credentials,
-            }
-        }
-        None => ConfigFiles::from_env(env)?,
-    };
-    Ok(AwsConfig::load_files(&files)?)
+    Ok(crate::config::load_config(config_file, env)?)
 }
 
 /// Resolves the SSO profile a query selects.
 pub fn resolve_profile(query: &ProfileQuery, env: &Env) -> Result<SsoProfile, Error> {
-    let config = load_config(query.config_file.as_deref(), env)?;
-    let name = selected_profile_name(query.profile.as_deref(), env);
-    Ok(config.resolve_sso_profile(&name, env)?)
+    Ok(crate::config::resolve_profile(
+        query.profile.as_deref(),
+        query.config_file.as_deref(),
+        env,
+    )?)
 }
 
 /// Where a resolved profile's cache files are.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct CachePaths {
+pub(crate) struct CachePaths {
     /// The SSO token file.
     pub token: PathBuf,
     /// The client-registration file of the device-code flow (and of PKCE, which
@@ -78,10 +68,10 @@ pub struct CachePaths {
 }
 
 /// The cache files that serve `profile` under `dirs`.
-pub fn cache_paths(profile: &SsoProfile, dirs: &CacheDirs) -> CachePaths {
+pub(crate) fn cache_paths(profile: &SsoProfile, dirs: &CacheDirs) -> CachePaths {
     let session = &profile.session;
     let key = RegistrationKey::for_session(session);
-    let scope = session.role_cache_scope();
+    let scope = crate::cache::RoleCacheScope::for_session(session);
     let role_credentials = match (&profile.account_id, &profile.role_name) {
         (Some(account), Some(role)) => Some(dirs.role_credentials().path(account, role, scope)),
         _ => None,

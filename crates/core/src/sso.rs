@@ -24,9 +24,9 @@ use crate::client::{
     AccountInfo, ErrorCode, HttpClient, HttpSettings, OidcClient, PortalClient, RoleInfo,
     ServiceError,
 };
+use crate::config::load_config;
 use crate::config::{AwsConfig, SsoProfile, SsoSession, selected_profile_name};
 use crate::env::Env;
-use crate::profile::load_config;
 use crate::time::{SharedClock, SystemClock};
 
 /// What to act on: a profile (the default) or an sso-session by name.
@@ -381,7 +381,11 @@ impl Sso {
         )
     }
 
-    /// Chooses the login flow for this session (see [`choose_flow`]).
+    /// Chooses the login flow for this session: the caller's choice if any; else the
+    /// device code for legacy profiles (no sso-session), over SSH
+    /// (`SSH_CONNECTION`/`SSH_TTY`), in a container without a display, and on Linux
+    /// without a display (unless `BROWSER` names one or this is WSL, whose Windows
+    /// browser reaches 127.0.0.1); else PKCE. The choice says why.
     ///
     /// Needs the `login` cargo feature (on by default).
     #[cfg(feature = "login")]
@@ -530,12 +534,11 @@ impl Sso {
 
     /// Every role in every account, with the account's name: one ListAccounts (all
     /// pages), then ListAccountRoles for each account with at most
-    /// [`DEFAULT_CONCURRENCY`](crate::populate::DEFAULT_CONCURRENCY) calls in flight
+    /// [`DEFAULT_CONCURRENCY`] calls in flight
     /// (throttling retried with backoff). Sorted by account id, then role name,
     /// whatever order the answers came in.
     pub async fn all_roles(&self) -> Result<Vec<AccountRole>, Error> {
-        let assignments =
-            crate::populate::list_assignments(self, crate::populate::DEFAULT_CONCURRENCY).await?;
+        let assignments = list_assignments(self, DEFAULT_CONCURRENCY).await?;
         Ok(assignments
             .into_iter()
             .flat_map(|a| {
@@ -588,7 +591,7 @@ pub fn resolve_cached(
 
 /// The cached role credentials of `profile` under `caches`, if they have more than 15
 /// minutes left at `now`. Reads one small file; no network.
-pub fn cached_role_credentials(
+pub(crate) fn cached_role_credentials(
     profile: &SsoProfile,
     caches: &CacheDirs,
     now: std::time::SystemTime,
@@ -597,10 +600,66 @@ pub fn cached_role_credentials(
         profile.account_id.as_deref()?,
         profile.role_name.as_deref()?,
     );
-    let scope = profile.session.role_cache_scope();
+    let scope = crate::cache::RoleCacheScope::for_session(&profile.session);
     caches
         .role_credentials()
         .load(account, role, scope)
         .ok()
         .filter(|c| c.is_fresh(now))
+}
+
+/// How many ListAccountRoles calls run at once, when listing every account's roles
+/// ([`Sso::all_roles`]) and for profile generation.
+pub const DEFAULT_CONCURRENCY: usize = 8;
+
+/// One account with its roles.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Assignment {
+    /// The account.
+    pub account: AccountInfo,
+    /// Its roles, sorted by name.
+    pub roles: Vec<RoleInfo>,
+}
+
+/// Lists every account and its roles, `concurrency` ListAccountRoles calls at a time
+/// (throttling is retried with backoff and jitter by the client). Sorted by account id.
+pub(crate) async fn list_assignments(
+    sso: &Sso,
+    concurrency: usize,
+) -> Result<Vec<Assignment>, Error> {
+    let token = sso.token_provider().token().await?;
+    let portal = sso.portal().clone();
+    let accounts = portal
+        .list_accounts(&token.access_token)
+        .await
+        .map_err(|e| sso.portal_error(e))?;
+    let permits = Arc::new(tokio::sync::Semaphore::new(concurrency.max(1)));
+    let mut tasks = tokio::task::JoinSet::new();
+    for (index, account) in accounts.into_iter().enumerate() {
+        let (portal, permits, token) = (
+            portal.clone(),
+            Arc::clone(&permits),
+            token.access_token.clone(),
+        );
+        tasks.spawn(async move {
+            let _permit = permits.acquire_owned().await;
+            let roles = portal.list_account_roles(&token, &account.account_id).await;
+            (index, account, roles)
+        });
+    }
+    let mut out = Vec::new();
+    while let Some(joined) = tasks.join_next().await {
+        let (index, account, roles) =
+            joined.map_err(|e| Error::Internal(format!("a listing task failed: {e}")))?;
+        let mut roles = roles.map_err(|e| sso.portal_error(e))?;
+        roles.sort_by(|a, b| a.role_name.cmp(&b.role_name));
+        out.push((index, Assignment { account, roles }));
+    }
+    out.sort_by(|a, b| {
+        a.1.account
+            .account_id
+            .cmp(&b.1.account.account_id)
+            .then(a.0.cmp(&b.0))
+    });
+    Ok(out.into_iter().map(|(_, a)| a).collect())
 }

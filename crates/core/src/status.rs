@@ -65,7 +65,7 @@ pub fn current(
     env: &Env,
     clock: &dyn Clock,
 ) -> Result<Vec<SessionStatus>, Error> {
-    let config = crate::profile::load_config(config_file, env)?;
+    let config = crate::config::load_config(config_file, env)?;
     let caches = CacheDirs::from_env(env)?;
     Ok(status(&config, env, &caches, clock.now()))
 }

@@ -13,10 +13,8 @@
 
 use std::collections::{HashSet, VecDeque};
 use std::fmt;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
-
-use crate::cache::UnsafePermissions;
 
 /// How many warnings [`queue`] keeps until they are taken; later ones are dropped
 /// (each path warns once per process, so this is never reached in practice).
@@ -72,6 +70,107 @@ impl fmt::Display for Warning {
                 "AWS_PROFILE ({aws_profile}) and AWS_DEFAULT_PROFILE ({aws_default_profile}) name different profiles: ssokit uses AWS_PROFILE, as the AWS CLI v2 does, but boto3 on its own would use AWS_DEFAULT_PROFILE and the AWS SDKs for JavaScript and Rust read only AWS_PROFILE; unset one of them so that every tool uses the same profile"
             ),
         }
+    }
+}
+
+/// What kind of cache entry an [`UnsafePermissions`] is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CacheEntryKind {
+    /// A cache directory (`~/.aws/sso/cache`, `~/.aws/cli/cache`).
+    Directory,
+    /// A cache file holding a token, a client registration or role credentials.
+    File,
+}
+
+/// A cache directory or file whose mode or owner lets other users read or replace
+/// secrets.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct UnsafePermissions {
+    /// The directory or file.
+    pub path: PathBuf,
+    /// Whether it is a directory or a file.
+    pub kind: CacheEntryKind,
+    /// Its permission bits (for example `0o777`) when they are too open: a directory
+    /// writable by group or others, a file with any group or other bit.
+    pub loose_mode: Option<u32>,
+    /// The user id that owns it, when that is not the effective user id of this
+    /// process (root counts as another user unless this process runs as root).
+    pub foreign_owner: Option<u32>,
+    /// The effective user id of this process.
+    pub uid: u32,
+}
+
+impl UnsafePermissions {
+    /// The shell command that fixes it, for example `chmod 700 /home/me/.aws/sso/cache`.
+    pub fn fix(&self) -> String {
+        let path = shell_quote(&self.path);
+        let mut steps = Vec::new();
+        if self.foreign_owner.is_some() {
+            let sudo = if self.uid == 0 { "" } else { "sudo " };
+            steps.push(format!("{sudo}chown {} {path}", self.uid));
+        }
+        if self.loose_mode.is_some() || self.foreign_owner.is_some() {
+            let mode = match self.kind {
+                CacheEntryKind::Directory => "700",
+                CacheEntryKind::File => "600",
+            };
+            steps.push(format!("chmod {mode} {path}"));
+        }
+        steps.join(" && ")
+    }
+}
+
+impl fmt::Display for UnsafePermissions {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (what, risk) = match self.kind {
+            CacheEntryKind::Directory => (
+                "cache directory",
+                "could replace the cached tokens and credentials",
+            ),
+            CacheEntryKind::File => ("cache file", "could read or replace the secrets it holds"),
+        };
+        write!(
+            f,
+            "unsafe permissions on the {what} {}: ",
+            self.path.display()
+        )?;
+        let mut problems = Vec::new();
+        if let Some(owner) = self.foreign_owner {
+            problems.push(format!(
+                "it is owned by user id {owner}, not by the current user (user id {})",
+                self.uid
+            ));
+        }
+        if let Some(mode) = self.loose_mode {
+            let access = match self.kind {
+                CacheEntryKind::Directory => "writable",
+                CacheEntryKind::File => "accessible",
+            };
+            problems.push(format!(
+                "it is {access} by group or other users (mode {mode:04o})"
+            ));
+        }
+        write!(
+            f,
+            "{}; other users {risk}. To fix it, run: {}",
+            problems.join(" and "),
+            self.fix()
+        )
+    }
+}
+
+/// Quotes a path for a POSIX shell when it needs it.
+fn shell_quote(path: &Path) -> String {
+    let text = path.display().to_string();
+    let plain = !text.is_empty()
+        && text
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/._-~+,:@%".contains(c));
+    if plain {
+        text
+    } else {
+        format!("'{}'", text.replace('\'', r"'\''"))
     }
 }
 
@@ -142,18 +241,20 @@ pub fn emit(warning: Warning) {
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
-    use crate::cache::{CacheEntryKind, check_permissions};
 
-    #[cfg(unix)]
     #[test]
     fn queued_warnings_are_taken_once_in_order_and_bounded() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::set_permissions(dir.path(), std::fs::Permissions::from_mode(0o777)).unwrap();
-        let found = check_permissions(dir.path(), CacheEntryKind::Directory).unwrap();
-        let warning = Warning::UnsafePermissions(found);
+        // A path no other test warns about: the queue is process-wide.
+        let path = Path::new("/nonexistent/ssokit-warnings-queue-test");
+        let warning = Warning::UnsafePermissions(UnsafePermissions {
+            path: path.to_path_buf(),
+            kind: CacheEntryKind::Directory,
+            loose_mode: Some(0o777),
+            foreign_owner: None,
+            uid: 1000,
+        });
         assert_eq!(warning.code(), "SSOKIT_UNSAFE_PERMISSIONS");
-        assert_eq!(warning.path(), Some(dir.path()));
+        assert_eq!(warning.path(), Some(path));
         // Not through `queue()`: the handler is process-wide and other tests record
         // with their own.
         for _ in 0..QUEUE_CAPACITY + 5 {
@@ -161,9 +262,9 @@ mod tests {
         }
         let taken: Vec<_> = take_queued()
             .into_iter()
-            .filter(|w| w.path() == Some(dir.path()))
+            .filter(|w| w.path() == Some(path))
             .collect();
         assert_eq!(taken.len(), QUEUE_CAPACITY);
-        assert!(take_queued().iter().all(|w| w.path() != Some(dir.path())));
+        assert!(take_queued().iter().all(|w| w.path() != Some(path)));
     }
 }

@@ -2,7 +2,7 @@
 
 use std::fs;
 
-use ssokit::config::{AwsConfig, ConfigError, ConfigFiles, FileKind};
+use ssokit::config::{AwsConfig, ConfigError, ConfigFiles};
 use ssokit::env::Env;
 
 const CONFIG: &str = "[profile dev]\n\
@@ -53,7 +53,9 @@ fn missing_files_are_empty_and_the_error_names_the_file_searched() {
     };
     let config = AwsConfig::load_files(&files).unwrap();
     assert!(config.profile_names().is_empty());
-    assert_eq!(config.config_file().kind(), FileKind::Config);
+    assert_eq!(config.config_path(), files.config.as_path());
+    assert_eq!(config.credentials_path(), files.credentials.as_path());
+    assert!(config.sso_session_names().is_empty());
     let e = config
         .resolve_sso_profile("default", &Env::from_vars([("HOME", "/h")]))
         .unwrap_err();
@@ -186,4 +188,24 @@ fn a_config_file_from_a_pipe_is_read_and_huge_files_are_refused() {
         msg.contains("64 MiB") && msg.contains(&huge.display().to_string()),
         "{msg}"
     );
+}
+
+#[test]
+fn what_the_parser_ignored_is_listed_with_its_file_and_line() {
+    let config = AwsConfig::from_texts(
+        "[profile ok]\nregion = eu-west-1\n[nope]\nx = 1\n",
+        "[creds]\nbad key = 1\n",
+    )
+    .unwrap();
+    let warnings: Vec<&str> = config.parse_warnings().collect();
+    assert_eq!(warnings.len(), 2, "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("<config> line 3: section [nope] ignored"),
+        "{warnings:?}"
+    );
+    assert!(
+        warnings[1].starts_with("<credentials> line 2: key \"bad key\" ignored"),
+        "{warnings:?}"
+    );
+    assert_eq!(config.profile_names(), ["ok", "creds"]);
 }

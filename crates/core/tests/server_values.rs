@@ -16,7 +16,7 @@ use ssokit::auth::login::LoginOptions;
 use ssokit::auth::token::SsoTokenProvider;
 #[cfg(feature = "login")]
 use ssokit::browser::Opened;
-use ssokit::cache::CachedRoleCredentials;
+use ssokit::cache::{CachedRoleCredentials, RoleCacheScope};
 use ssokit::client::{OidcClient, PortalClient, ServiceError};
 #[cfg(feature = "login")]
 use ssokit::env::Env;
@@ -271,11 +271,11 @@ async fn role_credentials_with_an_absurd_expiration_are_not_cached_nor_returned(
             .store(
                 "111122223333",
                 "ReadOnly",
-                s.role_cache_scope(),
+                RoleCacheScope::for_session(&s),
                 &previous_credentials(),
             )
             .unwrap();
-        let file = roles.path("111122223333", "ReadOnly", s.role_cache_scope());
+        let file = roles.path("111122223333", "ReadOnly", RoleCacheScope::for_session(&s));
         let before = bytes(&file);
         let clock: Arc<ManualClock> = Arc::new(ManualClock::new(at(T0)));
         let token = SsoTokenProvider::new(

@@ -21,7 +21,7 @@ use axum::{Json, Router};
 use serde_json::{Value, json};
 use ssokit::auth::{LoginTarget, TokioSleeper};
 use ssokit::client::{HttpSettings, RetryPolicy};
-use ssokit::populate::DEFAULT_CONCURRENCY;
+use ssokit::sso::DEFAULT_CONCURRENCY;
 use ssokit::time::ManualClock;
 use ssokit::{AccountRole, Sso};
 use support::{T0, caches, refreshable_token, session};

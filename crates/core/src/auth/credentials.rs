@@ -26,13 +26,14 @@ use super::login::{DeviceLogin, LoginOptions, LoginPrompt};
 #[cfg(feature = "login")]
 use super::token::AutoLogin;
 use super::token::{SsoTokenProvider, shared_failure};
-use super::{AuthError, LoginTarget, blocking};
+use super::{AuthError, LoginTarget};
 use crate::Error;
 use crate::cache::{CacheDirs, CachedRoleCredentials, DEFAULT_LOCK_TIMEOUT, RoleCredentialsCache};
 use crate::client::{ErrorCode, HttpClient, HttpSettings, OidcClient, PortalClient, ServiceError};
 use crate::config::SsoProfile;
+use crate::config::{load_config, resolve_profile};
 use crate::env::Env;
-use crate::profile::{ProfileQuery, load_config, resolve_profile};
+use crate::rt::blocking;
 use crate::time::{SharedClock, SystemClock};
 
 /// Why a 401 from the portal ends the session.
@@ -281,7 +282,7 @@ impl SsoCredentialsProvider {
         let (account, role) = (self.inner.account_id.clone(), self.inner.role_name.clone());
         let session = self.inner.token.session().clone();
         blocking(move || {
-            let scope = session.role_cache_scope();
+            let scope = crate::cache::RoleCacheScope::for_session(&session);
             Ok(Some(cache.lock(
                 &account,
                 &role,
@@ -296,11 +297,19 @@ impl SsoCredentialsProvider {
         let cache = self.inner.role_cache.clone()?;
         let (account, role) = (self.inner.account_id.clone(), self.inner.role_name.clone());
         let session = self.inner.token.session().clone();
-        blocking(move || Ok(cache.load(&account, &role, session.role_cache_scope()).ok()))
-            .await
-            .ok()
-            .flatten()
-            .filter(|c| c.is_fresh(now))
+        blocking(move || {
+            Ok(cache
+                .load(
+                    &account,
+                    &role,
+                    crate::cache::RoleCacheScope::for_session(&session),
+                )
+                .ok())
+        })
+        .await
+        .ok()
+        .flatten()
+        .filter(|c| c.is_fresh(now))
     }
 
     async fn store_cached(&self, credentials: &CachedRoleCredentials) {
@@ -311,7 +320,12 @@ impl SsoCredentialsProvider {
         let session = self.inner.token.session().clone();
         let credentials = credentials.clone();
         let result = blocking(move || {
-            Ok(cache.store(&account, &role, session.role_cache_scope(), &credentials)?)
+            Ok(cache.store(
+                &account,
+                &role,
+                crate::cache::RoleCacheScope::for_session(&session),
+                &credentials,
+            )?)
         })
         .await;
         if let Err(e) = result {
@@ -588,11 +602,11 @@ impl Builder {
                 (profile, target)
             }
             None => {
-                let query = ProfileQuery {
-                    profile: self.profile_name,
-                    config_file: self.config_file,
-                };
-                let profile = resolve_profile(&query, &env)?;
+                let profile = resolve_profile(
+                    self.profile_name.as_deref(),
+                    self.config_file.as_deref(),
+                    &env,
+                )?;
                 let target = LoginTarget::Profile(profile.name.clone());
                 (profile, target)
             }
@@ -619,7 +633,7 @@ impl Builder {
 }
 
 /// Builds the provider of a resolved profile.
-pub fn from_profile(
+pub(crate) fn from_profile(
     profile: &SsoProfile,
     target: LoginTarget,
     caches: &CacheDirs,

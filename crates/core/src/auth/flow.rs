@@ -79,12 +79,12 @@ impl FromStr for Flow {
     }
 }
 
-/// The flow a caller asks a login for: one flow, or `auto` to let [`choose_flow`]
-/// decide. Its names are the `flow` option of the bindings: `"auto"`, `"pkce"`,
+/// The flow a caller asks a login for: one flow, or `auto` to let
+/// [`Sso::choose_flow`](crate::Sso::choose_flow) decide. Its names are the `flow` option of the bindings: `"auto"`, `"pkce"`,
 /// `"device-code"`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum FlowRequest {
-    /// Let [`choose_flow`] decide (the default).
+    /// Let [`Sso::choose_flow`](crate::Sso::choose_flow) decide (the default).
     #[default]
     Auto,
     /// This flow, whatever the machine looks like.
@@ -143,7 +143,7 @@ pub struct FlowChoice {
 }
 
 /// What the machine looks like, for [`choose_flow`]; injectable for tests.
-pub trait Machine {
+pub(crate) trait Machine {
     /// True when `path` exists.
     fn exists(&self, path: &Path) -> bool;
     /// True on Linux (not macOS or Windows, where a desktop is assumed).
@@ -152,7 +152,7 @@ pub trait Machine {
 
 /// The real machine.
 #[derive(Debug, Clone, Copy, Default)]
-pub struct RealMachine;
+pub(crate) struct RealMachine;
 
 impl Machine for RealMachine {
     fn exists(&self, path: &Path) -> bool {
@@ -168,7 +168,7 @@ impl Machine for RealMachine {
 /// profiles (no sso-session), over SSH (`SSH_CONNECTION`/`SSH_TTY`), in a container
 /// without a display, and on Linux without a display (unless `BROWSER` names one or
 /// this is WSL, whose Windows browser reaches 127.0.0.1); else PKCE.
-pub fn choose_flow(
+pub(crate) fn choose_flow(
     session: &SsoSession,
     requested: FlowRequest,
     env: &Env,

@@ -10,30 +10,26 @@
 //! Needs the `login` cargo feature (on by default).
 
 use std::fmt;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, SystemTime};
 
-use super::{AuthError, LoginTarget, SharedSleeper, blocking};
+use super::context::LoginContext;
+pub use super::context::{CancelToken, LoginOptions};
+use super::{AuthError, LoginTarget, SharedSleeper};
 use crate::Error;
 use crate::browser::{AllowedHosts, Opened, RefusedUrl, check_url, open_checked, printable};
-use crate::cache::{CacheDirs, CachedToken, ClientRegistration, GrantFlow, RegistrationKey};
+use crate::cache::{CacheDirs, CachedToken, ClientRegistration, GrantFlow};
 use crate::client::{
-    CreateTokenRequest, DeviceAuthorization, ErrorCode, OidcClient, RegisterClientRequest,
-    ServiceError, TokenResponse,
+    CreateTokenRequest, DeviceAuthorization, ErrorCode, OidcClient, ServiceError, TokenResponse,
 };
 use crate::config::SsoSession;
 use crate::env::Env;
 use crate::time::SharedClock;
 
 /// How much `slow_down` adds to the polling interval, for the rest of the login.
-pub const SLOW_DOWN_INCREMENT: Duration = Duration::from_secs(5);
+pub(crate) const SLOW_DOWN_INCREMENT: Duration = Duration::from_secs(5);
 
 /// The longest pause between two polls, whatever the server's `interval` says.
 pub const MAX_POLL_INTERVAL: Duration = Duration::from_secs(60);
-
-/// How long a login waits for another process's login to finish before giving up.
-pub const LOGIN_LOCK_TIMEOUT: Duration = Duration::from_secs(15 * 60);
 
 /// What the user must see to approve a device login. The texts come from the server
 /// with their control characters removed ([`crate::browser::printable`]): safe to
@@ -86,99 +82,9 @@ impl<F: Fn(&DevicePrompt) + Send + Sync> LoginPrompt for F {
     }
 }
 
-/// Cancels a login in progress from another task or thread.
-#[derive(Debug, Clone, Default)]
-pub struct CancelToken {
-    inner: Arc<CancelInner>,
-}
-
-#[derive(Debug, Default)]
-struct CancelInner {
-    cancelled: AtomicBool,
-    notify: tokio::sync::Notify,
-}
-
-impl CancelToken {
-    /// A token that is not cancelled.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Cancels every login that watches this token.
-    pub fn cancel(&self) {
-        self.inner.cancelled.store(true, Ordering::SeqCst);
-        self.inner.notify.notify_waiters();
-    }
-
-    /// True once [`CancelToken::cancel`] was called.
-    pub fn is_cancelled(&self) -> bool {
-        self.inner.cancelled.load(Ordering::SeqCst)
-    }
-
-    pub(crate) async fn cancelled(&self) {
-        loop {
-            let notified = self.inner.notify.notified();
-            if self.is_cancelled() {
-                return;
-            }
-            notified.await;
-        }
-    }
-}
-
-/// How a login behaves. Built from [`LoginOptions::default`] with the `with_*`
-/// setters (new options may be added).
-#[derive(Debug, Clone, Default)]
-#[non_exhaustive]
-pub struct LoginOptions {
-    /// Get a new token even when a valid one is cached (what `aws sso login` does).
-    /// A token that another process wrote while this one waited for the lock is
-    /// still used: it is new.
-    pub force: bool,
-    /// Stop waiting for approval after this long (and in any case when the device
-    /// code expires).
-    pub timeout: Option<Duration>,
-    /// Cancels the login.
-    pub cancel: Option<CancelToken>,
-    /// The OIDC client name shown on the approval page; default `ssokit-<session>`.
-    pub client_name: Option<String>,
-}
-
-impl LoginOptions {
-    /// The defaults: no forced login, the code's lifetime as the timeout, no cancel
-    /// token, the default client name.
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// Whether to get a new token even when a valid one is cached.
-    pub fn with_force(mut self, force: bool) -> Self {
-        self.force = force;
-        self
-    }
-
-    /// How long to wait for approval at the most, or `None` for the code's lifetime.
-    pub fn with_timeout(mut self, timeout: Option<Duration>) -> Self {
-        self.timeout = timeout;
-        self
-    }
-
-    /// What cancels the login, if anything.
-    pub fn with_cancel(mut self, cancel: Option<CancelToken>) -> Self {
-        self.cancel = cancel;
-        self
-    }
-
-    /// The OIDC client name shown on the approval page, or `None` for the default.
-    pub fn with_client_name(mut self, client_name: Option<String>) -> Self {
-        self.client_name = client_name;
-        self
-    }
-}
-
 /// What one poll's answer means.
 #[derive(Debug)]
-pub enum PollStep {
+pub(crate) enum PollStep {
     /// Approved: the token.
     Done(TokenResponse),
     /// Not yet: poll again after this interval (grown after `slow_down`).
@@ -197,7 +103,7 @@ pub enum PollStep {
 /// `expired_token`, `access_denied`, and the other OIDC errors that say the request
 /// can never succeed. A transient failure is [`PollStep::Backoff`]: the device code
 /// is still good until it expires.
-pub fn poll_step(
+pub(crate) fn poll_step(
     result: Result<TokenResponse, ServiceError>,
     interval: Duration,
     target: &LoginTarget,
@@ -402,7 +308,11 @@ impl DeviceLogin {
 /// The wait before the next poll after `failures` transient failures in a row: the
 /// interval doubled per failure, or the server's `Retry-After` when it asks for
 /// longer, never less than the interval and never more than [`MAX_POLL_INTERVAL`].
-pub fn poll_backoff(interval: Duration, failures: u32, retry_after: Option<Duration>) -> Duration {
+pub(crate) fn poll_backoff(
+    interval: Duration,
+    failures: u32,
+    retry_after: Option<Duration>,
+) -> Duration {
     let interval = interval.max(Duration::from_secs(1));
     let doubled = interval
         .checked_mul(1u32.checked_shl(failures.min(16)).unwrap_or(u32::MAX))
@@ -411,131 +321,4 @@ pub fn poll_backoff(interval: Duration, failures: u32, retry_after: Option<Durat
         .max(retry_after.unwrap_or_default())
         .max(interval)
         .min(MAX_POLL_INTERVAL)
-}
-
-/// What both login flows share: the single-flight protocol around the token lock,
-/// the client registration, and writing the token.
-pub(crate) struct LoginContext<'a> {
-    pub(crate) session: &'a SsoSession,
-    pub(crate) caches: &'a CacheDirs,
-    pub(crate) oidc: &'a OidcClient,
-    pub(crate) clock: &'a SharedClock,
-}
-
-impl LoginContext<'_> {
-    /// Takes the token's cross-process lock, re-reads the cache, and runs `login`
-    /// only if the token is still unusable — or, with `force`, unless another process
-    /// wrote a new valid token while this one waited.
-    pub(crate) async fn single_flight<F, Fut>(
-        &self,
-        force: bool,
-        login: F,
-    ) -> Result<CachedToken, Error>
-    where
-        F: FnOnce() -> Fut,
-        Fut: std::future::Future<Output = Result<CachedToken, Error>>,
-    {
-        let key = self.session.token_cache_key_source().to_owned();
-        let tokens = self.caches.tokens();
-        let before = {
-            let (tokens, key) = (tokens.clone(), key.clone());
-            blocking(move || Ok(tokens.load(&key).ok())).await?
-        };
-        let _lock = {
-            let (tokens, key) = (tokens.clone(), key.clone());
-            blocking(move || Ok(tokens.lock(&key, LOGIN_LOCK_TIMEOUT)?)).await?
-        };
-        let current = blocking(move || Ok(tokens.load(&key).ok())).await?;
-        if let Some(current) = current {
-            let fresh = !current.needs_refresh(self.clock.now());
-            let written_meanwhile = before.as_ref() != Some(&current);
-            if fresh && (!force || written_meanwhile) {
-                tracing::debug!("another login already produced a valid token");
-                return Ok(current);
-            }
-        }
-        login().await
-    }
-
-    /// A reusable cached registration for `flow`, or a new one (saved under the AWS
-    /// CLI's key; a PKCE registration is told apart by its `grantTypes`).
-    pub(crate) async fn registration(
-        &self,
-        flow: GrantFlow,
-        client_name: Option<&str>,
-    ) -> Result<ClientRegistration, Error> {
-        let session = self.session.clone();
-        let registrations = self.caches.registrations();
-        let now = self.clock.now();
-        let cached = {
-            let (registrations, session) = (registrations.clone(), session.clone());
-            blocking(move || {
-                let key = RegistrationKey::for_session(&session);
-                Ok(registrations.load_reusable(&key, flow, now))
-            })
-            .await?
-        };
-        if let Some(registration) = cached {
-            return Ok(registration);
-        }
-        let client_name = client_name
-            .map(str::to_owned)
-            .unwrap_or_else(|| match &session.name {
-                Some(name) => format!("ssokit-{name}"),
-                None => format!("ssokit-{}", unix_seconds(now)),
-            });
-        let configured = session.scopes.clone().filter(|s| !s.is_empty());
-        let request = match flow {
-            GrantFlow::DeviceCode => RegisterClientRequest::public(client_name, configured),
-            GrantFlow::AuthorizationCode => RegisterClientRequest::public(
-                client_name,
-                Some(configured.unwrap_or_else(|| vec![super::pkce::DEFAULT_SCOPE.to_owned()])),
-            )
-            .grant_types(vec!["authorization_code".into(), "refresh_token".into()])
-            .redirect_uris(vec![super::pkce::REDIRECT_URI.to_owned()])
-            .issuer_url(session.start_url.clone()),
-        };
-        let response = self.oidc.register_client(&request).await?;
-        let registration = super::convert::client_registration(&response, &request);
-        let to_store = registration.clone();
-        blocking(move || {
-            let key = RegistrationKey::for_session(&session);
-            Ok(registrations.store(&key, &to_store)?)
-        })
-        .await?;
-        Ok(registration)
-    }
-
-    /// Writes the token a login obtained, as the AWS CLI does.
-    pub(crate) async fn store_token(
-        &self,
-        registration: &ClientRegistration,
-        token: TokenResponse,
-    ) -> Result<CachedToken, Error> {
-        let expires_at = token.expires_at(self.clock.now());
-        let cached = CachedToken {
-            start_url: Some(self.session.start_url.clone()),
-            region: Some(self.session.region.clone()),
-            access_token: token.access_token,
-            expires_at,
-            client_id: Some(registration.client_id.clone()),
-            client_secret: Some(registration.client_secret.clone()),
-            registration_expires_at: Some(registration.expires_at),
-            refresh_token: token.refresh_token,
-            extra: Default::default(),
-        };
-        let (tokens, key) = (
-            self.caches.tokens(),
-            self.session.token_cache_key_source().to_owned(),
-        );
-        let to_store = cached.clone();
-        blocking(move || Ok(tokens.store(&key, &to_store)?)).await?;
-        Ok(cached)
-    }
-}
-
-fn unix_seconds(t: SystemTime) -> u64 {
-    t.duration_since(SystemTime::UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .unwrap_or_default()
 }

@@ -2,15 +2,17 @@
 //! show the person (`prompt`), the SSO token provider (with refresh) and the
 //! role-credentials provider, on top of [`crate::client`] and [`crate::cache`].
 //!
-//! The decisions are pure functions ([`token::decide`], `login::poll_step`) tested
+//! The decisions are pure functions (`token::decide`, `login::poll_step`) tested
 //! without HTTP or waiting; the providers are thin async shells around them.
 //!
 //! The logins (`login`, `pkce`, `flow`, `prompt`) need the `login` feature (on by
 //! default); the providers do not.
 
+#[cfg(feature = "login")]
+mod context;
 mod convert;
 pub mod credentials;
-mod error;
+pub(crate) mod error;
 #[cfg(feature = "login")]
 pub mod flow;
 #[cfg(feature = "login")]
@@ -44,19 +46,5 @@ pub struct TokioSleeper;
 impl Sleeper for TokioSleeper {
     fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
         Box::pin(tokio::time::sleep(duration))
-    }
-}
-
-/// Runs blocking file work (locks, reads, writes) off the async executor.
-pub(crate) async fn blocking<T, F>(f: F) -> Result<T, crate::Error>
-where
-    F: FnOnce() -> Result<T, crate::Error> + Send + 'static,
-    T: Send + 'static,
-{
-    match tokio::task::spawn_blocking(f).await {
-        Ok(result) => result,
-        Err(join) => Err(crate::Error::Internal(format!(
-            "a background file task failed: {join}"
-        ))),
     }
 }

@@ -29,7 +29,7 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256};
 use tokio::sync::oneshot;
 
-use super::login::{CancelToken, LoginContext, LoginOptions};
+use super::context::{CancelToken, LoginContext, LoginOptions};
 use super::{AuthError, LoginTarget};
 use crate::Error;
 use crate::cache::{CacheDirs, CachedToken, GrantFlow};
@@ -38,14 +38,11 @@ use crate::config::SsoSession;
 use crate::secret::{AuthorizationCode, CodeVerifier};
 use crate::time::SharedClock;
 
-/// The redirect URI registered for PKCE clients (no port: any loopback port matches).
-pub const REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
+use super::context::DEFAULT_SCOPE;
 /// The callback path of the loopback listener.
-pub const CALLBACK_PATH: &str = "/oauth/callback";
-/// The scope registered when `sso_registration_scopes` is not configured.
-pub const DEFAULT_SCOPE: &str = "sso:account:access";
+pub(crate) const CALLBACK_PATH: &str = "/oauth/callback";
 /// How long a PKCE login waits for the browser by default (as the AWS CLI).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 
 const UNRESERVED: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
 
@@ -65,7 +62,7 @@ fn random_bytes(n: usize, fill: RandomSource) -> Result<Vec<u8>, AuthError> {
 
 /// A new code verifier: 64 random characters from `A-Z a-z 0-9 - . _ ~`.
 /// [`AuthError::NoRandomness`] when the operating system gives no random bytes.
-pub fn code_verifier() -> Result<CodeVerifier, AuthError> {
+pub(crate) fn code_verifier() -> Result<CodeVerifier, AuthError> {
     code_verifier_from(getrandom::fill)
 }
 
@@ -86,13 +83,13 @@ fn code_verifier_from(fill: RandomSource) -> Result<CodeVerifier, AuthError> {
 }
 
 /// The S256 challenge of a verifier: base64url(SHA-256(verifier)), no padding.
-pub fn code_challenge(verifier: &str) -> String {
+pub(crate) fn code_challenge(verifier: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
 /// A random `state` (a UUID v4, as the AWS CLI sends).
 /// [`AuthError::NoRandomness`] when the operating system gives no random bytes.
-pub fn new_state() -> Result<String, AuthError> {
+pub(crate) fn new_state() -> Result<String, AuthError> {
     new_state_from(getrandom::fill)
 }
 
@@ -125,7 +122,7 @@ fn encode(value: &str) -> String {
 }
 
 /// The authorize URL, with exactly the AWS CLI's parameters, order and encoding.
-pub fn authorize_url(
+pub(crate) fn authorize_url(
     oidc_endpoint: &str,
     client_id: &str,
     redirect_uri: &str,
@@ -286,7 +283,7 @@ impl PkceLogin {
 
     /// Logs in (see the module documentation) and returns the token it wrote, or the
     /// one another process wrote meanwhile. `options.timeout` bounds the wait for the
-    /// browser ([`DEFAULT_TIMEOUT`] when unset).
+    /// browser (10 minutes when unset, as the AWS CLI).
     pub async fn login(
         &self,
         prompt: &dyn AuthorizePrompt,
@@ -418,6 +415,36 @@ impl PkceLogin {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_authorize_url_passes_the_browsers_check_unchanged() {
+        use crate::browser::{AllowedHosts, check_url};
+        let emulator = SsoSession {
+            name: Some("dev".into()),
+            start_url: "https://d-1234567890.awsapps.com/start".into(),
+            region: "eu-west-1".into(),
+            scopes: None,
+            endpoints: crate::config::Endpoints {
+                oidc: "http://127.0.0.1:4567".into(),
+                portal: "http://127.0.0.1:4567".into(),
+            },
+            ca_bundle: None,
+        };
+        let mut aws = emulator.clone();
+        aws.endpoints = crate::config::resolve_endpoints("eu-west-1", false, false).unwrap();
+        for session in [&emulator, &aws] {
+            let url = authorize_url(
+                &session.endpoints.oidc,
+                "client-id_-.~",
+                "http://127.0.0.1:51234/oauth/callback",
+                "0c3a-state",
+                "chal_lenge-",
+                &["sso:account:access".into()],
+            );
+            let allowed = AllowedHosts::for_session(session);
+            assert_eq!(check_url(&url, &allowed).unwrap().as_str(), url);
+        }
+    }
 
     #[test]
     fn challenge_vector() {

@@ -7,7 +7,7 @@
 //! - the refresh happens under the token's cross-process lock, after re-reading the
 //!   file, so when many processes find the token expiring at once exactly one calls
 //!   the service and the others use its result;
-//! - at most one attempt per [`REFRESH_RETRY_INTERVAL`] per provider; a failed refresh
+//! - at most one attempt per 30 s per provider; a failed refresh
 //!   keeps serving a still-valid token;
 //! - an expired token that cannot be refreshed, or a refresh refused with
 //!   `invalid_grant`, is [`AuthError::SessionEnded`] with the command to log in again.
@@ -23,22 +23,23 @@ use aws_credential_types::provider::token::ProvideToken;
 
 #[cfg(feature = "login")]
 use super::login::{DeviceLogin, LoginOptions, LoginPrompt};
-use super::{AuthError, LoginTarget, blocking};
+use super::{AuthError, LoginTarget};
 use crate::Error;
 use crate::cache::{
     CacheError, CachedToken, DEFAULT_LOCK_TIMEOUT, MAX_SHARED_BACKOFF, SharedFailure, TokenCache,
 };
 use crate::client::{CreateTokenRequest, ErrorCode, OidcClient, ServiceError};
 use crate::config::SsoSession;
+use crate::rt::blocking;
 use crate::secret::RefreshToken;
 use crate::time::SharedClock;
 
 /// At most one refresh attempt per this interval and provider.
-pub const REFRESH_RETRY_INTERVAL: Duration = Duration::from_secs(30);
+pub(crate) const REFRESH_RETRY_INTERVAL: Duration = Duration::from_secs(30);
 
 /// What to do with a token read from the cache.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Decision {
+pub(crate) enum Decision {
     /// Serve it as it is.
     Use,
     /// Refresh it (under the lock, after re-reading the file).
@@ -49,7 +50,11 @@ pub enum Decision {
 
 /// Decides what to do with `token` at `now`, given when this provider last tried to
 /// refresh. Pure: no I/O, no clock.
-pub fn decide(token: &CachedToken, now: SystemTime, last_attempt: Option<SystemTime>) -> Decision {
+pub(crate) fn decide(
+    token: &CachedToken,
+    now: SystemTime,
+    last_attempt: Option<SystemTime>,
+) -> Decision {
     if !token.needs_refresh(now) {
         return Decision::Use;
     }

@@ -4,6 +4,8 @@ use std::fmt::Write as _;
 
 use sha1::{Digest, Sha1};
 
+use crate::config::SsoSession;
+
 /// Lowercase hex SHA-1 of `data`.
 pub(crate) fn sha1_hex(data: &[u8]) -> String {
     let digest = Sha1::digest(data);
@@ -66,6 +68,17 @@ pub enum RoleCacheScope<'a> {
     Session(&'a str),
     /// A legacy profile: the start URL as configured.
     StartUrl(&'a str),
+}
+
+impl<'a> RoleCacheScope<'a> {
+    /// What `session`'s role credentials are scoped by: the session name, else the
+    /// start URL (legacy profiles).
+    pub fn for_session(session: &'a SsoSession) -> Self {
+        match &session.name {
+            Some(name) => Self::Session(name),
+            None => Self::StartUrl(&session.start_url),
+        }
+    }
 }
 
 /// The role-credentials cache key (`~/.aws/cli/cache/<key>.json`): SHA-1 of the

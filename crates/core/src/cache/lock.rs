@@ -31,7 +31,7 @@ pub const DEFAULT_LOCK_TIMEOUT: Duration = Duration::from_secs(75);
 /// just opened it).
 ///
 /// A holder whose call to the service failed leaves a [`SharedFailure`] on the file's
-/// second line, and the next holder reads it ([`CacheLock::shared_failure`]): so many
+/// second line, and the next holder reads it: so many
 /// processes make one attempt per back-off period, and the ones that waited get the
 /// holder's error at once instead of calling again.
 #[derive(Debug)]
@@ -68,7 +68,7 @@ pub struct SharedFailure {
 
 /// The longest any recorded failure keeps processes from trying again, whatever the
 /// service's `Retry-After` said.
-pub const MAX_SHARED_BACKOFF: Duration = Duration::from_secs(300);
+pub(crate) const MAX_SHARED_BACKOFF: Duration = Duration::from_secs(300);
 
 /// How far in the future a failure's own time may lie (clocks of processes differ a
 /// little; a failure from hours ahead is a clock that jumped back, not a failure).
@@ -78,7 +78,7 @@ impl SharedFailure {
     /// True while no new attempt should be made: `now` is before `retry_at`, and the
     /// record is believable — a `retry_at` further away than [`MAX_SHARED_BACKOFF`], or
     /// a failure dated in the future (a clock corrected since), blocks nothing.
-    pub fn blocks_retry(&self, now: std::time::SystemTime) -> bool {
+    pub(crate) fn blocks_retry(&self, now: std::time::SystemTime) -> bool {
         let now = crate::time::unix_seconds(now);
         let horizon = now.saturating_add(MAX_SHARED_BACKOFF.as_secs());
         now < self.retry_at
@@ -146,12 +146,12 @@ impl CacheLock {
     }
 
     /// The failure the previous holder left, if any (see [`SharedFailure`]).
-    pub fn shared_failure(&self) -> Option<&SharedFailure> {
+    pub(crate) fn shared_failure(&self) -> Option<&SharedFailure> {
         self.failure.as_ref()
     }
 
     /// Leaves `failure` for the next holder (`None` clears it, after a success).
-    pub fn set_shared_failure(&mut self, failure: Option<SharedFailure>) {
+    pub(crate) fn set_shared_failure(&mut self, failure: Option<SharedFailure>) {
         self.failure = failure;
         self.write_content();
     }

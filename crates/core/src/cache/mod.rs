@@ -16,7 +16,7 @@
 //! read, the file) is checked: a directory writable by group or others or owned by
 //! another user, or a file with any group or other permission bit or owned by another
 //! user, raises a [`crate::warnings::Warning::UnsafePermissions`] once per process and
-//! path (see [`UnsafePermissions`]). ssokit never changes the mode of what it did not
+//! path (see [`crate::warnings::UnsafePermissions`]). ssokit never changes the mode of what it did not
 //! write.
 //!
 //! Reading never panics and never deletes anything: a missing, empty, truncated or
@@ -42,10 +42,11 @@ pub use file::{MAX_CACHE_FILE_BYTES, read_json_object};
 pub(crate) use file::{TempFiles, remove_temp_files};
 pub(crate) use keys::sha1_hex;
 pub use keys::{RoleCacheScope, registration_cache_key, role_cache_key, token_cache_key};
-pub use lock::{CacheLock, DEFAULT_LOCK_TIMEOUT, MAX_SHARED_BACKOFF, SharedFailure};
-pub use perms::{CacheEntryKind, UnsafePermissions, check_permissions};
+pub(crate) use lock::MAX_SHARED_BACKOFF;
+pub use lock::{CacheLock, DEFAULT_LOCK_TIMEOUT, SharedFailure};
+pub use perms::check_permissions;
 pub use registration::{ClientRegistration, GrantFlow, RegistrationCache, RegistrationKey};
-pub use role::{CachedRoleCredentials, PROVIDER_TYPE_SSO, RoleCredentialsCache};
+pub use role::{CachedRoleCredentials, RoleCredentialsCache};
 pub use token::{CachedToken, TokenCache};
 
 use crate::env::Env;

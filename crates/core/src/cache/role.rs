@@ -21,7 +21,7 @@ const CREDENTIAL_KEYS: [&str; 5] = [
 ];
 
 /// The `ProviderType` the AWS CLI writes for SSO role credentials.
-pub const PROVIDER_TYPE_SSO: &str = "sso";
+pub(crate) const PROVIDER_TYPE_SSO: &str = "sso";
 
 /// Role credentials from GetRoleCredentials, as the AWS CLI caches them.
 #[derive(Clone, PartialEq)]

@@ -119,22 +119,23 @@ fn partition(region: &str) -> &'static Partition {
 
 /// The name of the partition a region is in (`aws`, `aws-cn`, `aws-us-gov`,
 /// `aws-eusc`, `aws-iso`, ...). Unknown regions are in `aws`, as in the SDKs.
-pub fn partition_name(region: &str) -> &'static str {
+#[cfg(test)]
+fn partition_name(region: &str) -> &'static str {
     partition(region).name
 }
 
 /// The DNS suffix of the partition a region is in (`amazonaws.com`,
 /// `amazonaws.com.cn`, ...): the suffix of `device.sso.{region}.{suffix}`, the page
 /// where the device code is entered.
-pub fn partition_dns_suffix(region: &str) -> &'static str {
+#[cfg(feature = "login")]
+pub(crate) fn partition_dns_suffix(region: &str) -> &'static str {
     partition(region).dns_suffix
 }
 
 /// The default endpoints for `region`.
 ///
 /// # Errors
-/// [`ConfigError::InvalidValue`] when `region` is not one lowercase DNS label (see
-/// [`super::validate_region`]).
+/// [`ConfigError::InvalidValue`] when `region` is not one lowercase DNS label.
 pub fn resolve_endpoints(
     region: &str,
     fips: bool,

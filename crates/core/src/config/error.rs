@@ -243,7 +243,7 @@ fn did_you_mean(suggestions: &[String]) -> String {
 ///
 /// The message explains the rule; the caller adds where the value came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValueError {
+pub(crate) struct ValueError {
     reason: Cow<'static, str>,
 }
 
@@ -255,7 +255,7 @@ impl ValueError {
     }
 
     /// What is wrong with the value.
-    pub fn reason(&self) -> &str {
+    pub(crate) fn reason(&self) -> &str {
         &self.reason
     }
 }

@@ -3,6 +3,8 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
+use super::index::ParsedFile;
+use super::parse::parse;
 use super::*;
 
 /// A compact picture of a parsed file: `kind:name{key=value|key=value}` per section,

@@ -12,7 +12,7 @@ use super::error::ValueError;
 ///
 /// # Errors
 /// A [`ValueError`] saying what the rule is.
-pub fn validate_region(region: &str) -> Result<(), ValueError> {
+pub(crate) fn validate_region(region: &str) -> Result<(), ValueError> {
     let ok = !region.is_empty()
         && region.len() <= 63
         && !region.starts_with('-')
@@ -35,7 +35,7 @@ pub fn validate_region(region: &str) -> Result<(), ValueError> {
 ///
 /// # Errors
 /// A [`ValueError`] saying what the rule is.
-pub fn validate_start_url(url: &str) -> Result<(), ValueError> {
+pub(crate) fn validate_start_url(url: &str) -> Result<(), ValueError> {
     let parts = split_url(url).map_err(|why| {
         ValueError::new(format!(
             "{why}; the start URL looks like https://d-1234567890.awsapps.com/start"
@@ -54,7 +54,7 @@ pub fn validate_start_url(url: &str) -> Result<(), ValueError> {
 ///
 /// # Errors
 /// A [`ValueError`] saying what the rule is.
-pub fn validate_account_id(account_id: &str) -> Result<(), ValueError> {
+pub(crate) fn validate_account_id(account_id: &str) -> Result<(), ValueError> {
     if account_id.len() == 12 && account_id.bytes().all(|b| b.is_ascii_digit()) {
         Ok(())
     } else {
@@ -72,7 +72,8 @@ pub fn validate_account_id(account_id: &str) -> Result<(), ValueError> {
 ///
 /// # Errors
 /// A [`ValueError`] saying what the rule is.
-pub fn validate_endpoint_url(url: &str) -> Result<String, ValueError> {
+#[cfg(test)]
+fn validate_endpoint_url(url: &str) -> Result<String, ValueError> {
     check_endpoint_url(url).map_err(|problem| match problem {
         EndpointProblem::Invalid(e) => e,
         EndpointProblem::Insecure => ValueError::new(

@@ -9,8 +9,12 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use proptest::prelude::*;
-use ssokit::config::{AwsConfig, FileKind, ParsedFile, parse};
-use ssokit::env::Env;
+
+use super::AwsConfig;
+use super::index::ParsedFile;
+use super::model::FileKind;
+use super::parse::parse;
+use crate::env::Env;
 
 fn exercise(text: &str) {
     for kind in [FileKind::Config, FileKind::Credentials] {

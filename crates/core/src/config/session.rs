@@ -1,0 +1,66 @@
+//! What resolution yields: an [`SsoSession`] (where a token comes from) and an
+//! [`SsoProfile`] (a session with an account and role).
+
+use std::path::PathBuf;
+
+use super::endpoints::Endpoints;
+
+/// Where an SSO token comes from: an `[sso-session]` or a legacy profile's settings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SsoSession {
+    /// The sso-session name; `None` for a legacy profile.
+    pub name: Option<String>,
+    /// `sso_start_url`, exactly as written (after comment stripping).
+    pub start_url: String,
+    /// `sso_region`, validated.
+    pub region: String,
+    /// `sso_registration_scopes`, split at commas, trimmed, empty items dropped;
+    /// `None` when not configured, `Some([])` when configured empty (as the AWS CLI
+    /// reads it, which matters for the registration cache key).
+    pub scopes: Option<Vec<String>>,
+    /// The OIDC and portal endpoints, overrides applied.
+    pub endpoints: Endpoints,
+    /// A PEM bundle to trust: `AWS_CA_BUNDLE`, else the profile's `ca_bundle`.
+    pub ca_bundle: Option<PathBuf>,
+}
+
+impl SsoSession {
+    /// What the token cache file name is derived from: the session name, else the
+    /// start URL exactly as written.
+    pub fn token_cache_key_source(&self) -> &str {
+        self.name.as_deref().unwrap_or(&self.start_url)
+    }
+
+    /// Whether this is a legacy profile's session (no `[sso-session]`): its tokens
+    /// cannot be refreshed.
+    pub fn is_legacy(&self) -> bool {
+        self.name.is_none()
+    }
+}
+
+/// A resolved SSO profile (read it; it is made by resolving a profile of the config).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct SsoProfile {
+    /// The profile name.
+    pub name: String,
+    /// Where its token comes from.
+    pub session: SsoSession,
+    /// `sso_account_id` (12 digits); set together with `role_name` or not at all.
+    pub account_id: Option<String>,
+    /// `sso_role_name`; set together with `account_id` or not at all.
+    pub role_name: Option<String>,
+    /// The profile's `region` (for `AWS_REGION`), if any.
+    pub region: Option<String>,
+    /// Non-fatal notes, such as a value botocore would read differently. Each is also
+    /// logged with `tracing::warn!`.
+    pub warnings: Vec<String>,
+}
+
+impl SsoProfile {
+    /// Whether the profile yields only a bearer token (an sso-session without
+    /// `sso_account_id` / `sso_role_name`), not AWS credentials.
+    pub fn is_token_only(&self) -> bool {
+        self.account_id.is_none() || self.role_name.is_none()
+    }
+}
