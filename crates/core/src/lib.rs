@@ -87,6 +87,7 @@ pub mod secret;
 pub mod sso;
 pub mod status;
 pub mod time;
+pub mod transport;
 pub mod warnings;
 
 pub use auth::credentials::SsoCredentialsProvider;

@@ -715,6 +715,55 @@ impl Builder {
         }
     }
 
+    /// How to wait between retries (default: tokio's sleep).
+    pub fn sleep(self, sleeper: crate::time::SharedSleeper) -> Self {
+        self.set_sleep(Some(sleeper))
+    }
+
+    /// How to wait, or `None` for tokio's sleep.
+    pub fn set_sleep(self, sleeper: Option<crate::time::SharedSleeper>) -> Self {
+        Self {
+            sso: self.sso.set_sleep(sleeper),
+        }
+    }
+
+    /// The transport that sends the requests (default: a reqwest client built from
+    /// the HTTP settings); see [`crate::SsoBuilder::http_transport`].
+    pub fn http_transport(self, transport: crate::transport::SharedHttpTransport) -> Self {
+        self.set_http_transport(Some(transport))
+    }
+
+    /// The transport, or `None` for the default reqwest client.
+    pub fn set_http_transport(
+        self,
+        transport: Option<crate::transport::SharedHttpTransport>,
+    ) -> Self {
+        Self {
+            sso: self.sso.set_http_transport(transport),
+        }
+    }
+
+    /// Uses the HTTP client, time source and sleep of an AWS SDK configuration, each
+    /// only if set (see [`crate::SsoBuilder::configure`]).
+    ///
+    /// Needs the `sdk-config` cargo feature.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), ssokit::Error> {
+    /// let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    /// let tokens = ssokit::SsoTokenProvider::builder()
+    ///     .profile_name("dev")
+    ///     .configure(&sdk_config)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "sdk-config")]
+    pub fn configure(self, sdk_config: &aws_types::SdkConfig) -> Self {
+        Self {
+            sso: self.sso.configure(sdk_config),
+        }
+    }
+
     /// Reads the config and builds the provider. Fails with a configuration error for
     /// a missing or invalid profile or session.
     pub fn build(self) -> Result<SsoTokenProvider, Error> {

@@ -216,7 +216,7 @@ pub enum ServiceError {
         attempts: u32,
         /// The HTTP library's error.
         #[source]
-        source: reqwest::Error,
+        source: crate::transport::SendError,
     },
     /// No complete response within the connect or request timeout.
     #[error("{operation}: {endpoint} did not answer in time, {}: check the network and proxy, or try again", gave_up(*.attempts))]

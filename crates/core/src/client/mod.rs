@@ -18,10 +18,14 @@ mod http;
 mod oidc;
 mod portal;
 mod proxy;
+#[cfg(feature = "sdk-config")]
+mod sdk;
 mod settings;
+mod setup;
+mod transport;
 
 pub use error::ServiceError;
-pub use http::HttpClient;
+pub(crate) use http::HttpClient;
 #[cfg(feature = "login")]
 pub(crate) use http::is_loopback;
 pub use oidc::{
@@ -30,6 +34,7 @@ pub use oidc::{
     RegisterClientResponse, TokenResponse,
 };
 pub use portal::{AccountInfo, PortalClient, RoleCredentials, RoleInfo};
+pub(crate) use setup::{HttpSetup, TransportChoice};
 
 pub use settings::{
     DEFAULT_BASE_DELAY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_DELAY,
