@@ -20,6 +20,8 @@ mod portal;
 mod proxy;
 #[cfg(feature = "sdk-config")]
 mod sdk;
+#[cfg(test)]
+mod seam_tests;
 mod settings;
 mod setup;
 mod transport;
