@@ -28,6 +28,8 @@
 //!   atomic 0600 writes, preserved unknown keys and cross-process locks.
 //! - [`client`]: the IAM Identity Center HTTP client (SSO OIDC and the SSO portal),
 //!   with typed errors, retries and timeouts.
+//! - [`transport`]: the HTTP seam under it (a request in, a response out), for a
+//!   service that sends ssokit's requests through its own HTTP stack.
 //! - [`sso`]: [`Sso`], a resolved profile or session with everything to act on it
 //!   (login, tokens, credentials, accounts, roles): what the CLI and bindings call.
 //! - [`export`]: credentials as `credential_process` JSON and shell variables.
@@ -35,7 +37,8 @@
 //! - [`populate`]: every account with its roles, and (feature `login`) a profile for
 //!   each, written into the config.
 //! - [`secret`]: types for tokens and keys that never print their value.
-//! - [`time`]: the injectable clock and the cache timestamp formats.
+//! - [`time`]: the injectable clock and sleep (`aws-smithy-async`'s `TimeSource` and
+//!   `AsyncSleep`) and the cache timestamp formats.
 //! - [`env`]: the injectable process environment (variables and home directory).
 //! - [`warnings`]: the process-wide sink for warnings (unsafe cache permissions), which
 //!   each front-end installs; core never prints.
@@ -54,6 +57,10 @@
 //!   browser (`browser::open` and its URL checks) and profile generation
 //!   (`populate::populate`). It brings in `axum` (the PKCE loopback callback), `sha2`
 //!   and `base64` (the S256 challenge) and `getrandom` (the verifier and `state`).
+//! - **`sdk-config`** (off): `configure(&sdk_config)` on the builders of [`Sso`],
+//!   [`SsoTokenProvider`] and [`SsoCredentialsProvider`], which sends ssokit's
+//!   requests through an `aws_types::SdkConfig`'s HTTP client and takes its time
+//!   source and sleep. It brings in `aws-types`; it does not enable `login`.
 //!
 //! With `default-features = false` the crate reads the config, serves and refreshes
 //! cached tokens ([`auth::token::SsoTokenProvider`], `ProvideToken`) and role

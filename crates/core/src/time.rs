@@ -50,7 +50,7 @@ impl Clock for SystemClock {
 }
 
 /// Waits; injected so that tests do not really wait: `aws-smithy-async`'s
-/// [`AsyncSleep`](aws_smithy_async::rt::sleep::AsyncSleep), the trait the AWS SDK's
+/// [`aws_smithy_async::rt::sleep::AsyncSleep`], the trait the AWS SDK's
 /// own clients use, so an SDK sleep (an `SdkConfig`'s) works as it is. Implement it
 /// with `fn sleep(&self, duration) -> Sleep` ([`Sleep::new`] wraps a future).
 pub use aws_smithy_async::rt::sleep::AsyncSleep as Sleeper;

@@ -3,9 +3,11 @@
 //!
 //! - Requests are unsigned JSON over HTTPS; plain `http://` is refused unless the host
 //!   is loopback, so a token never travels in clear text.
-//! - One `reqwest` client per [`HttpSettings`] ([`HttpClient`]): rustls with the
-//!   system roots plus `AWS_CA_BUNDLE` / `ca_bundle`, system proxies, connect and
-//!   request timeouts, no redirects.
+//! - Requests go through the [transport seam](crate::transport): by default one
+//!   `reqwest` client per [`HttpSettings`] (rustls with the system roots plus
+//!   `AWS_CA_BUNDLE` / `ca_bundle`, system proxies, connect and request timeouts, no
+//!   redirects), or the transport given to a builder (`http_transport`, or with the
+//!   `sdk-config` feature an `SdkConfig`'s HTTP client through `configure`).
 //! - Transient failures (HTTP 5xx, HTTP 429, connection failures and timeouts) are
 //!   retried with exponential backoff and full jitter ([`RetryPolicy`]); other 4xx
 //!   responses are final.
