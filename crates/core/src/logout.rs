@@ -184,7 +184,7 @@ pub async fn logout_session(
     let mut report = LogoutReport::default();
     let tokens = caches.tokens();
     if let Ok(token) = tokens.load(&key) {
-        let http = HttpClient::new(&HttpSettings::for_session(sso.session()))?;
+        let http = sso.http_client_with(&HttpSettings::for_session(sso.session()))?;
         if !revoke(&token, config, env, &http).await {
             report.revoke_failures += 1;
         }

@@ -365,12 +365,25 @@ impl Sso {
         Ok(self)
     }
 
+    /// An HTTP client with `settings` through this `Sso`'s transport, clock and sleep
+    /// (for the logout's revocation).
+    pub(crate) fn http_client_with(
+        &self,
+        settings: &HttpSettings,
+    ) -> Result<HttpClient, ServiceError> {
+        let mut setup = self.setup.clone();
+        setup.clock = Some(Arc::clone(&self.clock));
+        setup.sleeper = Some(Arc::clone(&self.sleeper));
+        setup.client(settings)
+    }
+
     /// The HTTP settings.
     pub fn http_settings(&self) -> &HttpSettings {
         &self.http
     }
 
-    /// Replaces the clock (for tests; default: the system clock).
+    /// Replaces the clock (for tests; default: the system clock). An `SdkConfig`'s
+    /// HTTP client keeps timing its timeouts with the time source it was built with.
     pub fn with_clock(mut self, clock: SharedClock) -> Self {
         self.clock = clock;
         self

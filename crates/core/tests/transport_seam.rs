@@ -150,3 +150,27 @@ async fn the_token_provider_refreshes_through_the_given_transport() {
         "{shown}"
     );
 }
+
+#[tokio::test]
+async fn an_sso_logout_revokes_through_the_given_transport() {
+    let (_home, env) = home(T0 + 8 * 3600);
+    let transport = Recording::new(&[(200, "")]);
+    let sso = ssokit::Sso::builder()
+        .profile_name("dev")
+        .env(env.clone())
+        .clock(Arc::new(ManualClock::new(at(T0))))
+        .http_transport(transport.clone())
+        .build()
+        .unwrap();
+    let config = ssokit::profile::load_config(None, &env).unwrap();
+    let report = ssokit::logout::logout_session(&sso, &config, &env)
+        .await
+        .unwrap();
+    assert_eq!(report.revoke_failures, 0);
+    let requests = transport.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(
+        requests[0].url().as_str(),
+        "https://portal.sso.us-east-1.amazonaws.com/logout"
+    );
+}
