@@ -28,7 +28,7 @@ use crate::Error;
 use crate::cache::{
     CacheError, CachedToken, DEFAULT_LOCK_TIMEOUT, MAX_SHARED_BACKOFF, SharedFailure, TokenCache,
 };
-use crate::client::{CreateTokenRequest, OidcClient, ServiceError};
+use crate::client::{CreateTokenRequest, HttpSetup, OidcClient, ServiceError, TransportChoice};
 use crate::config::SsoSession;
 use crate::secret::RefreshToken;
 use crate::time::SharedClock;
@@ -633,12 +633,26 @@ mod tests {
     }
 }
 
-/// Builds an [`SsoTokenProvider`] (see [`SsoTokenProvider::builder`]): the settings of
-/// [`crate::SsoBuilder`] that a token provider uses (all but the sleep), each with a
-/// `x(value)` and a `set_x(Option<_>)` setter.
-#[derive(Debug, Default, Clone)]
+/// Builds an [`SsoTokenProvider`] (see [`SsoTokenProvider::builder`]) from a profile
+/// or an sso-session of the AWS config: the settings of [`crate::SsoBuilder`] that a
+/// token provider uses, each with a `x(value)` and a `set_x(Option<_>)` setter.
+#[derive(Default, Clone)]
 pub struct Builder {
-    sso: crate::SsoBuilder,
+    profile_name: Option<String>,
+    sso_session: Option<String>,
+    config_file: Option<std::path::PathBuf>,
+    env: Option<crate::env::Env>,
+    setup: HttpSetup,
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("profile_name", &self.profile_name)
+            .field("sso_session", &self.sso_session)
+            .field("config_file", &self.config_file)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Builder {
@@ -649,10 +663,9 @@ impl Builder {
     }
 
     /// The profile, or `None` for the default choice.
-    pub fn set_profile_name(self, name: Option<String>) -> Self {
-        Self {
-            sso: self.sso.set_profile_name(name),
-        }
+    pub fn set_profile_name(mut self, name: Option<String>) -> Self {
+        self.profile_name = name;
+        self
     }
 
     /// An sso-session by name instead of a profile.
@@ -661,10 +674,9 @@ impl Builder {
     }
 
     /// An sso-session by name, or `None` for a profile.
-    pub fn set_sso_session(self, name: Option<String>) -> Self {
-        Self {
-            sso: self.sso.set_sso_session(name),
-        }
+    pub fn set_sso_session(mut self, name: Option<String>) -> Self {
+        self.sso_session = name;
+        self
     }
 
     /// The config file (default: `AWS_CONFIG_FILE`, else `~/.aws/config`).
@@ -673,10 +685,9 @@ impl Builder {
     }
 
     /// The config file, or `None` for the default.
-    pub fn set_config_file(self, path: Option<std::path::PathBuf>) -> Self {
-        Self {
-            sso: self.sso.set_config_file(path),
-        }
+    pub fn set_config_file(mut self, path: Option<std::path::PathBuf>) -> Self {
+        self.config_file = path;
+        self
     }
 
     /// The environment to read (default: the process's).
@@ -685,10 +696,9 @@ impl Builder {
     }
 
     /// The environment, or `None` for the process's.
-    pub fn set_env(self, env: Option<crate::env::Env>) -> Self {
-        Self {
-            sso: self.sso.set_env(env),
-        }
+    pub fn set_env(mut self, env: Option<crate::env::Env>) -> Self {
+        self.env = env;
+        self
     }
 
     /// The clock (default: the system clock).
@@ -697,22 +707,9 @@ impl Builder {
     }
 
     /// The clock, or `None` for the system clock.
-    pub fn set_clock(self, clock: Option<SharedClock>) -> Self {
-        Self {
-            sso: self.sso.set_clock(clock),
-        }
-    }
-
-    /// HTTP timeouts and retries (default: [`crate::client::HttpSettings::for_session`]).
-    pub fn http_settings(self, settings: crate::client::HttpSettings) -> Self {
-        self.set_http_settings(Some(settings))
-    }
-
-    /// HTTP timeouts and retries, or `None` for the defaults.
-    pub fn set_http_settings(self, settings: Option<crate::client::HttpSettings>) -> Self {
-        Self {
-            sso: self.sso.set_http_settings(settings),
-        }
+    pub fn set_clock(mut self, clock: Option<SharedClock>) -> Self {
+        self.setup.clock = clock;
+        self
     }
 
     /// How to wait between retries (default: tokio's sleep).
@@ -721,10 +718,20 @@ impl Builder {
     }
 
     /// How to wait, or `None` for tokio's sleep.
-    pub fn set_sleep(self, sleeper: Option<crate::time::SharedSleeper>) -> Self {
-        Self {
-            sso: self.sso.set_sleep(sleeper),
-        }
+    pub fn set_sleep(mut self, sleeper: Option<crate::time::SharedSleeper>) -> Self {
+        self.setup.sleeper = sleeper;
+        self
+    }
+
+    /// HTTP timeouts and retries (default: [`crate::client::HttpSettings::for_session`]).
+    pub fn http_settings(self, settings: crate::client::HttpSettings) -> Self {
+        self.set_http_settings(Some(settings))
+    }
+
+    /// HTTP timeouts and retries, or `None` for the defaults.
+    pub fn set_http_settings(mut self, settings: Option<crate::client::HttpSettings>) -> Self {
+        self.setup.settings = settings;
+        self
     }
 
     /// The transport that sends the requests (default: a reqwest client built from
@@ -735,12 +742,11 @@ impl Builder {
 
     /// The transport, or `None` for the default reqwest client.
     pub fn set_http_transport(
-        self,
+        mut self,
         transport: Option<crate::transport::SharedHttpTransport>,
     ) -> Self {
-        Self {
-            sso: self.sso.set_http_transport(transport),
-        }
+        self.setup.transport = transport.map(TransportChoice::Custom);
+        self
     }
 
     /// Uses the HTTP client, time source and sleep of an AWS SDK configuration, each
@@ -758,15 +764,44 @@ impl Builder {
     /// # Ok(()) }
     /// ```
     #[cfg(feature = "sdk-config")]
-    pub fn configure(self, sdk_config: &aws_types::SdkConfig) -> Self {
-        Self {
-            sso: self.sso.configure(sdk_config),
-        }
+    pub fn configure(mut self, sdk_config: &aws_types::SdkConfig) -> Self {
+        self.setup.configure(sdk_config);
+        self
     }
 
     /// Reads the config and builds the provider. Fails with a configuration error for
-    /// a missing or invalid profile or session.
+    /// a missing or invalid profile or session, or when both a profile and an
+    /// sso-session are given.
     pub fn build(self) -> Result<SsoTokenProvider, Error> {
-        Ok(self.sso.build()?.token_provider())
+        let env = self.env.unwrap_or_else(crate::env::Env::process);
+        if let (Some(profile), Some(sso_session)) = (&self.profile_name, &self.sso_session) {
+            return Err(crate::config::ConfigError::ProfileAndSession {
+                profile: profile.clone(),
+                sso_session: sso_session.clone(),
+            }
+            .into());
+        }
+        let config = crate::profile::load_config(self.config_file.as_deref(), &env)?;
+        let (session, target) = match &self.sso_session {
+            Some(name) => (
+                config.resolve_sso_session(name, &env)?,
+                LoginTarget::Session(name.clone()),
+            ),
+            None => {
+                let name = crate::config::selected_profile_name(self.profile_name.as_deref(), &env);
+                let profile = config.resolve_sso_profile(&name, &env)?;
+                (profile.session, LoginTarget::Profile(profile.name))
+            }
+        };
+        let caches = crate::cache::CacheDirs::from_env(&env)?;
+        let http = self.setup.client(&self.setup.settings_for(&session))?;
+        let oidc = OidcClient::with_http_client(&session.endpoints.oidc, &http)?;
+        Ok(SsoTokenProvider::new(
+            session,
+            target,
+            caches.tokens(),
+            oidc,
+            self.setup.clock(),
+        ))
     }
 }
