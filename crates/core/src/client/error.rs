@@ -678,7 +678,7 @@ impl ServiceError {
                 true
             }
             // A refused certificate or TLS handshake gets the same answer again.
-            Self::Transport { source, .. } => !super::http::is_tls_failure(source),
+            Self::Transport { source, .. } => !super::cause::is_tls_failure(source),
             Self::Other { status, .. } => status_is_retryable(*status),
             _ => false,
         }

@@ -15,18 +15,19 @@
 //!   what to do. Secrets travel in types whose `Debug` is redacted, and no token,
 //!   secret, device code or request body reaches an error or a log line.
 
+mod cause;
 mod error;
 mod http;
 mod oidc;
 mod portal;
 mod proxy;
+mod reqwest_transport;
 #[cfg(feature = "sdk-config")]
 mod sdk;
 #[cfg(test)]
 mod seam_tests;
 mod settings;
 mod setup;
-mod transport;
 
 pub use error::ServiceError;
 pub(crate) use http::HttpClient;

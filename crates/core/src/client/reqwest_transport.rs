@@ -3,8 +3,8 @@
 use reqwest::Certificate;
 use reqwest::header::HeaderValue;
 
+use super::cause::{innermost, is_tls_failure};
 use super::error::ServiceError;
-use super::http::{innermost, is_tls_failure};
 use super::settings::HttpSettings;
 use crate::read_limited::{Kind, MIB, ReadError, read_limited, show_limit};
 use crate::transport::{
