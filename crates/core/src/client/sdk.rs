@@ -130,8 +130,11 @@ impl HttpTransport for SdkTransport {
     }
 }
 
-/// The seam's request as the SDK's. Header values keep their `sensitive` mark: the
-/// SDK's `Headers` wrap `http` 1.x values.
+/// The seam's request as the SDK's. Header values keep their `sensitive` mark (the
+/// SDK's `Headers` wrap `http` 1.x values, so hyper never indexes the bearer header in
+/// HTTP/2). The SDK's own `Debug` of `Headers` redacts by a fixed list of names that
+/// does not hold `x-amz-sso_bearer_token`: ssokit never formats the SDK's request, and
+/// the SDK's HTTP clients do not log requests.
 fn to_sdk(request: Request) -> Result<HttpRequest, SendError> {
     let (method, url, headers, body) = request.into_parts();
     let mut builder = http::Request::builder().method(method).uri(url.as_str());
