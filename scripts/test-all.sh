@@ -31,6 +31,17 @@ if [ -n "$login_deps" ]; then
     exit 1
 fi
 
+step "Rust: clippy of the core with only the sdk-config feature (configure(&SdkConfig))"
+cargo clippy -p ssokit --no-default-features --features sdk-config --all-targets --locked -- -D warnings
+
+step "Rust: the sdk-config feature adds none of the login's crates either"
+sdk_deps=$(cargo tree -p ssokit --no-default-features --features sdk-config -e normal --prefix none --locked)
+login_deps=$(grep -E '^(axum|sha2|getrandom|tempfile) ' <<<"$sdk_deps" | sort -u || true)
+if [ -n "$login_deps" ]; then
+    printf 'ssokit --no-default-features --features sdk-config depends on:\n%s\n' "$login_deps" >&2
+    exit 1
+fi
+
 step "Rust: tests of the core, the CLI and the emulator (Rust and the emulator only: no python3, node or Chromium)"
 # The default members; the binding crates are cdylibs tested from Python and Node
 # below, and tests/ (ssokit-tests) runs last, once its tools are there.
@@ -38,6 +49,9 @@ cargo test --locked -p ssokit -p ssokit-cli -p ssokit-emulator
 
 step "Rust: core tests without default features (no login)"
 cargo test -p ssokit --no-default-features --locked
+
+step "Rust: core tests with only the sdk-config feature (aws-config's HTTP client, time source and sleep)"
+cargo test -p ssokit --no-default-features --features sdk-config --locked
 
 step "Python: virtualenv and tools (pytest, boto3, mypy; also the botocore that tests/ runs)"
 if [ ! -x .venv/bin/python ]; then

@@ -19,7 +19,7 @@ use ssokit::auth::LoginTarget;
 use ssokit::auth::credentials::SsoCredentialsProvider;
 use ssokit::auth::token::SsoTokenProvider;
 use ssokit::cache::{CacheDirs, CachedToken};
-use ssokit::client::{HttpClient, HttpSettings, OidcClient, PortalClient};
+use ssokit::client::{HttpSettings, OidcClient, PortalClient};
 use ssokit::config::{Endpoints, SsoSession};
 use ssokit::secret::AccessToken;
 use ssokit::time::{Clock, SystemClock};
@@ -90,19 +90,21 @@ fn main() {
         },
         ca_bundle: None,
     };
-    let http = HttpClient::new(&HttpSettings::default()).unwrap();
+    // One client of each, cloned: clones share the connection pool.
+    let oidc = OidcClient::new(&server.uri(), &HttpSettings::default()).unwrap();
+    let portal = PortalClient::new(&server.uri(), &HttpSettings::default()).unwrap();
     let clock = Arc::new(SystemClock);
     let make = || {
         let token = SsoTokenProvider::new(
             session.clone(),
             LoginTarget::Profile("bench".into()),
             dirs.tokens(),
-            OidcClient::with_http_client(&server.uri(), &http).unwrap(),
+            oidc.clone(),
             clock.clone(),
         );
         SsoCredentialsProvider::new(
             token,
-            PortalClient::with_http_client(&server.uri(), &http).unwrap(),
+            portal.clone(),
             "111122223333",
             "ReadOnly",
             None,

@@ -20,9 +20,12 @@
 //! modules of the layers below its own (modules that share a layer do not use each
 //! other), lowest first:
 //!
-//! 1. [`env`](mod@env), [`time`], [`secret`], [`warnings`] (and the private bounded
-//!    file reads): the injectable process environment (variables and home
-//!    directory), the injectable clock and the cache timestamp formats, types for
+//! 1. [`env`](mod@env), [`time`], [`secret`], [`warnings`], [`transport`] (and the
+//!    private bounded file reads): the injectable process environment (variables and
+//!    home directory), the injectable clock and sleep (`aws-smithy-async`'s
+//!    `TimeSource` and `AsyncSleep`) and the cache timestamp formats, the HTTP seam
+//!    (a request in, a response out) for a service that sends ssokit's requests
+//!    through its own HTTP stack, types for
 //!    tokens and keys that never print their value, and the process-wide sink for
 //!    warnings (unsafe cache permissions, differing profile variables), which each
 //!    front-end installs; core never prints.
@@ -63,6 +66,10 @@
 //!   browser (`browser::open` and its URL checks) and profile generation
 //!   (`populate::populate`). It brings in `axum` (the PKCE loopback callback), `sha2`
 //!   and `base64` (the S256 challenge) and `getrandom` (the verifier and `state`).
+//! - **`sdk-config`** (off): `configure(&sdk_config)` on the builders of [`Sso`],
+//!   [`SsoTokenProvider`] and [`SsoCredentialsProvider`], which sends ssokit's
+//!   requests through an `aws_types::SdkConfig`'s HTTP client and takes its time
+//!   source and sleep. It brings in `aws-types`; it does not enable `login`.
 //!
 //! With `default-features = false` the crate reads the config, serves and refreshes
 //! cached tokens ([`auth::token::SsoTokenProvider`], `ProvideToken`) and role
@@ -98,6 +105,7 @@ pub mod secret;
 pub mod sso;
 pub mod status;
 pub mod time;
+pub mod transport;
 pub mod warnings;
 
 pub use auth::credentials::SsoCredentialsProvider;

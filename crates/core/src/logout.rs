@@ -175,7 +175,15 @@ pub async fn logout_all(
 
 /// Logs out of the session of `sso` only: its token revoked and removed, and the
 /// role-credentials files of every profile in `config` that uses the session.
-pub(crate) async fn logout_session(
+///
+/// The revocation goes through `sso`'s own transport, clock and sleep (those given to
+/// [`Sso::builder`](crate::Sso::builder)); [`logout`] builds an [`Sso`] with the
+/// defaults.
+///
+/// # Errors
+/// The token or role-credentials files cannot be read or removed. A failed
+/// revocation is not an error: it is counted in [`LogoutReport::revoke_failures`].
+pub async fn logout_session(
     sso: &Sso,
     config: &AwsConfig,
     env: &Env,
@@ -185,7 +193,7 @@ pub(crate) async fn logout_session(
     let mut report = LogoutReport::default();
     let tokens = caches.tokens();
     if let Ok(token) = tokens.load(&key) {
-        let http = HttpClient::new(&HttpSettings::for_session(sso.session()))?;
+        let http = sso.http_client_with(&HttpSettings::for_session(sso.session()))?;
         if !revoke(&token, config, env, &http).await {
             report.revoke_failures += 1;
         }

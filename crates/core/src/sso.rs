@@ -16,18 +16,19 @@ use crate::auth::pkce::{AuthorizePrompt, PkceLogin};
 #[cfg(feature = "login")]
 use crate::auth::prompt::{Prompter, ShowPrompt};
 use crate::auth::token::SsoTokenProvider;
-use crate::auth::{AuthError, LoginTarget, SharedSleeper, TokioSleeper};
+use crate::auth::{AuthError, LoginTarget, SharedSleeper};
 #[cfg(feature = "login")]
 use crate::cache::CachedToken;
 use crate::cache::{CacheDirs, CachedRoleCredentials};
 use crate::client::{
-    AccountInfo, ErrorCode, HttpClient, HttpSettings, OidcClient, PortalClient, RoleInfo,
-    ServiceError,
+    AccountInfo, ErrorCode, HttpClient, HttpSettings, HttpSetup, OidcClient, PortalClient,
+    RoleInfo, ServiceError, TransportChoice,
 };
 use crate::config::load_config;
 use crate::config::{AwsConfig, SsoProfile, SsoSession, selected_profile_name};
 use crate::env::Env;
-use crate::time::{SharedClock, SystemClock};
+use crate::time::SharedClock;
+use crate::transport::SharedHttpTransport;
 
 /// What to act on: a profile (the default) or an sso-session by name.
 ///
@@ -89,9 +90,7 @@ impl Selector {
 pub struct SsoBuilder {
     selector: Selector,
     env: Option<Env>,
-    clock: Option<SharedClock>,
-    sleeper: Option<SharedSleeper>,
-    http: Option<HttpSettings>,
+    setup: HttpSetup,
 }
 
 impl fmt::Debug for SsoBuilder {
@@ -157,7 +156,7 @@ impl SsoBuilder {
 
     /// The clock, or `None` for the system clock.
     pub fn set_clock(mut self, clock: Option<SharedClock>) -> Self {
-        self.clock = clock;
+        self.setup.clock = clock;
         self
     }
 
@@ -168,7 +167,7 @@ impl SsoBuilder {
 
     /// How to wait, or `None` for tokio's sleep.
     pub fn set_sleep(mut self, sleeper: Option<SharedSleeper>) -> Self {
-        self.sleeper = sleeper;
+        self.setup.sleeper = sleeper;
         self
     }
 
@@ -179,7 +178,43 @@ impl SsoBuilder {
 
     /// HTTP timeouts and retries, or `None` for the defaults.
     pub fn set_http_settings(mut self, settings: Option<HttpSettings>) -> Self {
-        self.http = settings;
+        self.setup.settings = settings;
+        self
+    }
+
+    /// The transport that sends ssokit's requests (default: a reqwest client built
+    /// from the [HTTP settings](Self::http_settings)). With a transport of your own,
+    /// the settings' retry policy and `User-Agent` still apply; its timeouts, CA
+    /// bundle and proxy are the transport's business. See [`crate::transport`].
+    pub fn http_transport(self, transport: SharedHttpTransport) -> Self {
+        self.set_http_transport(Some(transport))
+    }
+
+    /// The transport, or `None` for the default reqwest client.
+    pub fn set_http_transport(mut self, transport: Option<SharedHttpTransport>) -> Self {
+        self.setup.transport = transport.map(TransportChoice::Custom);
+        self
+    }
+
+    /// Uses what an AWS SDK configuration holds, each only if set: its HTTP client
+    /// (as the transport, with the connect and request timeouts of the HTTP settings),
+    /// its time source (as the clock) and its sleep. Whatever is set later on this
+    /// builder wins.
+    ///
+    /// Needs the `sdk-config` cargo feature.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), ssokit::Error> {
+    /// let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    /// let sso = ssokit::Sso::builder()
+    ///     .profile_name("dev")
+    ///     .configure(&sdk_config)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "sdk-config")]
+    pub fn configure(mut self, sdk_config: &aws_types::SdkConfig) -> Self {
+        self.setup.configure(sdk_config);
         self
     }
 
@@ -188,17 +223,8 @@ impl SsoBuilder {
     /// error when both a profile and an sso-session are given.
     pub fn build(self) -> Result<Sso, Error> {
         let env = self.env.unwrap_or_else(Env::process);
-        let mut sso = Sso::resolve(&self.selector, &env)?;
-        if let Some(http) = self.http {
-            sso = sso.with_http_settings(http)?;
-        }
-        if let Some(clock) = self.clock {
-            sso = sso.with_clock(clock);
-        }
-        if let Some(sleeper) = self.sleeper {
-            sso = sso.with_sleep(sleeper);
-        }
-        Ok(sso)
+        let config = load_config(self.selector.config_file.as_deref(), &env)?;
+        Sso::from_config_with(&config, &self.selector, &env, self.setup)
     }
 }
 
@@ -225,9 +251,11 @@ pub struct Sso {
     oidc: OidcClient,
     portal: PortalClient,
     http: HttpSettings,
+    /// The transport, clock and sleep chosen, to rebuild the clients with.
+    setup: HttpSetup,
+    http_client: HttpClient,
     clock: SharedClock,
-    /// Only the logins wait on it.
-    #[cfg_attr(not(feature = "login"), allow(dead_code))]
+    /// The logins and the retries wait on it.
     sleeper: SharedSleeper,
 }
 
@@ -249,18 +277,35 @@ impl Sso {
 
     /// Resolves what `selector` names from an already loaded config.
     pub fn from_config(config: &AwsConfig, selector: &Selector, env: &Env) -> Result<Self, Error> {
+        Self::from_config_with(config, selector, env, HttpSetup::default())
+    }
+
+    /// [`Sso::from_config`] with a builder's HTTP and time settings.
+    fn from_config_with(
+        config: &AwsConfig,
+        selector: &Selector,
+        env: &Env,
+        setup: HttpSetup,
+    ) -> Result<Self, Error> {
         selector.check()?;
         let caches = CacheDirs::from_env(env)?;
         match &selector.sso_session {
             Some(name) => {
                 let session = config.resolve_sso_session(name, env)?;
-                Self::new(session, None, LoginTarget::Session(name.clone()), caches)
+                let target = LoginTarget::Session(name.clone());
+                Self::assemble(session, None, target, caches, setup)
             }
             None => {
                 let name = selected_profile_name(selector.profile.as_deref(), env);
                 let profile = config.resolve_sso_profile(&name, env)?;
                 let target = LoginTarget::Profile(profile.name.clone());
-                Self::new(profile.session.clone(), Some(profile), target, caches)
+                Self::assemble(
+                    profile.session.clone(),
+                    Some(profile),
+                    target,
+                    caches,
+                    setup,
+                )
             }
         }
     }
@@ -278,8 +323,19 @@ impl Sso {
         target: LoginTarget,
         caches: CacheDirs,
     ) -> Result<Self, Error> {
-        let http = HttpSettings::for_session(&session);
-        let client = HttpClient::new(&http)?;
+        Self::assemble(session, profile, target, caches, HttpSetup::default())
+    }
+
+    /// From resolved parts and a builder's HTTP and time settings.
+    fn assemble(
+        session: SsoSession,
+        profile: Option<SsoProfile>,
+        target: LoginTarget,
+        caches: CacheDirs,
+        setup: HttpSetup,
+    ) -> Result<Self, Error> {
+        let http = setup.settings_for(&session);
+        let client = setup.client(&http)?;
         Ok(Self {
             oidc: OidcClient::with_http_client(&session.endpoints.oidc, &client)?,
             portal: PortalClient::with_http_client(&session.endpoints.portal, &client)?,
@@ -288,19 +344,37 @@ impl Sso {
             target,
             caches,
             http,
-            clock: Arc::new(SystemClock),
-            sleeper: Arc::new(TokioSleeper),
+            clock: setup.clock(),
+            sleeper: setup.sleeper(),
+            http_client: client,
+            setup,
         })
     }
 
     /// Rebuilds the HTTP clients with other timeouts and retries (for example the
-    /// patient retry policy of profile generation).
+    /// patient retry policy of profile generation), through the same transport.
     pub fn with_http_settings(mut self, settings: HttpSettings) -> Result<Self, Error> {
-        let client = HttpClient::new(&settings)?;
-        self.oidc = OidcClient::with_http_client(&self.session.endpoints.oidc, &client)?;
-        self.portal = PortalClient::with_http_client(&self.session.endpoints.portal, &client)?;
+        self.setup.settings = Some(settings.clone());
+        self.setup.sleeper = Some(Arc::clone(&self.sleeper));
+        self.setup.clock = Some(Arc::clone(&self.clock));
+        let client = self.setup.client(&settings)?;
+        self.oidc = self.oidc.with_http(&client);
+        self.portal = self.portal.with_http(&client);
+        self.http_client = client;
         self.http = settings;
         Ok(self)
+    }
+
+    /// An HTTP client with `settings` through this `Sso`'s transport, clock and sleep
+    /// (for the logout's revocation).
+    pub(crate) fn http_client_with(
+        &self,
+        settings: &HttpSettings,
+    ) -> Result<HttpClient, ServiceError> {
+        let mut setup = self.setup.clone();
+        setup.clock = Some(Arc::clone(&self.clock));
+        setup.sleeper = Some(Arc::clone(&self.sleeper));
+        setup.client(settings)
     }
 
     /// The HTTP settings.
@@ -308,7 +382,8 @@ impl Sso {
         &self.http
     }
 
-    /// Replaces the clock (for tests; default: the system clock).
+    /// Replaces the clock (for tests; default: the system clock). An `SdkConfig`'s
+    /// HTTP client keeps timing its timeouts with the time source it was built with.
     pub fn with_clock(mut self, clock: SharedClock) -> Self {
         self.clock = clock;
         self
@@ -317,6 +392,9 @@ impl Sso {
     /// Replaces how ssokit waits between polls and retries (for tests; default:
     /// tokio's sleep).
     pub fn with_sleep(mut self, sleeper: SharedSleeper) -> Self {
+        self.http_client = self.http_client.with_sleep(Arc::clone(&sleeper));
+        self.oidc = self.oidc.with_http(&self.http_client);
+        self.portal = self.portal.with_http(&self.http_client);
         self.sleeper = sleeper;
         self
     }

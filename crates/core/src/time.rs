@@ -3,18 +3,40 @@
 //! Nothing in ssokit calls `SystemTime::now` except [`SystemClock`] (clippy enforces
 //! it), so tests move time with [`ManualClock`] instead of sleeping.
 
-use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// A source of the current time.
-pub trait Clock: Send + Sync + fmt::Debug {
-    /// The current time.
-    fn now(&self) -> SystemTime;
-}
+/// A source of the current time: `aws-smithy-async`'s [`TimeSource`], the trait the
+/// AWS SDK's own clients use, so an SDK time source (an `SdkConfig`'s, a test's) is
+/// a clock for ssokit as it is. Implement it with `fn now(&self) -> SystemTime`.
+pub use aws_smithy_async::time::TimeSource as Clock;
+pub use aws_smithy_async::time::{SharedTimeSource, TimeSource};
 
 /// A shareable clock.
 pub type SharedClock = Arc<dyn Clock>;
+
+/// An SDK time source as a clock.
+pub fn clock_from(time_source: SharedTimeSource) -> SharedClock {
+    Arc::new(time_source)
+}
+
+/// A clock as an SDK time source (for the SDK's HTTP clients).
+#[cfg(feature = "sdk-config")]
+pub(crate) fn time_source_from(clock: &SharedClock) -> SharedTimeSource {
+    SharedTimeSource::new(ClockSource(Arc::clone(clock)))
+}
+
+/// Lends a [`SharedClock`] to the SDK as a [`TimeSource`].
+#[cfg(feature = "sdk-config")]
+#[derive(Debug)]
+struct ClockSource(SharedClock);
+
+#[cfg(feature = "sdk-config")]
+impl TimeSource for ClockSource {
+    fn now(&self) -> SystemTime {
+        self.0.now()
+    }
+}
 
 /// The system's real clock.
 #[derive(Debug, Clone, Copy, Default)]
@@ -24,6 +46,31 @@ impl Clock for SystemClock {
     #[allow(clippy::disallowed_methods)] // the one place that reads the real clock
     fn now(&self) -> SystemTime {
         SystemTime::now()
+    }
+}
+
+/// Waits; injected so that tests do not really wait: `aws-smithy-async`'s
+/// [`aws_smithy_async::rt::sleep::AsyncSleep`], the trait the AWS SDK's
+/// own clients use, so an SDK sleep (an `SdkConfig`'s) works as it is. Implement it
+/// with `fn sleep(&self, duration) -> Sleep` ([`Sleep::new`] wraps a future).
+pub use aws_smithy_async::rt::sleep::AsyncSleep as Sleeper;
+pub use aws_smithy_async::rt::sleep::{AsyncSleep, SharedAsyncSleep, Sleep};
+
+/// A shareable [`Sleeper`].
+pub type SharedSleeper = Arc<dyn Sleeper>;
+
+/// An SDK sleep as a [`SharedSleeper`].
+pub fn sleeper_from(sleep: SharedAsyncSleep) -> SharedSleeper {
+    Arc::new(sleep)
+}
+
+/// Sleeps on the tokio timer.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioSleeper;
+
+impl Sleeper for TokioSleeper {
+    fn sleep(&self, duration: Duration) -> Sleep {
+        Sleep::new(tokio::time::sleep(duration))
     }
 }
 

@@ -7,8 +7,8 @@ use std::time::Duration;
 
 use serde_json::json;
 use ssokit::client::{
-    CreateTokenRequest, ErrorCode, HttpClient, HttpSettings, OidcClient, PortalClient,
-    ResponseError, RetryPolicy, ServiceError, TransportError,
+    CreateTokenRequest, ErrorCode, HttpSettings, OidcClient, PortalClient, ResponseError,
+    RetryPolicy, ServiceError, TransportError,
 };
 use ssokit::secret::{AccessToken, ClientSecret, RefreshToken};
 use tokio::time::Instant;
@@ -16,6 +16,9 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Two self-signed test CAs (generated for these tests only).
+/// An endpoint never called: only building the client is tested.
+const OIDC: &str = "https://oidc.example.com";
+
 const TWO_CAS: &str = "-----BEGIN CERTIFICATE-----
 MIIBjTCCATOgAwIBAgIUNunFUWi9LiZnxlXYnzVZsdu5W/8wCgYIKoZIzj0EAwIw
 GzEZMBcGA1UEAwwQc3Nva2l0IHRlc3QgQ0EgMTAgFw0yNjExMjcyMjM1MjRaGA8y
@@ -301,7 +304,7 @@ async fn bad_ca_bundle_names_the_path() {
     )
     .unwrap();
     for path in [&missing, &garbage, &broken] {
-        let e = HttpClient::new(&HttpSettings::default().ca_bundle(path)).unwrap_err();
+        let e = OidcClient::new(OIDC, &HttpSettings::default().ca_bundle(path)).unwrap_err();
         assert!(matches!(e, ServiceError::CaBundle { .. }), "{e:?}");
         let text = e.to_string();
         assert!(text.contains(&path.display().to_string()), "{text}");
@@ -320,16 +323,16 @@ async fn a_bundle_of_several_certificates_is_accepted() {
     let dir = tempfile::tempdir().unwrap();
     let bundle = dir.path().join("bundle.pem");
     std::fs::write(&bundle, TWO_CAS).unwrap();
-    let http = HttpClient::new(&HttpSettings::default().ca_bundle(&bundle)).unwrap();
-    OidcClient::with_http_client("https://oidc.example.com", &http).unwrap();
-    PortalClient::with_http_client("https://portal.example.com", &http).unwrap();
+    let settings = HttpSettings::default().ca_bundle(&bundle);
+    OidcClient::new("https://oidc.example.com", &settings).unwrap();
+    PortalClient::new("https://portal.example.com", &settings).unwrap();
 }
 
 #[cfg(unix)]
 #[tokio::test]
 async fn a_ca_bundle_that_is_not_a_bounded_regular_file_is_refused() {
     // /dev/zero would be read forever; a FIFO would block the open.
-    let e = HttpClient::new(&HttpSettings::default().ca_bundle("/dev/zero")).unwrap_err();
+    let e = OidcClient::new(OIDC, &HttpSettings::default().ca_bundle("/dev/zero")).unwrap_err();
     assert!(matches!(e, ServiceError::CaBundle { .. }), "{e:?}");
     let text = e.to_string();
     assert!(
@@ -349,7 +352,7 @@ async fn a_ca_bundle_that_is_not_a_bounded_regular_file_is_refused() {
     let opened = tokio::time::timeout(
         Duration::from_secs(20),
         tokio::task::spawn_blocking(move || {
-            HttpClient::new(&HttpSettings::default().ca_bundle(&fifo)).map(|_| ())
+            OidcClient::new(OIDC, &HttpSettings::default().ca_bundle(&fifo)).map(|_| ())
         }),
     )
     .await
@@ -366,7 +369,7 @@ async fn a_ca_bundle_that_is_not_a_bounded_regular_file_is_refused() {
         .unwrap()
         .set_len(8 * 1024 * 1024 + 1)
         .unwrap();
-    let text = HttpClient::new(&HttpSettings::default().ca_bundle(&huge))
+    let text = OidcClient::new(OIDC, &HttpSettings::default().ca_bundle(&huge))
         .unwrap_err()
         .to_string();
     assert!(text.contains("8 MiB"), "{text}");
@@ -376,7 +379,7 @@ async fn a_ca_bundle_that_is_not_a_bounded_regular_file_is_refused() {
     std::fs::write(&bundle, TWO_CAS).unwrap();
     let link = dir.path().join("link.pem");
     std::os::unix::fs::symlink(&bundle, &link).unwrap();
-    HttpClient::new(&HttpSettings::default().ca_bundle(&link)).unwrap();
+    OidcClient::new(OIDC, &HttpSettings::default().ca_bundle(&link)).unwrap();
 }
 
 #[tokio::test]

@@ -29,12 +29,15 @@ use super::token::{SsoTokenProvider, shared_failure};
 use super::{AuthError, LoginTarget};
 use crate::Error;
 use crate::cache::{CacheDirs, CachedRoleCredentials, DEFAULT_LOCK_TIMEOUT, RoleCredentialsCache};
-use crate::client::{ErrorCode, HttpClient, HttpSettings, OidcClient, PortalClient, ServiceError};
+use crate::client::{
+    ErrorCode, HttpSettings, HttpSetup, OidcClient, PortalClient, ServiceError, TransportChoice,
+};
 use crate::config::SsoProfile;
 use crate::config::{load_config, resolve_profile};
 use crate::env::Env;
 use crate::rt::blocking;
-use crate::time::{SharedClock, SystemClock};
+use crate::time::{SharedClock, SharedSleeper};
+use crate::transport::SharedHttpTransport;
 
 /// Why a 401 from the portal ends the session.
 pub(crate) const REJECTED: &str = "the SSO portal rejected the token (HTTP 401): it expired, was revoked, or you logged out elsewhere";
@@ -375,8 +378,7 @@ pub struct Builder {
     role_name: Option<String>,
     config_file: Option<std::path::PathBuf>,
     env: Option<Env>,
-    clock: Option<SharedClock>,
-    http: Option<HttpSettings>,
+    setup: HttpSetup,
     role_cache: Option<bool>,
     #[cfg(feature = "login")]
     auto_login: Option<(Arc<dyn LoginPrompt>, LoginOptions)>,
@@ -501,25 +503,75 @@ impl Builder {
 
     /// The clock (default: the system clock).
     pub fn clock(mut self, clock: SharedClock) -> Self {
-        self.clock = Some(clock);
+        self.setup.clock = Some(clock);
         self
     }
 
     /// Sets or clears [`Builder::clock`].
     pub fn set_clock(mut self, clock: Option<SharedClock>) -> Self {
-        self.clock = clock;
+        self.setup.clock = clock;
+        self
+    }
+
+    /// How to wait between retries (default: tokio's sleep).
+    pub fn sleep(mut self, sleeper: SharedSleeper) -> Self {
+        self.setup.sleeper = Some(sleeper);
+        self
+    }
+
+    /// Sets or clears [`Builder::sleep`].
+    pub fn set_sleep(mut self, sleeper: Option<SharedSleeper>) -> Self {
+        self.setup.sleeper = sleeper;
         self
     }
 
     /// HTTP timeouts and retries (default: [`HttpSettings::for_session`]).
     pub fn http_settings(mut self, settings: HttpSettings) -> Self {
-        self.http = Some(settings);
+        self.setup.settings = Some(settings);
         self
     }
 
     /// Sets or clears [`Builder::http_settings`].
     pub fn set_http_settings(mut self, settings: Option<HttpSettings>) -> Self {
-        self.http = settings;
+        self.setup.settings = settings;
+        self
+    }
+
+    /// The transport that sends the requests (default: a reqwest client built from
+    /// the HTTP settings); see [`crate::SsoBuilder::http_transport`].
+    pub fn http_transport(self, transport: SharedHttpTransport) -> Self {
+        self.set_http_transport(Some(transport))
+    }
+
+    /// Sets or clears [`Builder::http_transport`].
+    pub fn set_http_transport(mut self, transport: Option<SharedHttpTransport>) -> Self {
+        self.setup.transport = transport.map(TransportChoice::Custom);
+        self
+    }
+
+    /// Uses the HTTP client, time source and sleep of an AWS SDK configuration, each
+    /// only if set (see [`crate::SsoBuilder::configure`]): the service's own
+    /// plumbing, as aws-config's providers take it through `ProviderConfig`.
+    ///
+    /// Needs the `sdk-config` cargo feature.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+    /// use aws_config::BehaviorVersion;
+    ///
+    /// let sdk_config = aws_config::load_defaults(BehaviorVersion::latest()).await;
+    /// let provider = ssokit::SsoCredentialsProvider::builder()
+    ///     .profile_name("dev")
+    ///     .configure(&sdk_config)
+    ///     .build()?;
+    /// let sdk_config = sdk_config.into_builder().credentials_provider(
+    ///     aws_credential_types::provider::SharedCredentialsProvider::new(provider),
+    /// );
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "sdk-config")]
+    pub fn configure(mut self, sdk_config: &aws_types::SdkConfig) -> Self {
+        self.setup.configure(sdk_config);
         self
     }
 
@@ -611,17 +663,12 @@ impl Builder {
                 (profile, target)
             }
         };
-        let clock = self.clock.unwrap_or_else(|| Arc::new(SystemClock));
         let caches = CacheDirs::from_env(&env)?;
-        let http = self
-            .http
-            .unwrap_or_else(|| HttpSettings::for_session(&profile.session));
         let provider = from_profile(
             &profile,
             target,
             &caches,
-            &http,
-            clock,
+            &self.setup,
             self.role_cache.unwrap_or(true),
         )?;
         #[cfg(feature = "login")]
@@ -637,8 +684,7 @@ pub(crate) fn from_profile(
     profile: &SsoProfile,
     target: LoginTarget,
     caches: &CacheDirs,
-    http: &HttpSettings,
-    clock: SharedClock,
+    setup: &HttpSetup,
     role_cache: bool,
 ) -> Result<SsoCredentialsProvider, Error> {
     let (Some(account_id), Some(role_name)) = (&profile.account_id, &profile.role_name) else {
@@ -647,7 +693,8 @@ pub(crate) fn from_profile(
         }
         .into());
     };
-    let http = HttpClient::new(http)?;
+    let clock = setup.clock();
+    let http = setup.client(&setup.settings_for(&profile.session))?;
     let oidc = OidcClient::with_http_client(&profile.session.endpoints.oidc, &http)?;
     let portal = PortalClient::with_http_client(&profile.session.endpoints.portal, &http)?;
     let token = SsoTokenProvider::new(

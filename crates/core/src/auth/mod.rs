@@ -25,26 +25,5 @@ pub mod token;
 
 pub use error::{AuthError, LoginTarget};
 
-use std::future::Future;
-use std::pin::Pin;
-use std::sync::Arc;
-use std::time::Duration;
-
-/// Waits; injected so that tests do not really wait.
-pub trait Sleeper: Send + Sync + std::fmt::Debug {
-    /// Sleeps for `duration`.
-    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>>;
-}
-
-/// A shareable [`Sleeper`].
-pub type SharedSleeper = Arc<dyn Sleeper>;
-
-/// Sleeps on the tokio timer.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TokioSleeper;
-
-impl Sleeper for TokioSleeper {
-    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
-        Box::pin(tokio::time::sleep(duration))
-    }
-}
+/// How ssokit waits (the AWS SDK's `AsyncSleep`); defined in [`crate::time`].
+pub use crate::time::{SharedSleeper, Sleeper, TokioSleeper};

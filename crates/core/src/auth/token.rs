@@ -28,7 +28,9 @@ use crate::Error;
 use crate::cache::{
     CacheError, CachedToken, DEFAULT_LOCK_TIMEOUT, MAX_SHARED_BACKOFF, SharedFailure, TokenCache,
 };
-use crate::client::{CreateTokenRequest, ErrorCode, OidcClient, ServiceError};
+use crate::client::{
+    CreateTokenRequest, ErrorCode, HttpSetup, OidcClient, ServiceError, TransportChoice,
+};
 use crate::config::SsoSession;
 use crate::rt::blocking;
 use crate::secret::RefreshToken;
@@ -639,12 +641,26 @@ mod tests {
     }
 }
 
-/// Builds an [`SsoTokenProvider`] (see [`SsoTokenProvider::builder`]): the settings of
-/// [`crate::SsoBuilder`] that a token provider uses (all but the sleep), each with a
-/// `x(value)` and a `set_x(Option<_>)` setter.
-#[derive(Debug, Default, Clone)]
+/// Builds an [`SsoTokenProvider`] (see [`SsoTokenProvider::builder`]) from a profile
+/// or an sso-session of the AWS config: the settings of [`crate::SsoBuilder`] that a
+/// token provider uses, each with a `x(value)` and a `set_x(Option<_>)` setter.
+#[derive(Default, Clone)]
 pub struct Builder {
-    sso: crate::SsoBuilder,
+    profile_name: Option<String>,
+    sso_session: Option<String>,
+    config_file: Option<std::path::PathBuf>,
+    env: Option<crate::env::Env>,
+    setup: HttpSetup,
+}
+
+impl fmt::Debug for Builder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Builder")
+            .field("profile_name", &self.profile_name)
+            .field("sso_session", &self.sso_session)
+            .field("config_file", &self.config_file)
+            .finish_non_exhaustive()
+    }
 }
 
 impl Builder {
@@ -655,10 +671,9 @@ impl Builder {
     }
 
     /// The profile, or `None` for the default choice.
-    pub fn set_profile_name(self, name: Option<String>) -> Self {
-        Self {
-            sso: self.sso.set_profile_name(name),
-        }
+    pub fn set_profile_name(mut self, name: Option<String>) -> Self {
+        self.profile_name = name;
+        self
     }
 
     /// An sso-session by name instead of a profile.
@@ -667,10 +682,9 @@ impl Builder {
     }
 
     /// An sso-session by name, or `None` for a profile.
-    pub fn set_sso_session(self, name: Option<String>) -> Self {
-        Self {
-            sso: self.sso.set_sso_session(name),
-        }
+    pub fn set_sso_session(mut self, name: Option<String>) -> Self {
+        self.sso_session = name;
+        self
     }
 
     /// The config file (default: `AWS_CONFIG_FILE`, else `~/.aws/config`).
@@ -679,10 +693,9 @@ impl Builder {
     }
 
     /// The config file, or `None` for the default.
-    pub fn set_config_file(self, path: Option<std::path::PathBuf>) -> Self {
-        Self {
-            sso: self.sso.set_config_file(path),
-        }
+    pub fn set_config_file(mut self, path: Option<std::path::PathBuf>) -> Self {
+        self.config_file = path;
+        self
     }
 
     /// The environment to read (default: the process's).
@@ -691,10 +704,9 @@ impl Builder {
     }
 
     /// The environment, or `None` for the process's.
-    pub fn set_env(self, env: Option<crate::env::Env>) -> Self {
-        Self {
-            sso: self.sso.set_env(env),
-        }
+    pub fn set_env(mut self, env: Option<crate::env::Env>) -> Self {
+        self.env = env;
+        self
     }
 
     /// The clock (default: the system clock).
@@ -703,10 +715,20 @@ impl Builder {
     }
 
     /// The clock, or `None` for the system clock.
-    pub fn set_clock(self, clock: Option<SharedClock>) -> Self {
-        Self {
-            sso: self.sso.set_clock(clock),
-        }
+    pub fn set_clock(mut self, clock: Option<SharedClock>) -> Self {
+        self.setup.clock = clock;
+        self
+    }
+
+    /// How to wait between retries (default: tokio's sleep).
+    pub fn sleep(self, sleeper: crate::time::SharedSleeper) -> Self {
+        self.set_sleep(Some(sleeper))
+    }
+
+    /// How to wait, or `None` for tokio's sleep.
+    pub fn set_sleep(mut self, sleeper: Option<crate::time::SharedSleeper>) -> Self {
+        self.setup.sleeper = sleeper;
+        self
     }
 
     /// HTTP timeouts and retries (default: [`crate::client::HttpSettings::for_session`]).
@@ -715,15 +737,79 @@ impl Builder {
     }
 
     /// HTTP timeouts and retries, or `None` for the defaults.
-    pub fn set_http_settings(self, settings: Option<crate::client::HttpSettings>) -> Self {
-        Self {
-            sso: self.sso.set_http_settings(settings),
-        }
+    pub fn set_http_settings(mut self, settings: Option<crate::client::HttpSettings>) -> Self {
+        self.setup.settings = settings;
+        self
+    }
+
+    /// The transport that sends the requests (default: a reqwest client built from
+    /// the HTTP settings); see [`crate::SsoBuilder::http_transport`].
+    pub fn http_transport(self, transport: crate::transport::SharedHttpTransport) -> Self {
+        self.set_http_transport(Some(transport))
+    }
+
+    /// The transport, or `None` for the default reqwest client.
+    pub fn set_http_transport(
+        mut self,
+        transport: Option<crate::transport::SharedHttpTransport>,
+    ) -> Self {
+        self.setup.transport = transport.map(TransportChoice::Custom);
+        self
+    }
+
+    /// Uses the HTTP client, time source and sleep of an AWS SDK configuration, each
+    /// only if set (see [`crate::SsoBuilder::configure`]).
+    ///
+    /// Needs the `sdk-config` cargo feature.
+    ///
+    /// ```no_run
+    /// # async fn f() -> Result<(), ssokit::Error> {
+    /// let sdk_config = aws_config::load_defaults(aws_config::BehaviorVersion::latest()).await;
+    /// let tokens = ssokit::SsoTokenProvider::builder()
+    ///     .profile_name("dev")
+    ///     .configure(&sdk_config)
+    ///     .build()?;
+    /// # Ok(()) }
+    /// ```
+    #[cfg(feature = "sdk-config")]
+    pub fn configure(mut self, sdk_config: &aws_types::SdkConfig) -> Self {
+        self.setup.configure(sdk_config);
+        self
     }
 
     /// Reads the config and builds the provider. Fails with a configuration error for
-    /// a missing or invalid profile or session.
+    /// a missing or invalid profile or session, or when both a profile and an
+    /// sso-session are given.
     pub fn build(self) -> Result<SsoTokenProvider, Error> {
-        Ok(self.sso.build()?.token_provider())
+        let env = self.env.unwrap_or_else(crate::env::Env::process);
+        if let (Some(profile), Some(sso_session)) = (&self.profile_name, &self.sso_session) {
+            return Err(crate::config::ConfigError::ProfileAndSession {
+                profile: profile.clone(),
+                sso_session: sso_session.clone(),
+            }
+            .into());
+        }
+        let config = crate::config::load_config(self.config_file.as_deref(), &env)?;
+        let (session, target) = match &self.sso_session {
+            Some(name) => (
+                config.resolve_sso_session(name, &env)?,
+                LoginTarget::Session(name.clone()),
+            ),
+            None => {
+                let name = crate::config::selected_profile_name(self.profile_name.as_deref(), &env);
+                let profile = config.resolve_sso_profile(&name, &env)?;
+                (profile.session, LoginTarget::Profile(profile.name))
+            }
+        };
+        let caches = crate::cache::CacheDirs::from_env(&env)?;
+        let http = self.setup.client(&self.setup.settings_for(&session))?;
+        let oidc = OidcClient::with_http_client(&session.endpoints.oidc, &http)?;
+        Ok(SsoTokenProvider::new(
+            session,
+            target,
+            caches.tokens(),
+            oidc,
+            self.setup.clock(),
+        ))
     }
 }

@@ -1,24 +1,26 @@
-//! The transport under both clients: one `reqwest::Client`, endpoint checks, the
-//! retry loop and reading JSON fields by name.
+//! The client under OIDC and the portal: endpoint checks, the request, the retry
+//! loop above the [transport seam](crate::transport), and reading JSON fields by name.
 
 use std::net::{IpAddr, Ipv6Addr};
+use std::sync::Arc;
 use std::time::Duration;
 
+use reqwest::Method;
 use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
-use reqwest::{Certificate, Method};
 use serde_json::{Map, Value};
 use url::{Host, Url};
 
+use super::cause::{innermost, is_tls_failure};
 use super::error::{ServiceError, TransportError};
+use super::reqwest_transport::ReqwestTransport;
 use super::response::{Service, from_response};
 use super::retry::status_is_retryable;
 use super::settings::{HttpSettings, RetryPolicy};
-use crate::read_limited::{Kind, MIB, ReadError, read_limited, show_limit};
+use crate::read_limited::{MIB, show_limit};
 use crate::secret::AccessToken;
-use crate::time::Stopwatch;
+use crate::time::{SharedSleeper, Stopwatch, TokioSleeper};
+use crate::transport::{BodyError, Request, SendError, SendErrorKind, SharedHttpTransport};
 
-/// The largest CA bundle read: 8 MiB (the whole Mozilla bundle is about 220 KiB).
-const MAX_CA_BUNDLE_BYTES: u64 = 8 * MIB;
 /// The largest response body read: 1 MiB (the largest answer, a page of accounts or
 /// roles, is a few KiB). A larger body is refused, not retried.
 pub(crate) const MAX_RESPONSE_BYTES: u64 = MIB;
@@ -28,82 +30,44 @@ const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
 /// The header that names the error of a failed response.
 const ERROR_TYPE_HEADER: &str = "x-amzn-ErrorType";
 
-/// A configured HTTP client: connection pool, TLS trust, timeouts and retry policy.
+/// A configured HTTP client: a transport, the retry policy, the `User-Agent` and how
+/// to wait between attempts.
 ///
-/// Cheap to clone; clones share the connection pool. Build one per [`HttpSettings`]
-/// and pass it to [`OidcClient::with_http_client`](super::OidcClient::with_http_client)
-/// and [`PortalClient::with_http_client`](super::PortalClient::with_http_client) to
-/// share it.
+/// Cheap to clone; clones share the transport (and so its connection pool).
 #[derive(Debug, Clone)]
-pub struct HttpClient {
-    inner: reqwest::Client,
+pub(crate) struct HttpClient {
+    transport: SharedHttpTransport,
     retry: RetryPolicy,
+    user_agent: Option<HeaderValue>,
+    sleeper: SharedSleeper,
 }
 
 impl HttpClient {
-    /// Builds the client: rustls with the system roots plus the CA bundle if any,
-    /// the HTTPS proxy of the environment (`HTTPS_PROXY`/`ALL_PROXY`, minus
-    /// `NO_PROXY`; an unusable value is an error), the timeouts, and no redirects (a redirect could carry the
-    /// bearer header to another host).
-    ///
-    /// Plain-HTTP requests (allowed only to loopback endpoints) never go through a
-    /// proxy: `HTTP_PROXY` would otherwise carry tokens in clear text off the machine.
-    pub fn new(settings: &HttpSettings) -> Result<Self, ServiceError> {
-        let mut builder = reqwest::Client::builder()
-            .connect_timeout(settings.connect_timeout)
-            .timeout(settings.request_timeout)
-            .redirect(reqwest::redirect::Policy::none())
-            .no_proxy();
-        if let Some(proxy) = super::proxy::https_proxy(|name| std::env::var(name).ok())? {
-            builder = builder.proxy(proxy);
-        }
-        if let Ok(agent) = HeaderValue::from_str(&settings.user_agent) {
-            builder = builder.user_agent(agent);
-        }
-        if let Some(path) = &settings.ca_bundle {
-            builder = builder.tls_certs_merge(read_ca_bundle(path)?);
-        }
-        let inner = builder.build().map_err(|e| match &settings.ca_bundle {
-            Some(path) => ServiceError::CaBundle {
-                path: path.clone(),
-                reason: format!("rejected by the TLS library: {}", innermost(&e)),
-            },
-            None => ServiceError::HttpClient {
-                reason: innermost(&e),
-            },
-        })?;
-        Ok(Self {
-            inner,
-            retry: settings.retry,
-        })
+    /// The default transport (reqwest, see [`ReqwestTransport::new`]) with the retry
+    /// policy of `settings`, sleeping on tokio's timer.
+    pub(crate) fn new(settings: &HttpSettings) -> Result<Self, ServiceError> {
+        Ok(Self::with_transport(
+            Arc::new(ReqwestTransport::new(settings)?),
+            settings,
+        ))
     }
-}
 
-/// Reads every certificate of a PEM bundle.
-fn read_ca_bundle(path: &std::path::Path) -> Result<Vec<Certificate>, ServiceError> {
-    let fail = |reason: String| ServiceError::CaBundle {
-        path: path.to_owned(),
-        reason,
-    };
-    let pem = match read_limited(path, MAX_CA_BUNDLE_BYTES, Kind::RegularOnly) {
-        Ok(pem) => pem,
-        Err(ReadError::Io(e)) => return Err(fail(format!("cannot read it: {e}"))),
-        Err(ReadError::NotRegular(found)) => {
-            return Err(fail(format!("it is {found}, not a regular file")));
+    /// `transport` with the retry policy and `User-Agent` of `settings` (its timeouts,
+    /// CA bundle and proxy are the transport's business).
+    pub(crate) fn with_transport(transport: SharedHttpTransport, settings: &HttpSettings) -> Self {
+        Self {
+            transport,
+            retry: settings.retry,
+            user_agent: HeaderValue::from_str(&settings.user_agent).ok(),
+            sleeper: Arc::new(TokioSleeper),
         }
-        Err(ReadError::TooLarge) => {
-            return Err(fail(format!(
-                "it is larger than the {} limit for CA bundles",
-                show_limit(MAX_CA_BUNDLE_BYTES)
-            )));
-        }
-    };
-    let certs = Certificate::from_pem_bundle(&pem)
-        .map_err(|e| fail(format!("not a PEM certificate bundle: {}", innermost(&e))))?;
-    if certs.is_empty() {
-        return Err(fail("no PEM certificate in it".to_owned()));
     }
-    Ok(certs)
+
+    /// The same client waiting between attempts with `sleeper`.
+    pub(crate) fn with_sleep(mut self, sleeper: SharedSleeper) -> Self {
+        self.sleeper = sleeper;
+        self
+    }
 }
 
 /// A checked service endpoint.
@@ -197,19 +161,14 @@ impl HttpClient {
         call: Call<'_>,
     ) -> Result<Option<Value>, ServiceError> {
         let operation = call.operation;
-        let template = self.build(endpoint, &call)?;
+        let request = self.build(endpoint, &call)?;
         let max_attempts = self.retry.attempts();
         let since_first = Stopwatch::start();
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let request = template
-                .try_clone()
-                .ok_or_else(|| ServiceError::HttpClient {
-                    reason: format!("{operation}: the request cannot be repeated"),
-                })?;
             let watch = Stopwatch::start();
-            let outcome = self.attempt(request).await;
+            let outcome = self.attempt(request.clone()).await;
             let elapsed_ms = watch.elapsed().as_millis() as u64;
             let (failure, retry_after) = match outcome {
                 Ok(Attempt { status, body, .. }) if (200..300).contains(&status) => {
@@ -233,6 +192,7 @@ impl HttpClient {
                         attempt,
                     )
                     .with_retry_after(retry_after);
+                    // A redirect (3xx) is never followed, nor retried.
                     if !status_is_retryable(status) {
                         return Err(error);
                     }
@@ -251,9 +211,12 @@ impl HttpClient {
                 Err(AttemptError::Transport(e)) => {
                     // A refused certificate or TLS handshake is final: the same
                     // server gives the same answer again.
-                    let retryable =
-                        (e.is_timeout() || e.is_connect() || e.is_request() || e.is_body())
-                            && !is_tls_failure(&e);
+                    let retryable = matches!(
+                        e.kind(),
+                        SendErrorKind::Timeout
+                            | SendErrorKind::Connect
+                            | SendErrorKind::Interrupted
+                    ) && !is_tls_failure(&e);
                     let error = transport_error(operation, endpoint, e, attempt);
                     tracing::debug!(operation, attempt, elapsed_ms, error = %error, "sso request got no response");
                     if !retryable {
@@ -276,22 +239,22 @@ impl HttpClient {
                 delay_ms = delay.as_millis() as u64,
                 "sso request will be retried"
             );
-            tokio::time::sleep(delay).await;
+            self.sleeper.sleep(delay).await;
         }
     }
 
-    /// Builds the request once; each attempt sends a clone.
-    fn build(
-        &self,
-        endpoint: &Endpoint,
-        call: &Call<'_>,
-    ) -> Result<reqwest::Request, ServiceError> {
+    /// Builds the request once; each attempt sends a clone. The bearer header is
+    /// marked sensitive here, before any transport sees it.
+    fn build(&self, endpoint: &Endpoint, call: &Call<'_>) -> Result<Request, ServiceError> {
         let url = endpoint.url(call.path, &call.query);
         let mut headers = HeaderMap::new();
         headers.insert(
             reqwest::header::ACCEPT,
             HeaderValue::from_static("application/json"),
         );
+        if let Some(agent) = &self.user_agent {
+            headers.insert(reqwest::header::USER_AGENT, agent.clone());
+        }
         if let Some(token) = call.bearer {
             let mut value = HeaderValue::from_str(token.expose_secret()).map_err(|_| {
                 ServiceError::InvalidInput {
@@ -302,44 +265,45 @@ impl HttpClient {
             value.set_sensitive(true);
             headers.insert(BEARER_HEADER, value);
         }
-        let mut builder = self
-            .inner
-            .request(call.method.clone(), url)
-            .headers(headers);
-        if let Some(body) = &call.json {
-            builder = builder
-                .header(CONTENT_TYPE, "application/json")
-                .body(body.clone());
-        }
-        builder.build().map_err(|e| ServiceError::HttpClient {
-            reason: format!("{}: {}", call.operation, innermost(&e)),
-        })
+        let body = match &call.json {
+            Some(body) => {
+                headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+                body.clone()
+            }
+            None => Vec::new(),
+        };
+        Ok(Request::new(call.method.clone(), url, headers, body))
     }
 
     /// One attempt: the status, the headers that matter and the whole body, read
-    /// chunk by chunk up to [`MAX_RESPONSE_BYTES`].
-    async fn attempt(&self, request: reqwest::Request) -> Result<Attempt, AttemptError> {
-        let mut response = self.inner.execute(request).await?;
-        let status = response.status().as_u16();
+    /// chunk by chunk up to [`MAX_RESPONSE_BYTES`] (a larger `Content-Length` is
+    /// refused before reading).
+    async fn attempt(&self, request: Request) -> Result<Attempt, AttemptError> {
+        let response = self
+            .transport
+            .send(request)
+            .await
+            .map_err(AttemptError::Transport)?;
+        let status = response.status();
         let headers = response.headers();
         let error_type = headers
             .get(ERROR_TYPE_HEADER)
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
         let retry_after = headers.get(RETRY_AFTER).and_then(parse_retry_after);
-        if response
-            .content_length()
-            .is_some_and(|len| len > MAX_RESPONSE_BYTES)
-        {
+        let too_long = headers
+            .get(reqwest::header::CONTENT_LENGTH)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<u64>().ok())
+            .is_some_and(|len| len > MAX_RESPONSE_BYTES);
+        if too_long {
             return Err(AttemptError::TooLarge);
         }
-        let mut body = Vec::new();
-        while let Some(chunk) = response.chunk().await? {
-            if (body.len() + chunk.len()) as u64 > MAX_RESPONSE_BYTES {
-                return Err(AttemptError::TooLarge);
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = match response.into_body().read(MAX_RESPONSE_BYTES).await {
+            Ok(body) => body,
+            Err(BodyError::TooLarge) => return Err(AttemptError::TooLarge),
+            Err(BodyError::Send(e)) => return Err(AttemptError::Transport(e)),
+        };
         Ok(Attempt {
             status,
             error_type,
@@ -352,15 +316,9 @@ impl HttpClient {
 /// Why one attempt got no usable response.
 enum AttemptError {
     /// No (complete) response.
-    Transport(reqwest::Error),
+    Transport(SendError),
     /// The body is larger than [`MAX_RESPONSE_BYTES`].
     TooLarge,
-}
-
-impl From<reqwest::Error> for AttemptError {
-    fn from(error: reqwest::Error) -> Self {
-        Self::Transport(error)
-    }
 }
 
 /// What one attempt got back.
@@ -394,11 +352,10 @@ fn parse_success(operation: &'static str, body: &[u8]) -> Result<Option<Value>, 
 fn transport_error(
     operation: &'static str,
     endpoint: &Endpoint,
-    error: reqwest::Error,
+    error: SendError,
     attempts: u32,
 ) -> ServiceError {
     let timed_out = error.is_timeout();
-    let error = error.without_url();
     TransportError {
         operation,
         endpoint: endpoint.shown().to_owned(),
@@ -409,36 +366,6 @@ fn transport_error(
         source: (!timed_out).then(|| Box::new(error) as _),
     }
     .into()
-}
-
-/// Whether a failure is the TLS handshake's verdict (an untrusted, expired or
-/// mismatched certificate, a protocol or version mismatch, a fatal alert) rather
-/// than the connection breaking: rustls reports it through an `io::Error` that
-/// holds a `rustls::Error`.
-pub(crate) fn is_tls_failure(error: &(dyn std::error::Error + 'static)) -> bool {
-    let mut current = Some(error);
-    while let Some(e) = current {
-        if e.is::<rustls::Error>() {
-            return true;
-        }
-        // An io::Error's `source()` skips the error it wraps: descend into it.
-        current = match e.downcast_ref::<std::io::Error>() {
-            Some(io) => io
-                .get_ref()
-                .map(|inner| inner as &(dyn std::error::Error + 'static)),
-            None => e.source(),
-        };
-    }
-    false
-}
-
-/// The innermost cause of an error, which says what actually happened.
-fn innermost(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut current = error;
-    while let Some(next) = current.source() {
-        current = next;
-    }
-    current.to_string()
 }
 
 /// Reads the members of a response object by name, reporting problems by name only.

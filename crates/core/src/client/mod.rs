@@ -3,9 +3,11 @@
 //!
 //! - Requests are unsigned JSON over HTTPS; plain `http://` is refused unless the host
 //!   is loopback, so a token never travels in clear text.
-//! - One `reqwest` client per [`HttpSettings`] ([`HttpClient`]): rustls with the
-//!   system roots plus `AWS_CA_BUNDLE` / `ca_bundle`, system proxies, connect and
-//!   request timeouts, no redirects.
+//! - Requests go through the [transport seam](crate::transport): by default one
+//!   `reqwest` client per [`HttpSettings`] (rustls with the system roots plus
+//!   `AWS_CA_BUNDLE` / `ca_bundle`, system proxies, connect and request timeouts, no
+//!   redirects), or the transport given to a builder (`http_transport`, or with the
+//!   `sdk-config` feature an `SdkConfig`'s HTTP client through `configure`).
 //! - Transient failures (HTTP 5xx, HTTP 429, connection failures and timeouts) are
 //!   retried with exponential backoff and full jitter ([`RetryPolicy`]); other 4xx
 //!   responses are final.
@@ -18,17 +20,24 @@
 //!   [`RoleCredentials`], ...); turning them into cache entries is the `auth` layer's
 //!   job, so this module uses nothing from the caches.
 
+mod cause;
 mod error;
 mod http;
 mod oidc;
 mod portal;
 mod proxy;
+mod reqwest_transport;
 mod response;
 mod retry;
+#[cfg(feature = "sdk-config")]
+mod sdk;
+#[cfg(test)]
+mod seam_tests;
 mod settings;
+mod setup;
 
 pub use error::{ErrorCode, ResponseError, ServiceError, TransportError};
-pub use http::HttpClient;
+pub(crate) use http::HttpClient;
 #[cfg(feature = "login")]
 pub(crate) use http::is_loopback;
 pub use oidc::{
@@ -37,6 +46,7 @@ pub use oidc::{
     RegisterClientResponse, TokenResponse,
 };
 pub use portal::{AccountInfo, PortalClient, RoleCredentials, RoleInfo};
+pub(crate) use setup::{HttpSetup, TransportChoice};
 
 pub use settings::{
     DEFAULT_BASE_DELAY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_DELAY,

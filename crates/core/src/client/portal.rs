@@ -105,11 +105,20 @@ impl PortalClient {
     }
 
     /// A client for `endpoint` sharing an HTTP client.
-    pub fn with_http_client(endpoint: &str, http: &HttpClient) -> Result<Self, ServiceError> {
+    pub(crate) fn with_http_client(
+        endpoint: &str,
+        http: &HttpClient,
+    ) -> Result<Self, ServiceError> {
         Ok(Self {
             http: http.clone(),
             endpoint: Endpoint::parse(endpoint)?,
         })
+    }
+
+    /// The same endpoint through another HTTP client.
+    pub(crate) fn with_http(mut self, http: &HttpClient) -> Self {
+        self.http = http.clone();
+        self
     }
 
     /// The endpoint, as shown in errors.

@@ -27,7 +27,7 @@ impl ServiceError {
                 e.timed_out
                     || e.source
                         .as_deref()
-                        .is_none_or(|source| !super::http::is_tls_failure(source))
+                        .is_none_or(|source| !super::cause::is_tls_failure(source))
             }
             _ => false,
         }

@@ -3,7 +3,6 @@
 #![allow(dead_code, unreachable_pub, clippy::unwrap_used)]
 
 use std::path::Path;
-use std::pin::Pin;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -19,6 +18,7 @@ use ssokit::client::OidcClient;
 use ssokit::client::{HttpSettings, RetryPolicy};
 use ssokit::config::{Endpoints, SsoSession};
 use ssokit::secret::{AccessToken, ClientSecret, RefreshToken};
+use ssokit::time::Sleep;
 use ssokit::time::{Clock, ManualClock};
 use wiremock::matchers::{body_partial_json, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -88,10 +88,10 @@ impl FakeSleeper {
 }
 
 impl Sleeper for FakeSleeper {
-    fn sleep(&self, duration: Duration) -> Pin<Box<dyn Future<Output = ()> + Send + '_>> {
+    fn sleep(&self, duration: Duration) -> Sleep {
         self.slept.lock().unwrap().push(duration);
         self.clock.advance(duration);
-        Box::pin(tokio::task::yield_now())
+        Sleep::new(tokio::task::yield_now())
     }
 }
 
