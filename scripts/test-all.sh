@@ -42,10 +42,34 @@ if [ -n "$login_deps" ]; then
     exit 1
 fi
 
-step "Rust: tests of the core, the CLI and the emulator (Rust and the emulator only: no python3, node or Chromium)"
+step "Rust: tests of the core, the CLI and the emulator, on a PATH without python3, node or Chromium"
+# The default members need none of the external tools: they run on a PATH that links
+# every other command of the current one.
+bare_path="$root/.bare-path"
+rm -rf "$bare_path"
+mkdir -p "$bare_path"
+IFS=: read -ra path_dirs <<<"$PATH"
+for dir in "${path_dirs[@]}"; do
+    [ -d "$dir" ] || continue
+    for tool in "$dir"/*; do
+        name=${tool##*/}
+        case "$name" in
+            python* | pip* | node | nodejs | npm | npx | corepack | chromium* | chromedriver | google-chrome*) continue ;;
+        esac
+        if [ -x "$tool" ] && [ ! -e "$bare_path/$name" ]; then
+            ln -s "$tool" "$bare_path/$name"
+        fi
+    done
+done
+for hidden in python3 node chromium chromedriver; do
+    if PATH="$bare_path" command -v "$hidden" >/dev/null; then
+        echo "$hidden is still on the bare PATH" >&2
+        exit 1
+    fi
+done
 # The default members; the binding crates are cdylibs tested from Python and Node
 # below, and tests/ (ssokit-tests) runs last, once its tools are there.
-cargo test --locked -p ssokit -p ssokit-cli -p ssokit-emulator
+PATH="$bare_path" cargo test --locked -p ssokit -p ssokit-cli -p ssokit-emulator
 
 step "Rust: core tests without default features (no login)"
 cargo test -p ssokit --no-default-features --locked
