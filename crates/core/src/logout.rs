@@ -193,7 +193,8 @@ pub async fn logout_session(
     let mut report = LogoutReport::default();
     let tokens = caches.tokens();
     if let Ok(token) = tokens.load(&key) {
-        let http = sso.http_client_with(&HttpSettings::for_session(sso.session()))?;
+        // The Sso's own settings (retries, timeouts, User-Agent) and transport.
+        let http = sso.http_client_with(sso.http_settings())?;
         if !revoke(&token, config, env, &http).await {
             report.revoke_failures += 1;
         }

@@ -184,8 +184,9 @@ impl SsoBuilder {
 
     /// The transport that sends ssokit's requests (default: a reqwest client built
     /// from the [HTTP settings](Self::http_settings)). With a transport of your own,
-    /// the settings' retry policy and `User-Agent` still apply; its timeouts, CA
-    /// bundle and proxy are the transport's business. See [`crate::transport`].
+    /// the settings' retry policy, `User-Agent` and request timeout (the deadline of
+    /// one whole attempt, body included) still apply; its connect timeout, CA bundle
+    /// and proxy are the transport's business. See [`crate::transport`].
     pub fn http_transport(self, transport: SharedHttpTransport) -> Self {
         self.set_http_transport(Some(transport))
     }
@@ -200,6 +201,14 @@ impl SsoBuilder {
     /// (as the transport, with the connect and request timeouts of the HTTP settings),
     /// its time source (as the clock) and its sleep. Whatever is set later on this
     /// builder wins.
+    ///
+    /// `aws_config::load_defaults` puts an HTTP client in the `SdkConfig` only when
+    /// one was set on its loader (`.http_client(..)`); without one ssokit keeps its own
+    /// reqwest transport and takes only the time source and sleep. With the SDK's HTTP
+    /// client (or any [`http_transport`](Self::http_transport)), that client decides
+    /// which certificates it trusts: the `ca_bundle` profile key and `AWS_CA_BUNDLE`
+    /// apply only to ssokit's own transport (ssokit logs a warning when one is set but
+    /// unused).
     ///
     /// Needs the `sdk-config` cargo feature.
     ///

@@ -14,6 +14,9 @@
 //! - **Retries**: the retry loop, backoff, `Retry-After`, the time budget and which
 //!   failures are retried ([`RetryPolicy`](crate::client::RetryPolicy)); the waits
 //!   go through the injected sleep. A transport must not retry on its own.
+//! - **Deadline**: one whole attempt (sending, the response and its body) ends at
+//!   the settings' request timeout, so a server that sends headers and then stalls
+//!   the body times out (and is retried) whatever the transport's own timeouts.
 //! - **Endpoints**: `https://` only, or `http://` to a loopback host.
 //! - **Response size**: ssokit reads the body itself, chunk by chunk through
 //!   [`ResponseBody`], and stops past 1 MiB (it refuses a larger `Content-Length`

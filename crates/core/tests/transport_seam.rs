@@ -174,3 +174,80 @@ async fn an_sso_logout_revokes_through_the_given_transport() {
         "https://portal.sso.us-east-1.amazonaws.com/logout"
     );
 }
+
+/// Records each wait and returns at once.
+#[cfg(feature = "login")]
+#[derive(Debug, Default)]
+struct RecordedSleep(Mutex<Vec<std::time::Duration>>);
+
+#[cfg(feature = "login")]
+impl ssokit::time::Sleeper for RecordedSleep {
+    fn sleep(&self, duration: std::time::Duration) -> ssokit::time::Sleep {
+        self.0.lock().unwrap().push(duration);
+        ssokit::time::Sleep::new(async {})
+    }
+}
+
+#[cfg(feature = "login")]
+#[tokio::test]
+async fn an_automatic_login_polls_through_the_builders_transport_and_sleep() {
+    use ssokit::auth::login::{DevicePrompt, LoginOptions, LoginPrompt};
+
+    // Logged out: the config, no token.
+    let (home, env) = home(T0 + 8 * 3600);
+    std::fs::remove_dir_all(home.path().join(".aws/sso/cache")).unwrap();
+    let pending = r#"{"error": "authorization_pending", "error_description": "waiting"}"#;
+    let token = r#"{"accessToken": "NEW-ACCESS", "tokenType": "Bearer", "expiresIn": 28800,
+        "refreshToken": "NEW-REFRESH"}"#;
+    let registration = format!(
+        r#"{{"clientId": "cid", "clientSecret": "csecret", "clientIdIssuedAt": {T0},
+        "clientSecretExpiresAt": {}}}"#,
+        T0 + 90 * 86400
+    );
+    let device = r#"{"deviceCode": "DEVICE-CODE", "userCode": "ABCD-EFGH",
+        "verificationUri": "https://device.sso.us-east-1.amazonaws.com/",
+        "expiresIn": 600, "interval": 7}"#;
+    let role = role_json();
+    let transport = Recording::new(&[
+        (200, registration.as_str()),
+        (200, device),
+        (400, pending),
+        (200, token),
+        (200, role.as_str()),
+    ]);
+    let sleep = Arc::new(RecordedSleep::default());
+    let prompt: Arc<dyn LoginPrompt> = Arc::new(|_: &DevicePrompt| {});
+    let provider = SsoCredentialsProvider::builder()
+        .profile_name("dev")
+        .env(env)
+        .clock(Arc::new(ManualClock::new(at(T0))))
+        .http_transport(transport.clone())
+        .sleep(sleep.clone())
+        .auto_login(prompt, LoginOptions::default())
+        .build()
+        .unwrap();
+    let credentials = provider.credentials().await.unwrap();
+    assert_eq!(credentials.access_key_id(), "ASIAVIASEAM");
+    let paths: Vec<String> = transport
+        .requests()
+        .iter()
+        .map(|r| r.url().path().to_owned())
+        .collect();
+    assert_eq!(
+        paths,
+        [
+            "/client/register",
+            "/device_authorization",
+            "/token",
+            "/token",
+            "/federation/credentials"
+        ]
+    );
+    // The polls waited the service's interval through the builder's sleep, not on
+    // tokio's timer.
+    let waits = sleep.0.lock().unwrap().clone();
+    assert!(
+        waits.contains(&std::time::Duration::from_secs(7)),
+        "the device polls did not wait through the given sleep: {waits:?}"
+    );
+}

@@ -138,7 +138,8 @@ impl SsoCredentialsProvider {
             caches.clone(),
             token.oidc().clone(),
             Arc::clone(&inner.clock),
-            Arc::new(super::TokioSleeper),
+            // The sleep given to the builder (or the SdkConfig's) paces the polls too.
+            Arc::clone(token.oidc().sleeper()),
         );
         let token = token
             .clone()

@@ -10,11 +10,11 @@ use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderValue, RETRY_AFTER};
 use serde_json::{Map, Value};
 use url::{Host, Url};
 
-use super::cause::{innermost, is_tls_failure};
+use super::cause::innermost;
 use super::error::{ServiceError, TransportError};
 use super::reqwest_transport::ReqwestTransport;
 use super::response::{Service, from_response};
-use super::retry::status_is_retryable;
+use super::retry::{send_is_retryable, status_is_retryable};
 use super::settings::{HttpSettings, RetryPolicy};
 use crate::read_limited::{MIB, show_limit};
 use crate::secret::AccessToken;
@@ -38,6 +38,9 @@ const ERROR_TYPE_HEADER: &str = "x-amzn-ErrorType";
 pub(crate) struct HttpClient {
     transport: SharedHttpTransport,
     retry: RetryPolicy,
+    /// The deadline of one whole attempt (sending, the response and its body),
+    /// enforced here whatever the transport's own timeouts.
+    request_timeout: Duration,
     user_agent: Option<HeaderValue>,
     sleeper: SharedSleeper,
 }
@@ -52,15 +55,23 @@ impl HttpClient {
         ))
     }
 
-    /// `transport` with the retry policy and `User-Agent` of `settings` (its timeouts,
-    /// CA bundle and proxy are the transport's business).
+    /// `transport` with the retry policy, `User-Agent` and request timeout of
+    /// `settings` (its connect timeout, CA bundle and proxy are the transport's
+    /// business).
     pub(crate) fn with_transport(transport: SharedHttpTransport, settings: &HttpSettings) -> Self {
         Self {
             transport,
             retry: settings.retry,
+            request_timeout: settings.request_timeout,
             user_agent: HeaderValue::from_str(&settings.user_agent).ok(),
             sleeper: Arc::new(TokioSleeper),
         }
+    }
+
+    /// How the client waits between attempts.
+    #[cfg(feature = "login")]
+    pub(crate) fn sleeper(&self) -> &SharedSleeper {
+        &self.sleeper
     }
 
     /// The same client waiting between attempts with `sleeper`.
@@ -168,7 +179,23 @@ impl HttpClient {
         loop {
             attempt += 1;
             let watch = Stopwatch::start();
-            let outcome = self.attempt(request.clone()).await;
+            // Every transport gets the same contract: a server that sends headers and
+            // then stalls the body times out like one that never answers. (A real-time
+            // limit, on tokio's timer like the file work; the injected sleep paces
+            // retries only, so a test's instant sleep cannot end an attempt.)
+            let outcome =
+                match tokio::time::timeout(self.request_timeout, self.attempt(request.clone()))
+                    .await
+                {
+                    Ok(outcome) => outcome,
+                    Err(_) => Err(AttemptError::Transport(SendError::new(
+                        SendErrorKind::Timeout,
+                        format!(
+                            "no complete response within {} s",
+                            self.request_timeout.as_secs_f64()
+                        ),
+                    ))),
+                };
             let elapsed_ms = watch.elapsed().as_millis() as u64;
             let (failure, retry_after) = match outcome {
                 Ok(Attempt { status, body, .. }) if (200..300).contains(&status) => {
@@ -209,14 +236,7 @@ impl HttpClient {
                     });
                 }
                 Err(AttemptError::Transport(e)) => {
-                    // A refused certificate or TLS handshake is final: the same
-                    // server gives the same answer again.
-                    let retryable = matches!(
-                        e.kind(),
-                        SendErrorKind::Timeout
-                            | SendErrorKind::Connect
-                            | SendErrorKind::Interrupted
-                    ) && !is_tls_failure(&e);
+                    let retryable = send_is_retryable(&e);
                     let error = transport_error(operation, endpoint, e, attempt);
                     tracing::debug!(operation, attempt, elapsed_ms, error = %error, "sso request got no response");
                     if !retryable {

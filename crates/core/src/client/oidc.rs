@@ -305,6 +305,12 @@ impl OidcClient {
         })
     }
 
+    /// How this client waits between attempts (the injected sleep).
+    #[cfg(feature = "login")]
+    pub(crate) fn sleeper(&self) -> &crate::time::SharedSleeper {
+        self.http.sleeper()
+    }
+
     /// The same endpoint through another HTTP client.
     pub(crate) fn with_http(mut self, http: &HttpClient) -> Self {
         self.http = http.clone();

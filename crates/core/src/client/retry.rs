@@ -2,6 +2,18 @@
 //! policy (attempts, backoff) in `settings.rs`.
 
 use super::error::{ErrorCode, ServiceError};
+use crate::transport::{SendError, SendErrorKind};
+
+/// Whether a request that got no response is worth another attempt: a timeout, a
+/// refused connection or a broken one, but not a refused certificate or TLS handshake
+/// (the same server gives the same answer again) nor a request the transport cannot
+/// send. The retry loop and [`ServiceError::is_retryable`] both ask this.
+pub(crate) fn send_is_retryable(error: &SendError) -> bool {
+    matches!(
+        error.kind(),
+        SendErrorKind::Timeout | SendErrorKind::Connect | SendErrorKind::Interrupted
+    ) && !super::cause::is_tls_failure(error)
+}
 
 /// Whether an unsuccessful status is worth another attempt: 5xx and 429.
 pub(crate) fn status_is_retryable(status: u16) -> bool {
@@ -22,12 +34,18 @@ impl ServiceError {
                 ErrorCode::Other(_) => status_is_retryable(e.status),
                 _ => false,
             },
-            // A refused certificate or TLS handshake gets the same answer again.
+            // The same rule as the retry loop's when the failure came through the
+            // transport seam; otherwise (no source) only a refused TLS handshake is
+            // final.
             Self::Transport(e) => {
                 e.timed_out
-                    || e.source
-                        .as_deref()
-                        .is_none_or(|source| !super::cause::is_tls_failure(source))
+                    || match e.source.as_deref() {
+                        None => true,
+                        Some(source) => match source.downcast_ref::<SendError>() {
+                            Some(send) => send_is_retryable(send),
+                            None => !super::cause::is_tls_failure(source),
+                        },
+                    }
             }
             _ => false,
         }

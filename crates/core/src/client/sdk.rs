@@ -40,6 +40,7 @@ use aws_smithy_runtime_api::client::runtime_components::{
 };
 use aws_smithy_types::body::SdkBody;
 use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::retry::ErrorKind as RetryErrorKind;
 
 use super::error::ServiceError;
 use super::settings::HttpSettings;
@@ -148,11 +149,13 @@ fn to_sdk(request: Request) -> Result<HttpRequest, SendError> {
 }
 
 /// The SDK's connector error as the seam's: its timeout and I/O kinds (an I/O error
-/// before any response is a refused connection or a broken one).
+/// before any response is a refused connection or a broken one), and what the SDK
+/// marks transient (hyper's incomplete message: a pooled connection closed just as the
+/// request went out), which its own retry classifier retries too.
 fn from_connector(error: ConnectorError) -> SendError {
     let kind = if error.is_timeout() {
         SendErrorKind::Timeout
-    } else if error.is_io() {
+    } else if error.is_io() || error.as_other() == Some(RetryErrorKind::TransientError) {
         SendErrorKind::Interrupted
     } else {
         SendErrorKind::Other
@@ -271,5 +274,45 @@ impl RetryStrategy for Unused {
         _cfg: &ConfigBag,
     ) -> Result<ShouldAttempt, BoxError> {
         Ok(ShouldAttempt::No)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn kind_of(error: ConnectorError) -> SendErrorKind {
+        from_connector(error).kind()
+    }
+
+    #[test]
+    fn connector_errors_keep_what_makes_them_worth_another_attempt() {
+        let cause = || Box::new(std::io::Error::other("closed")) as BoxError;
+        assert_eq!(
+            kind_of(ConnectorError::timeout(cause())),
+            SendErrorKind::Timeout
+        );
+        assert_eq!(
+            kind_of(ConnectorError::io(cause())),
+            SendErrorKind::Interrupted
+        );
+        assert_eq!(
+            kind_of(ConnectorError::other(
+                cause(),
+                Some(RetryErrorKind::TransientError)
+            )),
+            SendErrorKind::Interrupted
+        );
+        assert_eq!(
+            kind_of(ConnectorError::other(cause(), None)),
+            SendErrorKind::Other
+        );
+        assert_eq!(
+            kind_of(ConnectorError::other(
+                cause(),
+                Some(RetryErrorKind::ClientError)
+            )),
+            SendErrorKind::Other
+        );
     }
 }

@@ -211,9 +211,8 @@ async fn send_errors_are_retried_by_kind() {
         let fake = Fake::new(vec![failed(kind), ok(ROLE)]);
         let e = get_role(&portal(&fake, &sleep, 4)).await.unwrap_err();
         assert_eq!(fake.requests().len(), 1, "{kind:?}");
-        if kind == SendErrorKind::TlsRefused {
-            assert!(!e.is_retryable(), "{e}");
-        }
+        // The error says the same as the loop did: not worth another attempt.
+        assert!(!e.is_retryable(), "{kind:?}: {e}");
         assert!(e.to_string().contains("GetRoleCredentials"), "{e}");
     }
 
@@ -226,4 +225,48 @@ async fn send_errors_are_retried_by_kind() {
     assert_eq!(fake.requests().len(), 2);
     assert!(e.to_string().contains("did not answer in time"), "{e}");
     assert_eq!(e.attempts(), Some(2));
+}
+
+/// Headers at once, then a body that never comes.
+struct Stalled;
+
+impl BodyChunks for Stalled {
+    fn next_chunk(&mut self) -> ChunkFuture<'_> {
+        Box::pin(std::future::pending())
+    }
+}
+
+#[tokio::test]
+async fn a_stalled_body_ends_the_attempt_at_the_request_timeout_whatever_the_transport() {
+    let stalled = || {
+        Ok(Response::new(
+            200,
+            HeaderMap::new(),
+            ResponseBody::from_chunks(Stalled),
+        ))
+    };
+    let fake = Fake::new(vec![stalled(), stalled()]);
+    let sleep = Arc::new(Recorded::default());
+    let settings = HttpSettings::default()
+        .retry(RetryPolicy::new(
+            2,
+            Duration::from_millis(100),
+            Duration::from_secs(5),
+        ))
+        .timeouts(Duration::from_secs(1), Duration::from_millis(200));
+    let client = HttpClient::with_transport(Arc::clone(&fake) as _, &settings)
+        .with_sleep(Arc::clone(&sleep) as _);
+    let portal =
+        PortalClient::with_http_client("https://portal.sso.us-east-1.amazonaws.com", &client)
+            .unwrap();
+    // A deadline for the test itself, far above the request timeout.
+    let e = tokio::time::timeout(Duration::from_secs(60), get_role(&portal))
+        .await
+        .expect("the attempt must end at its own request timeout")
+        .unwrap_err();
+    // Timed out, retried once (the retry wait through the injected sleep), then final.
+    assert_eq!(fake.requests().len(), 2);
+    assert_eq!(sleep.0.lock().unwrap().len(), 1);
+    assert!(e.to_string().contains("did not answer in time"), "{e}");
+    assert!(e.is_retryable(), "{e}");
 }

@@ -55,6 +55,13 @@ impl HttpSetup {
     /// The client: the chosen transport (reqwest from `settings` by default) with the
     /// retry policy of `settings`, waiting with the sleep.
     pub(crate) fn client(&self, settings: &HttpSettings) -> Result<HttpClient, ServiceError> {
+        if let (Some(ca_bundle), Some(_)) = (&settings.ca_bundle, &self.transport) {
+            // Only ssokit's own reqwest transport reads the CA bundle.
+            tracing::warn!(
+                ca_bundle = %ca_bundle.display(),
+                "the CA bundle (ca_bundle or AWS_CA_BUNDLE) is not used: the HTTP client given to ssokit decides which certificates it trusts"
+            );
+        }
         let client = match &self.transport {
             None => HttpClient::new(settings)?,
             Some(TransportChoice::Custom(transport)) => {
@@ -79,6 +86,10 @@ impl HttpSetup {
     pub(crate) fn configure(&mut self, sdk_config: &aws_types::SdkConfig) {
         if let Some(http_client) = sdk_config.http_client() {
             self.transport = Some(TransportChoice::Sdk(http_client));
+        } else {
+            tracing::debug!(
+                "the SdkConfig has no HTTP client of its own: ssokit keeps its reqwest transport"
+            );
         }
         if let Some(time_source) = sdk_config.time_source() {
             self.clock = Some(crate::time::clock_from(time_source));
