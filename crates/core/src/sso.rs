@@ -399,7 +399,9 @@ impl Sso {
     }
 
     /// Replaces how ssokit waits between polls and retries (for tests; default:
-    /// tokio's sleep).
+    /// tokio's sleep). Like [`Sso::with_clock`], it does not reach into an SDK HTTP
+    /// client already built with `SsoBuilder::configure`, which keeps timing its
+    /// timeouts with the sleep it was built with: set the sleep on the builder.
     pub fn with_sleep(mut self, sleeper: SharedSleeper) -> Self {
         self.http_client = self.http_client.with_sleep(Arc::clone(&sleeper));
         self.oidc = self.oidc.with_http(&self.http_client);

@@ -128,3 +128,52 @@ fn credentials_builder_setters_come_in_pairs() {
         .unwrap_err();
     assert!(err.to_string().contains("\"default\""), "{err}");
 }
+
+#[tokio::test]
+async fn token_provider_builder_takes_explicit_settings_instead_of_a_profile() {
+    let (home, env) = home();
+    let clock = Arc::new(ManualClock::new(at(T0)));
+    let start_url = "https://d-9999999999.awsapps.com/start";
+    // Keyed by the start URL (no session name), as for a legacy profile.
+    let by_url = SsoTokenProvider::builder()
+        .start_url(start_url)
+        .sso_region("eu-west-1")
+        .env(env.clone())
+        .clock(clock.clone())
+        .build()
+        .unwrap();
+    assert_eq!(by_url.session().start_url, start_url);
+    assert_eq!(by_url.session().region, "eu-west-1");
+    assert_eq!(by_url.session().token_cache_key_source(), start_url);
+    let err = by_url.token().await.unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::NotLoggedIn);
+    // With a session name, the token is the one that session's login wrote.
+    caches(home.path())
+        .tokens()
+        .store(
+            "explicit",
+            &CachedToken::new(AccessToken::new("explicit-token"), at(T0 + 3600)),
+        )
+        .unwrap();
+    let named = SsoTokenProvider::builder()
+        .start_url(start_url)
+        .sso_region("eu-west-1")
+        .session_name("explicit")
+        .env(env.clone())
+        .clock(clock)
+        .build()
+        .unwrap();
+    assert_eq!(
+        named.provide_token().await.unwrap().token(),
+        "explicit-token"
+    );
+    // A start URL without its region is a configuration error naming the key.
+    let err = SsoTokenProvider::builder()
+        .start_url(start_url)
+        .set_sso_region(None)
+        .env(env)
+        .build()
+        .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Config);
+    assert!(err.to_string().contains("sso_region"), "{err}");
+}

@@ -594,8 +594,19 @@ impl Builder {
     ///
     /// Needs the `login` cargo feature (on by default).
     #[cfg(feature = "login")]
-    pub fn auto_login(mut self, prompt: Arc<dyn LoginPrompt>, options: LoginOptions) -> Self {
-        self.auto_login = Some((prompt, options));
+    pub fn auto_login(self, prompt: Arc<dyn LoginPrompt>, options: LoginOptions) -> Self {
+        self.set_auto_login(Some((prompt, options)))
+    }
+
+    /// Sets or clears [`Builder::auto_login`] (`None`: no automatic login).
+    ///
+    /// Needs the `login` cargo feature (on by default).
+    #[cfg(feature = "login")]
+    pub fn set_auto_login(
+        mut self,
+        auto_login: Option<(Arc<dyn LoginPrompt>, LoginOptions)>,
+    ) -> Self {
+        self.auto_login = auto_login;
         self
     }
 

@@ -648,6 +648,9 @@ mod tests {
 pub struct Builder {
     profile_name: Option<String>,
     sso_session: Option<String>,
+    start_url: Option<String>,
+    sso_region: Option<String>,
+    session_name: Option<String>,
     config_file: Option<std::path::PathBuf>,
     env: Option<crate::env::Env>,
     setup: HttpSetup,
@@ -658,6 +661,9 @@ impl fmt::Debug for Builder {
         f.debug_struct("Builder")
             .field("profile_name", &self.profile_name)
             .field("sso_session", &self.sso_session)
+            .field("start_url", &self.start_url)
+            .field("sso_region", &self.sso_region)
+            .field("session_name", &self.session_name)
             .field("config_file", &self.config_file)
             .finish_non_exhaustive()
     }
@@ -684,6 +690,42 @@ impl Builder {
     /// An sso-session by name, or `None` for a profile.
     pub fn set_sso_session(mut self, name: Option<String>) -> Self {
         self.sso_session = name;
+        self
+    }
+
+    /// Explicit settings instead of a profile or a configured sso-session: the start
+    /// URL (with [`Builder::sso_region`], and optionally [`Builder::session_name`]).
+    /// The config file still supplies endpoint overrides.
+    pub fn start_url(self, start_url: impl Into<String>) -> Self {
+        self.set_start_url(Some(start_url.into()))
+    }
+
+    /// Sets or clears [`Builder::start_url`].
+    pub fn set_start_url(mut self, start_url: Option<String>) -> Self {
+        self.start_url = start_url;
+        self
+    }
+
+    /// The region of the Identity Center instance (with [`Builder::start_url`]).
+    pub fn sso_region(self, region: impl Into<String>) -> Self {
+        self.set_sso_region(Some(region.into()))
+    }
+
+    /// Sets or clears [`Builder::sso_region`].
+    pub fn set_sso_region(mut self, region: Option<String>) -> Self {
+        self.sso_region = region;
+        self
+    }
+
+    /// The sso-session name that keys the token cache (with [`Builder::start_url`]);
+    /// without it the token is keyed by the start URL, as for legacy profiles.
+    pub fn session_name(self, name: impl Into<String>) -> Self {
+        self.set_session_name(Some(name.into()))
+    }
+
+    /// Sets or clears [`Builder::session_name`].
+    pub fn set_session_name(mut self, name: Option<String>) -> Self {
+        self.session_name = name;
         self
     }
 
@@ -790,12 +832,39 @@ impl Builder {
             .into());
         }
         let config = crate::config::load_config(self.config_file.as_deref(), &env)?;
-        let (session, target) = match &self.sso_session {
-            Some(name) => (
+        let explicit = match (&self.start_url, &self.sso_region) {
+            (Some(start_url), Some(region)) => Some((start_url, region)),
+            (Some(_), None) => {
+                return Err(crate::config::ConfigError::InvalidValue {
+                    key: "sso_region".to_owned(),
+                    value: String::new(),
+                    location: "the explicit SSO settings".to_owned(),
+                    reason: "sso_region is required with an explicit start URL".to_owned(),
+                }
+                .into());
+            }
+            (None, _) => None,
+        };
+        let (session, target) = match (explicit, &self.sso_session) {
+            (Some((start_url, region)), _) => {
+                let session = config.explicit_sso_session(
+                    self.session_name.as_deref(),
+                    start_url,
+                    region,
+                    None,
+                    &env,
+                )?;
+                let target = match &self.session_name {
+                    Some(name) => LoginTarget::Session(name.clone()),
+                    None => LoginTarget::StartUrl(start_url.clone()),
+                };
+                (session, target)
+            }
+            (None, Some(name)) => (
                 config.resolve_sso_session(name, &env)?,
                 LoginTarget::Session(name.clone()),
             ),
-            None => {
+            (None, None) => {
                 let name = crate::config::selected_profile_name(self.profile_name.as_deref(), &env);
                 let profile = config.resolve_sso_profile(&name, &env)?;
                 (profile.session, LoginTarget::Profile(profile.name))
