@@ -25,7 +25,7 @@ use aws_credential_types::provider::{ProvideCredentials, future};
 use super::login::{DeviceLogin, LoginOptions, LoginPrompt};
 #[cfg(feature = "login")]
 use super::token::AutoLogin;
-use super::token::{SsoTokenProvider, shared_failure};
+use super::token::{SsoTokenProvider, explicit_session, missing_explicit, shared_failure};
 use super::{AuthError, LoginTarget};
 use crate::Error;
 use crate::cache::{CacheDirs, CachedRoleCredentials, DEFAULT_LOCK_TIMEOUT, RoleCredentialsCache};
@@ -617,24 +617,17 @@ impl Builder {
         let env = self.env.unwrap_or_else(Env::process);
         let (profile, target) = match &self.start_url {
             Some(start_url) => {
-                let missing = |key: &str| crate::config::ConfigError::InvalidValue {
-                    key: key.to_owned(),
-                    value: String::new(),
-                    location: "the explicit SSO settings".to_owned(),
-                    reason: format!("{key} is required with an explicit start URL"),
-                };
-                let region = self
-                    .sso_region
-                    .as_deref()
-                    .ok_or_else(|| missing("sso_region"))?;
+                if self.sso_region.is_none() {
+                    return Err(missing_explicit("sso_region").into());
+                }
                 let account_id = self
                     .account_id
                     .clone()
-                    .ok_or_else(|| missing("sso_account_id"))?;
+                    .ok_or_else(|| missing_explicit("sso_account_id"))?;
                 let role_name = self
                     .role_name
                     .clone()
-                    .ok_or_else(|| missing("sso_role_name"))?;
+                    .ok_or_else(|| missing_explicit("sso_role_name"))?;
                 crate::config::validate_account_id(&account_id).map_err(|e| {
                     crate::config::ConfigError::InvalidValue {
                         key: "sso_account_id".to_owned(),
@@ -644,17 +637,13 @@ impl Builder {
                     }
                 })?;
                 let config = load_config(self.config_file.as_deref(), &env)?;
-                let session = config.explicit_sso_session(
-                    self.session_name.as_deref(),
+                let (session, target) = explicit_session(
+                    &config,
                     start_url,
-                    region,
-                    None,
+                    self.sso_region.as_deref(),
+                    self.session_name.as_deref(),
                     &env,
                 )?;
-                let target = match &self.session_name {
-                    Some(name) => LoginTarget::Session(name.clone()),
-                    None => LoginTarget::StartUrl(start_url.clone()),
-                };
                 let profile = SsoProfile {
                     name: String::from("(explicit)"),
                     session,

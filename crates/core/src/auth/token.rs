@@ -641,6 +641,36 @@ mod tests {
     }
 }
 
+/// The configuration error of an explicit setting that is missing: `key` is required
+/// with an explicit start URL.
+pub(crate) fn missing_explicit(key: &str) -> crate::config::ConfigError {
+    crate::config::ConfigError::InvalidValue {
+        key: key.to_owned(),
+        value: String::new(),
+        location: "the explicit SSO settings".to_owned(),
+        reason: format!("{key} is required with an explicit start URL"),
+    }
+}
+
+/// The session of explicit settings (a start URL and its region, and optionally the
+/// sso-session name that keys the token cache), with the config file's endpoint
+/// overrides, and what to log in to for it. Both providers' builders take these.
+pub(crate) fn explicit_session(
+    config: &crate::config::AwsConfig,
+    start_url: &str,
+    region: Option<&str>,
+    session_name: Option<&str>,
+    env: &crate::env::Env,
+) -> Result<(SsoSession, LoginTarget), Error> {
+    let region = region.ok_or_else(|| missing_explicit("sso_region"))?;
+    let session = config.explicit_sso_session(session_name, start_url, region, None, env)?;
+    let target = match session_name {
+        Some(name) => LoginTarget::Session(name.to_owned()),
+        None => LoginTarget::StartUrl(start_url.to_owned()),
+    };
+    Ok((session, target))
+}
+
 /// Builds an [`SsoTokenProvider`] (see [`SsoTokenProvider::builder`]) from a profile
 /// or an sso-session of the AWS config: the settings of [`crate::SsoBuilder`] that a
 /// token provider uses, each with a `x(value)` and a `set_x(Option<_>)` setter.
@@ -832,34 +862,14 @@ impl Builder {
             .into());
         }
         let config = crate::config::load_config(self.config_file.as_deref(), &env)?;
-        let explicit = match (&self.start_url, &self.sso_region) {
-            (Some(start_url), Some(region)) => Some((start_url, region)),
-            (Some(_), None) => {
-                return Err(crate::config::ConfigError::InvalidValue {
-                    key: "sso_region".to_owned(),
-                    value: String::new(),
-                    location: "the explicit SSO settings".to_owned(),
-                    reason: "sso_region is required with an explicit start URL".to_owned(),
-                }
-                .into());
-            }
-            (None, _) => None,
-        };
-        let (session, target) = match (explicit, &self.sso_session) {
-            (Some((start_url, region)), _) => {
-                let session = config.explicit_sso_session(
-                    self.session_name.as_deref(),
-                    start_url,
-                    region,
-                    None,
-                    &env,
-                )?;
-                let target = match &self.session_name {
-                    Some(name) => LoginTarget::Session(name.clone()),
-                    None => LoginTarget::StartUrl(start_url.clone()),
-                };
-                (session, target)
-            }
+        let (session, target) = match (&self.start_url, &self.sso_session) {
+            (Some(start_url), _) => explicit_session(
+                &config,
+                start_url,
+                self.sso_region.as_deref(),
+                self.session_name.as_deref(),
+                &env,
+            )?,
             (None, Some(name)) => (
                 config.resolve_sso_session(name, &env)?,
                 LoginTarget::Session(name.clone()),
