@@ -12,9 +12,10 @@
 #   SHA256SUMS                          `cd dist && sha256sum -c SHA256SUMS`
 #
 # Everything is compiled once, with the `dist` profile (Cargo.toml: release + fat LTO,
-# one codegen unit, stripped) and zig as the C compiler and linker for glibc 2.17
-# (cargo-zigbuild's wrappers, the `ziglang` package from PyPI): the CLI, the Python
-# module and the Node addon share one build of their dependencies. The tools (maturin,
+# one codegen unit, optimized for size, stripped) and zig as the C compiler and
+# linker for glibc 2.17 (cargo-zigbuild's wrappers, the `ziglang` package from PyPI):
+# the CLI, the Python module and the Node addon share one build of their
+# dependencies. The tools (maturin,
 # ziglang, cargo-zigbuild, auditwheel; scripts/requirements-dist.txt) go into the
 # repository's .venv; npm's @napi-rs/cli comes from crates/node's `npm ci`.
 # Needs Rust 1.95, Python 3.9+ and Node 20+. Running it again rebuilds nothing that

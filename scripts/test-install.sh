@@ -75,10 +75,11 @@ demo() {
     }
 }
 expect_version() {
-    local got
+    local got shown="$*"
+    shown=${shown#run }
     got=$("$@" --version)
-    [ "$got" = "ssokit $version" ] || fail "$* --version printed '$got', not 'ssokit $version'"
-    echo "$* --version: $got"
+    [ "$got" = "ssokit $version" ] || fail "$shown --version printed '$got', not 'ssokit $version'"
+    echo "$shown --version: $got"
 }
 
 step "Checksums: cd dist && sha256sum -c SHA256SUMS"
