@@ -357,6 +357,10 @@ impl ProvideCredentials for SsoCredentialsProvider {
     where
         Self: 'a,
     {
+        // Credentials in memory answer at once, without boxing the refresh future.
+        if let Some(c) = self.cached() {
+            return future::ProvideCredentials::ready(Ok(c));
+        }
         future::ProvideCredentials::new(async move {
             self.credentials().await.map_err(|e| match e {
                 Error::Auth(e @ AuthError::NotLoggedIn { .. }) => CredentialsError::not_loaded(e),

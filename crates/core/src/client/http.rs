@@ -12,7 +12,7 @@ use url::{Host, Url};
 
 use super::cause::innermost;
 use super::error::{ServiceError, TransportError};
-use super::reqwest_transport::ReqwestTransport;
+use super::reqwest_transport::{ReqwestTransport, setup_failure};
 use super::response::{Service, from_response};
 use super::retry::{send_is_retryable, status_is_retryable};
 use super::settings::{HttpSettings, RetryPolicy};
@@ -236,6 +236,11 @@ impl HttpClient {
                     });
                 }
                 Err(AttemptError::Transport(e)) => {
+                    // The transport could not be set up (a broken CA bundle): final,
+                    // and reported as what it is.
+                    if let Some(setup) = setup_failure(&e) {
+                        return Err(setup);
+                    }
                     let retryable = send_is_retryable(&e);
                     let error = transport_error(operation, endpoint, e, attempt);
                     tracing::debug!(operation, attempt, elapsed_ms, error = %error, "sso request got no response");
