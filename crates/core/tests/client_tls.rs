@@ -39,7 +39,7 @@ MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg+ftOcf5V835qwhER
 /// An HTTPS server on 127.0.0.1 with the self-signed certificate; counts the TCP
 /// connections it accepts (one per attempt).
 async fn untrusted_https_server() -> (String, Arc<AtomicUsize>) {
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
@@ -157,7 +157,7 @@ BG90dkWmY/VuvsoVYOE/LEtCW47M2kpBx2jZjlt9rFq82eEXn76zNl7i
 /// request with a token; counts the requests it answered.
 async fn https_server_signed_by_the_test_ca() -> (String, Arc<AtomicUsize>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()

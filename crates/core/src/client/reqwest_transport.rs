@@ -218,11 +218,12 @@ pub(crate) fn setup_failure(error: &SendError) -> Option<ServiceError> {
 }
 
 /// The crypto provider: the process default if the application installed one, else
-/// aws-lc-rs (what reqwest would choose).
+/// ring. (Not aws-lc-rs: it seeds its random generator from CPU jitter, which costs
+/// ~30 ms of CPU in every process at its first TLS connection.)
 fn provider() -> Arc<rustls::crypto::CryptoProvider> {
     rustls::crypto::CryptoProvider::get_default()
         .cloned()
-        .unwrap_or_else(|| Arc::new(rustls::crypto::aws_lc_rs::default_provider()))
+        .unwrap_or_else(|| Arc::new(rustls::crypto::ring::default_provider()))
 }
 
 /// A TLS configuration trusting `roots`.
