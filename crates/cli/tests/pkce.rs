@@ -276,3 +276,116 @@ async fn the_flow_is_chosen_from_the_environment_and_said_in_one_line() {
         String::from_utf8_lossy(&out.stderr).contains("Using the device-code flow: as requested.")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ssokit_login_flow_and_sso_use_device_code_choose_the_flow_after_the_flags() {
+    let w = world(true);
+    // The variable beats the machine: the device code on a desktop...
+    let out = w.login(
+        &["--no-browser", "--timeout", "60"],
+        &[("DISPLAY", ":0"), ("SSOKIT_LOGIN_FLOW", "device-code")],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Using the device-code flow: SSOKIT_LOGIN_FLOW=device-code.\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Then enter the code:"), "{stderr}");
+    // ... and PKCE over SSH.
+    let login = w.spawn_login(
+        &["--timeout", "60"],
+        &[
+            ("SSH_CONNECTION", "10.0.0.1 5 10.0.0.2 22"),
+            ("SSOKIT_LOGIN_FLOW", "pkce"),
+        ],
+    );
+    visit(&w.opened_url().await).await;
+    let out = login.await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Using the PKCE authorization-code flow: SSOKIT_LOGIN_FLOW=pkce.\n"),
+        "{stderr}"
+    );
+    // The flag beats the variable.
+    let out = w.login(
+        &["--use-device-code", "--no-browser", "--timeout", "60"],
+        &[("SSOKIT_LOGIN_FLOW", "pkce")],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Using the device-code flow: as requested."),
+        "{stderr}"
+    );
+
+    // The sso-session key beats the machine (a desktop), and `auto` goes on to it.
+    let config = w.home.path().join(".aws/config");
+    std::fs::write(&config, format!("{CONFIG}sso_use_device_code = true\n")).unwrap();
+    for vars in [
+        &[("DISPLAY", ":0")][..],
+        &[("DISPLAY", ":0"), ("SSOKIT_LOGIN_FLOW", "auto")][..],
+    ] {
+        let out = w.login(&["--no-browser", "--timeout", "60"], vars);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(
+            stderr.contains(
+                "Using the device-code flow: sso_use_device_code = true in [sso-session org].\n"
+            ),
+            "{stderr}"
+        );
+    }
+    // The variable beats the key.
+    let login = w.spawn_login(
+        &["--timeout", "60"],
+        &[("DISPLAY", ":0"), ("SSOKIT_LOGIN_FLOW", "pkce")],
+    );
+    visit(&w.opened_url().await).await;
+    let out = login.await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("SSOKIT_LOGIN_FLOW=pkce."), "{stderr}");
+}
+
+#[test]
+fn an_invalid_login_flow_variable_or_key_is_a_configuration_error() {
+    let w = world(true);
+    let out = w.login(
+        &["--no-browser", "--timeout", "60"],
+        &[("SSOKIT_LOGIN_FLOW", "browser")],
+    );
+    assert_eq!(out.status.code(), Some(253));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "invalid SSOKIT_LOGIN_FLOW \"browser\" (environment variable SSOKIT_LOGIN_FLOW): \
+             expected \"auto\", \"pkce\" or \"device-code\""
+        ),
+        "{stderr}"
+    );
+    let config = w.home.path().join(".aws/config");
+    std::fs::write(&config, format!("{CONFIG}sso_use_device_code = yes\n")).unwrap();
+    let out = w.login(&["--no-browser", "--timeout", "60"], &[]);
+    assert_eq!(out.status.code(), Some(253));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "invalid sso_use_device_code \"yes\" ([sso-session org] in {} line 11)",
+            config.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!w.token_exists());
+    assert_eq!(
+        w.emulator
+            .control()
+            .request_log()
+            .iter()
+            .filter(|r| r.operation == Some(Operation::RegisterClient))
+            .count(),
+        0,
+        "no request before the configuration is right"
+    );
+}

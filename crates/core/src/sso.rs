@@ -470,16 +470,23 @@ impl Sso {
         )
     }
 
-    /// Chooses the login flow for this session: the caller's choice if any; else the
-    /// device code for legacy profiles (no sso-session), over SSH
+    /// Chooses the login flow for this session, first match wins: the caller's
+    /// choice (`requested`, unless [`FlowRequest::Auto`]); else
+    /// `SSOKIT_LOGIN_FLOW=device-code|pkce` in `env` (`auto` goes on); else
+    /// `sso_use_device_code = true` in the `[sso-session]`; else the automatic choice:
+    /// the device code for legacy profiles (no sso-session), over SSH
     /// (`SSH_CONNECTION`/`SSH_TTY`), in a container without a display, and on Linux
     /// without a display (unless `BROWSER` names one or this is WSL, whose Windows
-    /// browser reaches 127.0.0.1); else PKCE. The choice says why.
+    /// browser reaches 127.0.0.1); else PKCE. The choice says why, naming its source.
+    ///
+    /// # Errors
+    /// A configuration error naming `SSOKIT_LOGIN_FLOW` when it holds anything but
+    /// `device-code`, `pkce`, `auto` or nothing.
     ///
     /// Needs the `login` cargo feature (on by default).
     #[cfg(feature = "login")]
-    pub fn choose_flow(&self, requested: FlowRequest, env: &Env) -> FlowChoice {
-        choose_flow(&self.session, requested, env, &RealMachine)
+    pub fn choose_flow(&self, requested: FlowRequest, env: &Env) -> Result<FlowChoice, Error> {
+        Ok(choose_flow(&self.session, requested, env, &RealMachine)?)
     }
 
     /// The prompter of a login of this session: opens each page (when `open_browser`,

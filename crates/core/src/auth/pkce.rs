@@ -429,6 +429,7 @@ mod tests {
                 portal: "http://127.0.0.1:4567".into(),
             },
             ca_bundle: None,
+            use_device_code: false,
         };
         let mut aws = emulator.clone();
         aws.endpoints = crate::config::resolve_endpoints("eu-west-1", false, false).unwrap();
