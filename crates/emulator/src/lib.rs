@@ -52,6 +52,7 @@ mod portal;
 mod random;
 mod server;
 mod store;
+mod vanity;
 
 pub use config::{
     Account, ConfigError, DEFAULT_AUTHORIZATION_CODE_LIFETIME, DEFAULT_CREDENTIALS_LIFETIME,
@@ -70,6 +71,7 @@ pub use log::{REQUEST_LOG_CAPACITY, RequestRecord};
 pub use operation::Operation;
 pub use server::{BackgroundEmulator, Emulator, EmulatorBuilder, RunningEmulator};
 pub use store::{SessionId, SessionInfo};
+pub use vanity::{ELSEWHERE_URL, VANITY_PATH};
 
 /// Locks a mutex, recovering the data if a holder panicked (the state stays usable).
 fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
