@@ -89,6 +89,7 @@ fn main() {
             portal: server.uri(),
         },
         ca_bundle: None,
+        use_device_code: false,
     };
     // One client of each, cloned: clones share the connection pool.
     let oidc = OidcClient::new(&server.uri(), &HttpSettings::default()).unwrap();

@@ -9,6 +9,8 @@ use crate::cache::CacheError;
 use crate::client::{ErrorCode, ResponseError, ServiceError, TransportError};
 use crate::config::ConfigError;
 use crate::export::ExportError;
+#[cfg(feature = "login")]
+use crate::start_url::StartUrlError;
 
 /// Any error ssokit reports. Each variant wraps the error of the module that failed.
 ///
@@ -29,6 +31,9 @@ pub enum Error {
     Auth(AuthError),
     /// Credentials that the requested output format cannot print safely.
     Export(ExportError),
+    /// A custom start URL did not lead to an AWS access portal (feature `login`).
+    #[cfg(feature = "login")]
+    StartUrl(StartUrlError),
     /// A bug or an unexpected runtime failure in ssokit itself.
     Internal(String),
 }
@@ -49,6 +54,8 @@ impl std::error::Error for Error {
             Self::Client(e) => e.source(),
             Self::Auth(e) => e.source(),
             Self::Export(e) => e.source(),
+            #[cfg(feature = "login")]
+            Self::StartUrl(e) => e.source(),
             Self::Internal(_) => None,
         }
     }
@@ -81,6 +88,13 @@ impl From<AuthError> for Error {
 impl From<ExportError> for Error {
     fn from(e: ExportError) -> Self {
         Self::Export(e)
+    }
+}
+
+#[cfg(feature = "login")]
+impl From<StartUrlError> for Error {
+    fn from(e: StartUrlError) -> Self {
+        Self::StartUrl(e)
     }
 }
 
@@ -211,6 +225,12 @@ impl Error {
                 ExportError::ControlCharacter { .. } => ErrorKind::Service,
                 ExportError::UnsafeForCmd { .. } => ErrorKind::Usage,
             },
+            // No answer is the network's doing; a wrong answer, the start URL's.
+            #[cfg(feature = "login")]
+            Self::StartUrl(e) => match e {
+                StartUrlError::Unreachable { .. } => ErrorKind::Network,
+                _ => ErrorKind::Config,
+            },
             Self::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -245,6 +265,8 @@ impl Error {
             Self::Client(e) => e.to_string(),
             Self::Auth(e) => e.to_string(),
             Self::Export(e) => e.to_string(),
+            #[cfg(feature = "login")]
+            Self::StartUrl(e) => e.to_string(),
             Self::Internal(what) => format!("internal error in ssokit: {what} (please report it)"),
         }
     }

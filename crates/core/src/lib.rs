@@ -35,9 +35,10 @@
 //!    caches, with atomic 0600 writes, preserved unknown keys and cross-process locks;
 //!    the IAM Identity Center HTTP client (SSO OIDC and the SSO portal), with typed
 //!    errors, retries and timeouts.
-//! 4. [`browser`] and [`export`]: text safe to print, and (feature `login`) opening a
-//!    URL in the user's browser (`BROWSER`, WSL, platform); credentials as
-//!    `credential_process` JSON and shell variables.
+//! 4. [`browser`], [`export`] and `start_url`: text safe to print, and (feature
+//!    `login`) opening a URL in the user's browser (`BROWSER`, WSL, platform);
+//!    credentials as `credential_process` JSON and shell variables; (feature `login`)
+//!    custom start URLs resolved through their one redirect to an AWS portal host.
 //! 5. [`Error`] (with auth's [`auth::AuthError`] and [`auth::LoginTarget`] just below
 //!    it): one variant per failing layer, with its [`ErrorKind`] and [`Remedy`]; then
 //!    the private helper that runs blocking file work off the executor.
@@ -103,6 +104,8 @@ mod read_limited;
 mod rt;
 pub mod secret;
 pub mod sso;
+#[cfg(feature = "login")]
+pub mod start_url;
 pub mod status;
 pub mod time;
 pub mod transport;

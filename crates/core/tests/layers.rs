@@ -37,6 +37,9 @@ const LAYERS: &[(&str, u8)] = &[
     // endpoints and the client's loopback rule), and the credential output formats.
     ("browser", 3),
     ("export", 3),
+    // Custom start URLs: their one redirect, read through the client, checked
+    // against the allow-list of AWS portal hosts.
+    ("start_url", 3),
     // Auth's error and what a user logs in to, which the crate-wide error wraps.
     ("auth::error", 4),
     // The crate-wide Error: one variant per lower layer's error.

@@ -53,6 +53,7 @@ mod random;
 mod server;
 mod store;
 mod tls;
+mod vanity;
 
 pub use config::{
     Account, ConfigError, DEFAULT_AUTHORIZATION_CODE_LIFETIME, DEFAULT_CREDENTIALS_LIFETIME,
@@ -72,6 +73,7 @@ pub use operation::Operation;
 pub use server::{BackgroundEmulator, Emulator, EmulatorBuilder, RunningEmulator};
 pub use store::{SessionId, SessionInfo};
 pub use tls::{TEST_CA_PEM, TlsIdentity};
+pub use vanity::{ELSEWHERE_URL, VANITY_PATH};
 
 /// Locks a mutex, recovering the data if a holder panicked (the state stays usable).
 fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -22,7 +22,7 @@ use crate::faults::Faults;
 use crate::log::{ADMIN_PREFIX, RequestLog};
 use crate::store::Store;
 use crate::tls::TlsListener;
-use crate::{admin, lock, log, oidc, pages, portal};
+use crate::{admin, lock, log, oidc, pages, portal, vanity};
 
 /// How long [`RunningEmulator::shutdown`] waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -69,6 +69,10 @@ fn router(shared: Arc<Shared>) -> Router {
         .route("/assignment/accounts", get(portal::list_accounts))
         .route("/assignment/roles", get(portal::list_account_roles))
         .route("/logout", post(portal::logout))
+        .route(
+            &format!("{}/{{target}}", vanity::VANITY_PATH),
+            get(vanity::start_url),
+        )
         .nest(ADMIN_PREFIX, admin::router())
         .fallback(|| async { unknown_operation(StatusCode::NOT_FOUND) })
         .method_not_allowed_fallback(|| async { unknown_operation(StatusCode::METHOD_NOT_ALLOWED) })

@@ -112,7 +112,7 @@ pub(crate) fn login(
         .map_err(|e: ssokit::auth::flow::UnknownFlow| usage_error(py, e))?;
     let env = make_env(env);
     let sso = resolve(py, profile, sso_session, config_file, &env)?;
-    let choice = sso.choose_flow(requested, &env);
+    let choice = sso.choose_flow(requested, &env).map_err(|e| to_py(py, e))?;
     let cancel = cancel.map(|c| c.token.clone()).unwrap_or_default();
     let options = LoginOptions::default()
         .with_force(force)

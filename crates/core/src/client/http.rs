@@ -81,6 +81,34 @@ impl HttpClient {
     }
 }
 
+impl HttpClient {
+    /// One request without a body, as it is: one attempt within the request timeout,
+    /// no retry, the body unread and no redirect followed (a custom start URL's
+    /// redirect is read this way; see `crate::start_url`).
+    #[cfg(feature = "login")]
+    pub(crate) async fn send_once(
+        &self,
+        method: Method,
+        url: Url,
+    ) -> Result<crate::transport::Response, SendError> {
+        let mut headers = HeaderMap::new();
+        if let Some(agent) = &self.user_agent {
+            headers.insert(reqwest::header::USER_AGENT, agent.clone());
+        }
+        let request = Request::new(method, url, headers, Vec::new());
+        match tokio::time::timeout(self.request_timeout, self.transport.send(request)).await {
+            Ok(result) => result,
+            Err(_) => Err(SendError::new(
+                SendErrorKind::Timeout,
+                format!(
+                    "no response within {} s",
+                    self.request_timeout.as_secs_f64()
+                ),
+            )),
+        }
+    }
+}
+
 /// A checked service endpoint.
 #[derive(Debug, Clone)]
 pub(crate) struct Endpoint {
