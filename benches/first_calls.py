@@ -156,7 +156,7 @@ def build() -> None:
     run(["cargo", "build", "--release", "--locked", "-p", "ssokit-cli", "-p", "ssokit-emulator"],
         cwd=ROOT, env=env)
     run(["cargo", "build", "--release", "--locked", "-p", "ssokit", "--example", "token_floor",
-         "--example", "aws_config_credentials"], cwd=ROOT, env=env)
+         "--example", "aws_config_credentials", "--example", "tls_roots"], cwd=ROOT, env=env)
     venv = ROOT / ".venv"
     run([str(venv / "bin" / "maturin"), "develop", "--release", "--locked", "-q", "-m",
          str(ROOT / "crates" / "python" / "Cargo.toml")],
@@ -246,6 +246,22 @@ def inproc(cmd, env, cwd=None) -> dict:
     return json.loads(out.stdout.strip().splitlines()[-1])
 
 
+def roots_once(source: str, extra: dict) -> dict:
+    out = subprocess.run([str(release("tls_roots", example=True)), source],
+                         env={**os.environ, **extra}, capture_output=True, text=True,
+                         timeout=60, check=True)
+    count, micros = out.stdout.split()
+    return {"count": int(count), "us": int(micros)}
+
+
+ROOT_SOURCES = [
+    ("Mozilla's roots, compiled in (what ssokit does)", "mozilla", {}),
+    ("the system store (`rustls-native-certs`)", "system", {}),
+    ("the system store with `SSL_CERT_DIR=/etc/ssl/certs`", "system",
+     {"SSL_CERT_DIR": "/etc/ssl/certs"}),
+]
+
+
 def cases(s: Setup, python: str, node: str):
     """(key, before, measure) for one setup; measure returns ms or a dict of ms."""
     ssokit = [str(release("ssokit")), "credentials", "--profile", "dev"]
@@ -291,15 +307,19 @@ def table(results: dict, rounds: int) -> tuple[str, list[str]]:
     ]
     verdicts = []
 
-    def m(t, key, field=None):
+    def m(t, key, field=None, k=None):
         xs = results[t][key]
-        return median([x[field] for x in xs] if field else xs)
+        xs = [x[field] for x in xs] if field else xs
+        return median(xs) if k is None else xs[k]
 
     def row(label, ours, peer, target=None, tname=""):
         cells = [label]
         for t in ("http", "https"):
             a, b = ours(t), peer(t)
-            r = a / b if b == b and b else float("nan")
+            # The median of the rounds' own ratios: both sides of a round ran back to
+            # back, so a burst of load on the machine hits both.
+            pairs = [(ours(t, k), peer(t, k)) for k in range(rounds)]
+            r = median([x / y for x, y in pairs if y == y and y])
             cells += [fmt(a), fmt(b), "—" if r != r else f"{r:.2f}×"]
             if target is not None:
                 verdicts.append(f"{tname} ({t}): {r:.2f}× against ≤ {target}× — "
@@ -307,28 +327,28 @@ def table(results: dict, rounds: int) -> tuple[str, list[str]]:
         lines.append("| " + " | ".join(cells) + " |")
 
     row("`ssokit credentials`, role credentials cached / the floor (read + parse the token file)",
-        lambda t: m(t, "ssokit_cached"), lambda t: m(t, "floor"), 1.3, "cached ≤ 1.3× the floor")
+        lambda t, k=None: m(t, "ssokit_cached", k=k), lambda t, k=None: m(t, "floor", k=k), 1.3, "cached ≤ 1.3× the floor")
     row("`ssokit credentials`, token only (one GetRoleCredentials) / aws-config one-shot process",
-        lambda t: m(t, "ssokit_token"), lambda t: m(t, "aws_config"), 0.75,
+        lambda t, k=None: m(t, "ssokit_token", k=k), lambda t, k=None: m(t, "aws_config", k=k), 0.75,
         "token only ≤ 0.75× aws-config")
     row("same, with `SSL_CERT_DIR=/etc/ssl/certs`",
-        lambda t: m(t, "ssokit_token_certdir"), lambda t: m(t, "aws_config_certdir"), 0.75,
+        lambda t, k=None: m(t, "ssokit_token_certdir", k=k), lambda t, k=None: m(t, "aws_config_certdir", k=k), 0.75,
         "token only with SSL_CERT_DIR ≤ 0.75× aws-config")
     row("`ssokit credentials` cached / botocore process, cached",
-        lambda t: m(t, "ssokit_cached"), lambda t: m(t, "botocore_cached"))
+        lambda t, k=None: m(t, "ssokit_cached", k=k), lambda t, k=None: m(t, "botocore_cached", k=k))
     row("`ssokit credentials` token only / botocore process, token only",
-        lambda t: m(t, "ssokit_token"), lambda t: m(t, "botocore_token"))
+        lambda t, k=None: m(t, "ssokit_token", k=k), lambda t, k=None: m(t, "botocore_token", k=k))
     row("Python, first call of a new provider (one GetRoleCredentials): ssokit / boto3",
-        lambda t: m(t, "py_ssokit", "first"), lambda t: m(t, "py_boto3", "first"))
+        lambda t, k=None: m(t, "py_ssokit", "first", k=k), lambda t: m(t, "py_boto3", "first"))
     row("Python, a cached call: ssokit / boto3",
-        lambda t: m(t, "py_ssokit", "again"), lambda t: m(t, "py_boto3", "again"))
+        lambda t, k=None: m(t, "py_ssokit", "again", k=k), lambda t: m(t, "py_boto3", "again"))
     row("Node, first call of a new provider (one GetRoleCredentials): ssokit `fromSso` / JS SDK `fromSSO`",
-        lambda t: m(t, "node_ssokit", "first"), lambda t: m(t, "node_sdk", "first"), 1.0,
+        lambda t, k=None: m(t, "node_ssokit", "first", k=k), lambda t, k=None: m(t, "node_sdk", "first", k=k), 1.0,
         "Node first call ≤ the JS SDK's")
     row("Node, the next call: ssokit (memoized) / JS SDK (no cache: token file + GetRoleCredentials)",
-        lambda t: m(t, "node_ssokit", "again"), lambda t: m(t, "node_sdk", "again"))
+        lambda t, k=None: m(t, "node_ssokit", "again", k=k), lambda t, k=None: m(t, "node_sdk", "again", k=k))
     row("Python first call: ssokit / the JS SDK's first call",
-        lambda t: m(t, "py_ssokit", "first"), lambda t: m(t, "node_sdk", "first"), 1.0,
+        lambda t, k=None: m(t, "py_ssokit", "first", k=k), lambda t, k=None: m(t, "node_sdk", "first", k=k), 1.0,
         "Python first call ≤ the JS SDK's")
     floor_rows = [
         "",
@@ -389,7 +409,12 @@ def main() -> None:
         setups = {t: Setup(t, emulators[t], t == "https", scratch) for t in emulators}
         plan = {t: cases(setups[t], python, node) for t in setups}
         results = {t: {key: [] for key, _, _ in plan[t]} for t in setups}
+        roots = {label: [] for label, _, _ in ROOT_SOURCES}
         for i in range(args.rounds + 1):
+            for label, source, extra in ROOT_SOURCES:
+                value = roots_once(source, extra)
+                if i > 0:
+                    roots[label].append(value)
             for t in ("http", "https"):
                 for key, before, measure in plan[t]:
                     if before:
@@ -404,6 +429,10 @@ def main() -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
     text, verdicts = table(results, args.rounds)
+    text += "\n\n| where the trusted roots come from (in-process, fresh process each) | roots | time to a `RootCertStore` |\n| --- | --- | --- |\n"
+    text += "\n".join(
+        f"| {label} | {xs[0]['count'] if xs else '?'} | "
+        f"{fmt(median([x['us'] for x in xs]) / 1000)} |" for label, xs in roots.items())
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
     stamp = (f"Measured {datetime.date.today().isoformat()} by `benches/first_calls.py "
              f"--rounds {args.rounds}` (medians of {args.rounds} interleaved rounds; load average "
