@@ -9,6 +9,8 @@ use crate::cache::CacheError;
 use crate::client::{ErrorCode, ResponseError, ServiceError, TransportError};
 use crate::config::ConfigError;
 use crate::export::ExportError;
+#[cfg(feature = "extras")]
+use crate::serve::error::ServeError;
 #[cfg(feature = "login")]
 use crate::start_url::StartUrlError;
 
@@ -34,6 +36,9 @@ pub enum Error {
     /// A custom start URL did not lead to an AWS access portal (feature `login`).
     #[cfg(feature = "login")]
     StartUrl(StartUrlError),
+    /// The container-credentials server could not start (feature `extras`).
+    #[cfg(feature = "extras")]
+    Serve(ServeError),
     /// A bug or an unexpected runtime failure in ssokit itself.
     Internal(String),
 }
@@ -56,6 +61,8 @@ impl std::error::Error for Error {
             Self::Export(e) => e.source(),
             #[cfg(feature = "login")]
             Self::StartUrl(e) => e.source(),
+            #[cfg(feature = "extras")]
+            Self::Serve(e) => e.source(),
             Self::Internal(_) => None,
         }
     }
@@ -95,6 +102,13 @@ impl From<ExportError> for Error {
 impl From<StartUrlError> for Error {
     fn from(e: StartUrlError) -> Self {
         Self::StartUrl(e)
+    }
+}
+
+#[cfg(feature = "extras")]
+impl From<ServeError> for Error {
+    fn from(e: ServeError) -> Self {
+        Self::Serve(e)
     }
 }
 
@@ -231,6 +245,12 @@ impl Error {
                 StartUrlError::Unreachable { .. } => ErrorKind::Network,
                 _ => ErrorKind::Config,
             },
+            // A port in use is the caller's choice to change; the rest is ssokit's.
+            #[cfg(feature = "extras")]
+            Self::Serve(e) => match e {
+                ServeError::Bind { .. } => ErrorKind::Usage,
+                _ => ErrorKind::Internal,
+            },
             Self::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -267,6 +287,8 @@ impl Error {
             Self::Export(e) => e.to_string(),
             #[cfg(feature = "login")]
             Self::StartUrl(e) => e.to_string(),
+            #[cfg(feature = "extras")]
+            Self::Serve(e) => e.to_string(),
             Self::Internal(what) => format!("internal error in ssokit: {what} (please report it)"),
         }
     }

@@ -91,6 +91,11 @@ secret_type!(
     /// An AWS session token.
     SessionToken
 );
+secret_type!(
+    /// The token a container-credentials client sends in `Authorization`
+    /// (`AWS_CONTAINER_AUTHORIZATION_TOKEN`).
+    AuthorizationToken
+);
 
 #[cfg(test)]
 mod tests {

@@ -9,6 +9,7 @@ pub(crate) mod login;
 pub(crate) mod logout;
 pub(crate) mod populate;
 pub(crate) mod profile;
+pub(crate) mod serve;
 pub(crate) mod status;
 
 use ssokit::env::Env;
