@@ -8,6 +8,8 @@ use crate::auth::error::{AuthError, LoginTarget};
 use crate::cache::CacheError;
 use crate::client::{ErrorCode, ResponseError, ServiceError, TransportError};
 use crate::config::ConfigError;
+#[cfg(feature = "extras")]
+use crate::console::error::ConsoleError;
 use crate::export::ExportError;
 #[cfg(feature = "extras")]
 use crate::serve::error::ServeError;
@@ -39,6 +41,9 @@ pub enum Error {
     /// The container-credentials server could not start (feature `extras`).
     #[cfg(feature = "extras")]
     Serve(ServeError),
+    /// A console sign-in URL could not be made as asked (feature `extras`).
+    #[cfg(feature = "extras")]
+    Console(ConsoleError),
     /// A bug or an unexpected runtime failure in ssokit itself.
     Internal(String),
 }
@@ -63,6 +68,8 @@ impl std::error::Error for Error {
             Self::StartUrl(e) => e.source(),
             #[cfg(feature = "extras")]
             Self::Serve(e) => e.source(),
+            #[cfg(feature = "extras")]
+            Self::Console(e) => e.source(),
             Self::Internal(_) => None,
         }
     }
@@ -109,6 +116,13 @@ impl From<StartUrlError> for Error {
 impl From<ServeError> for Error {
     fn from(e: ServeError) -> Self {
         Self::Serve(e)
+    }
+}
+
+#[cfg(feature = "extras")]
+impl From<ConsoleError> for Error {
+    fn from(e: ConsoleError) -> Self {
+        Self::Console(e)
     }
 }
 
@@ -251,6 +265,9 @@ impl Error {
                 ServeError::Bind { .. } => ErrorKind::Usage,
                 _ => ErrorKind::Internal,
             },
+            // A destination the caller gave.
+            #[cfg(feature = "extras")]
+            Self::Console(_) => ErrorKind::Usage,
             Self::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -289,6 +306,8 @@ impl Error {
             Self::StartUrl(e) => e.to_string(),
             #[cfg(feature = "extras")]
             Self::Serve(e) => e.to_string(),
+            #[cfg(feature = "extras")]
+            Self::Console(e) => e.to_string(),
             Self::Internal(what) => format!("internal error in ssokit: {what} (please report it)"),
         }
     }

@@ -51,8 +51,9 @@
 //!    logout`; "am I logged in, for how long"; one-call resolution of a profile and
 //!    its cache paths, for the CLI and the bindings; a profile for every account and
 //!    role, written into the config; (feature `extras`) [`serve`](mod@serve), the
-//!    container-credentials server over the credentials provider (its error type
-//!    sits with auth's, just below [`Error`]).
+//!    container-credentials server over the credentials provider, and
+//!    [`console`](mod@console), console sign-in URLs (their error types sit with
+//!    auth's, just below [`Error`]).
 //!
 //! `tests/layers.rs` reads the sources and fails on a reference that points up or
 //! sideways.
@@ -71,7 +72,9 @@
 //!   and `base64` (the S256 challenge) and `getrandom` (the verifier and `state`).
 //! - **`extras`** (on by default; implies `login`): what goes beyond the AWS CLI.
 //!   The container-credentials server (`serve`: what
-//!   `AWS_CONTAINER_CREDENTIALS_FULL_URI` points at). It brings nothing beyond
+//!   `AWS_CONTAINER_CREDENTIALS_FULL_URI` points at) and console sign-in
+//!   (`console`: a URL that opens the AWS console as the role, through the sign-in
+//!   federation endpoint, `client::SigninClient`). It brings nothing beyond
 //!   `login`'s dependencies.
 //! - **`sdk-config`** (off): `configure(&sdk_config)` on the builders of [`Sso`],
 //!   [`SsoTokenProvider`] and [`SsoCredentialsProvider`], which sends ssokit's
@@ -99,6 +102,8 @@ pub mod browser;
 pub mod cache;
 pub mod client;
 pub mod config;
+#[cfg(feature = "extras")]
+pub mod console;
 pub mod env;
 mod error;
 pub mod export;

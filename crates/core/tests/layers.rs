@@ -44,6 +44,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("auth::error", 4),
     // The container-credentials server's error, which the crate-wide error wraps.
     ("serve::error", 4),
+    // Console sign-in's error, which the crate-wide error wraps.
+    ("console::error", 4),
     // The crate-wide Error: one variant per lower layer's error.
     ("error", 5),
     // Blocking file work off the executor (fails with Error).
@@ -59,6 +61,8 @@ const LAYERS: &[(&str, u8)] = &[
     ("profile", 9),
     // The container-credentials server, over the credentials provider.
     ("serve", 9),
+    // Console sign-in: the credentials of an Sso, through the sign-in client.
+    ("console", 9),
 ];
 
 /// Edges that break the layers today and are being removed on other branches: the

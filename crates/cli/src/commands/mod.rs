@@ -2,6 +2,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod completions;
+pub(crate) mod console;
 pub(crate) mod credentials;
 pub(crate) mod demo;
 pub(crate) mod exec;

@@ -1,6 +1,9 @@
-//! `ssokit serve` end to end: the real binary against the emulator, its two lines,
-//! the token check, the remedy when not logged in, 200 concurrent requests for one
-//! GetRoleCredentials (the emulator's request log), and a clean exit on SIGTERM.
+//! The commands of the `extras` feature end to end, the real binary against the
+//! emulator. `ssokit serve`: its two lines, the token check, the remedy when not
+//! logged in, 200 concurrent requests for one GetRoleCredentials (the emulator's
+//! request log), and a clean exit on SIGTERM. `ssokit console`: the sign-in URL
+//! printed alone (`--print`) or handed to `BROWSER`, which the emulator's federation
+//! endpoint accepts.
 #![cfg(unix)]
 #![allow(clippy::unwrap_used)]
 
@@ -43,6 +46,7 @@ impl World {
             .env("PATH", std::env::var("PATH").unwrap_or_default())
             .env("AWS_ENDPOINT_URL_SSO", &url)
             .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
+            .env("AWS_ENDPOINT_URL_SIGNIN", &url)
             .stdin(Stdio::null());
         c
     }
@@ -190,4 +194,134 @@ fn serve_prints_two_lines_serves_with_the_token_and_stops_on_sigterm() {
     assert!(!stderr.contains(token.as_str()), "{stderr}");
     let rest = rest.recv_timeout(Duration::from_secs(60)).unwrap();
     assert_eq!(rest, "", "exactly two lines on stdout");
+}
+
+fn sign_in(url: &str) -> (u16, String) {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let response = reqwest::Client::new()
+            .get(url)
+            .timeout(Duration::from_secs(30))
+            .send()
+            .await
+            .unwrap();
+        (response.status().as_u16(), response.text().await.unwrap())
+    })
+}
+
+#[test]
+fn console_print_prints_a_sign_in_url_the_federation_endpoint_accepts() {
+    let w = World::new();
+    // Not logged in: the CLI's remedy, nothing on stdout.
+    let out = w
+        .command(&["console", "--profile", "dev", "--print"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(255));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("run `ssokit login --profile dev`"), "{err}");
+
+    w.login();
+    let out = w
+        .command(&["console", "--profile", "dev", "--print"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 1, "{stdout}");
+    let url = lines[0];
+    let base = w.emulator.control().url();
+    assert!(
+        url.starts_with(&format!("{base}/federation?Action=login&Issuer=ssokit&Destination=https%3A%2F%2Feu-west-1.console.aws.amazon.com%2F&SigninToken=")),
+        "{url}"
+    );
+    let (status, page) = sign_in(url);
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("eu-west-1.console.aws.amazon.com"), "{page}");
+    // The log shows the two actions, never the Session or the token.
+    let log = w.emulator.control().request_log();
+    let federation: Vec<_> = log.iter().filter(|r| r.path == "/federation").collect();
+    assert_eq!(federation.len(), 2);
+    assert!(
+        federation[0]
+            .query
+            .as_deref()
+            .unwrap()
+            .contains("Action=getSigninToken")
+    );
+    for record in federation {
+        let query = record.query.as_deref().unwrap();
+        assert!(
+            !query.contains("ASIA") && !query.contains("signin-"),
+            "{query}"
+        );
+    }
+}
+
+#[test]
+fn console_opens_the_url_with_browser_and_takes_a_destination() {
+    let w = World::new();
+    w.login();
+    let opened = w.home.path().join("opened.txt");
+    let browser = w.home.path().join("browser.sh");
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nprintf '%s' \"$1\" > '{}'\n", opened.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(
+        &browser,
+        std::os::unix::fs::PermissionsExt::from_mode(0o755),
+    )
+    .unwrap();
+    let out = w
+        .command(&[
+            "console",
+            "--profile",
+            "dev",
+            "--destination",
+            "https://console.aws.amazon.com/s3/",
+        ])
+        .env("BROWSER", &browser)
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{err}");
+    assert!(out.stdout.is_empty(), "the URL went to the browser only");
+    // The browser command may still be writing: wait for the file, with a deadline.
+    let mut url = String::new();
+    for _ in 0..3000 {
+        url = std::fs::read_to_string(&opened).unwrap_or_default();
+        if !url.is_empty() {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    assert!(
+        url.contains("&Destination=https%3A%2F%2Fconsole.aws.amazon.com%2Fs3%2F&SigninToken="),
+        "{url}"
+    );
+    let (status, page) = sign_in(&url);
+    assert_eq!(status, 200, "{page}");
+
+    let bad = w
+        .command(&[
+            "console",
+            "--profile",
+            "dev",
+            "--print",
+            "--destination",
+            "http://example.com/",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(
+        bad.status.code(),
+        Some(252),
+        "{}",
+        String::from_utf8_lossy(&bad.stderr)
+    );
 }
