@@ -43,6 +43,7 @@ mod config;
 mod control;
 mod error;
 mod faults;
+mod federation;
 mod home;
 mod log;
 mod oidc;
@@ -64,6 +65,7 @@ pub use config::{
 pub use control::EmulatorControl;
 pub use error::{ControlError, EmulatorError};
 pub use faults::Fault;
+pub use federation::FEDERATION_PATH;
 pub use home::{
     DEFAULT_PROFILE, DEFAULT_REGION, DEFAULT_SSO_SESSION, DEFAULT_START_URL, EmulatorHome,
     HomeOptions, Profile, config_text, profile_name, profiles,

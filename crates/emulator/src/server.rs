@@ -22,7 +22,7 @@ use crate::faults::Faults;
 use crate::log::{ADMIN_PREFIX, RequestLog};
 use crate::store::Store;
 use crate::tls::TlsListener;
-use crate::{admin, lock, log, oidc, pages, portal, vanity};
+use crate::{admin, federation, lock, log, oidc, pages, portal, vanity};
 
 /// How long [`RunningEmulator::shutdown`] waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -36,6 +36,8 @@ pub(crate) struct Shared {
     store: Mutex<Store>,
     pub(crate) faults: Faults,
     pub(crate) log: RequestLog,
+    /// The role credentials issued and the sign-in tokens made from them.
+    pub(crate) federation: federation::Federation,
 }
 
 impl Shared {
@@ -66,6 +68,7 @@ fn router(shared: Arc<Shared>) -> Router {
             get(pages::authorize).post(pages::authorize_decision),
         )
         .route("/federation/credentials", get(portal::get_role_credentials))
+        .route(federation::FEDERATION_PATH, get(federation::federation))
         .route("/assignment/accounts", get(portal::list_accounts))
         .route("/assignment/roles", get(portal::list_account_roles))
         .route("/logout", post(portal::logout))
@@ -136,6 +139,7 @@ impl Emulator {
             store: Mutex::new(Store::new(auto_approve)),
             faults: Faults::default(),
             log: RequestLog::default(),
+            federation: federation::Federation::default(),
         });
         let app = router(Arc::clone(&shared));
         let (stop, stopped) = oneshot::channel::<()>();

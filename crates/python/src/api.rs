@@ -365,3 +365,23 @@ impl CredentialProvider {
             .finish()
     }
 }
+
+/// The console sign-in URL of a profile's role, to `destination` (default: the
+/// console home of the profile's region). It signs in whoever opens it, for 15
+/// minutes.
+#[pyfunction]
+#[pyo3(signature = (profile=None, *, destination=None, config_file=None, env=None))]
+pub(crate) fn console_url(
+    py: Python<'_>,
+    profile: Option<String>,
+    destination: Option<String>,
+    config_file: Option<PathBuf>,
+    env: Option<HashMap<String, String>>,
+) -> PyResult<String> {
+    let env = make_env(env);
+    let sso = resolve(py, profile, None, config_file, &env)?;
+    let url = run(py, async move {
+        ssokit::console::console_url(&sso, destination.as_deref(), &env).await
+    })?;
+    Ok(url.expose_secret().to_owned())
+}

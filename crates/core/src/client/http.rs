@@ -146,7 +146,7 @@ impl Endpoint {
     }
 
     /// The URL of an operation: the endpoint's path, then `path`, then the query.
-    fn url(&self, path: &str, query: &[(&str, &str)]) -> Url {
+    pub(crate) fn url(&self, path: &str, query: &[(&str, &str)]) -> Url {
         let mut url = self.url.clone();
         let joined = format!("{}{}", url.path().trim_end_matches('/'), path);
         url.set_path(&joined);

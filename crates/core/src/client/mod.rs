@@ -37,6 +37,8 @@ mod sdk;
 mod seam_tests;
 mod settings;
 mod setup;
+#[cfg(feature = "extras")]
+mod signin;
 
 pub use error::{ErrorCode, ResponseError, ServiceError, TransportError};
 pub(crate) use http::HttpClient;
@@ -49,6 +51,8 @@ pub use oidc::{
 };
 pub use portal::{AccountInfo, PortalClient, RoleCredentials, RoleInfo};
 pub(crate) use setup::{HttpSetup, TransportChoice};
+#[cfg(feature = "extras")]
+pub use signin::SigninClient;
 
 pub use settings::{
     DEFAULT_BASE_DELAY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_DELAY,
