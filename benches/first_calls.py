@@ -339,9 +339,9 @@ def table(results: dict, rounds: int) -> tuple[str, list[str]]:
     row("`ssokit credentials` token only / botocore process, token only",
         lambda t, k=None: m(t, "ssokit_token", k=k), lambda t, k=None: m(t, "botocore_token", k=k))
     row("Python, first call of a new provider (one GetRoleCredentials): ssokit / boto3",
-        lambda t, k=None: m(t, "py_ssokit", "first", k=k), lambda t: m(t, "py_boto3", "first"))
+        lambda t, k=None: m(t, "py_ssokit", "first", k=k), lambda t, k=None: m(t, "py_boto3", "first", k=k))
     row("Python, a cached call: ssokit / boto3",
-        lambda t, k=None: m(t, "py_ssokit", "again", k=k), lambda t: m(t, "py_boto3", "again"))
+        lambda t, k=None: m(t, "py_ssokit", "again", k=k), lambda t, k=None: m(t, "py_boto3", "again", k=k))
     row("Node, first call of a new provider (one GetRoleCredentials): ssokit `fromSso` / JS SDK `fromSSO`",
         lambda t, k=None: m(t, "node_ssokit", "first", k=k), lambda t, k=None: m(t, "node_sdk", "first", k=k), 1.0,
         "Node first call ≤ the JS SDK's")

@@ -53,7 +53,16 @@ impl Drop for Server {
         let _ = std::process::Command::new("kill")
             .args(["-TERM", &self.child.id().to_string()])
             .status();
+        // A server that ignores SIGTERM fails the test run instead of hanging it.
+        for _ in 0..600 {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(std::time::Duration::from_millis(50));
+        }
+        let _ = self.child.kill();
         let _ = self.child.wait();
+        panic!("ssokit serve did not stop within 30 s of SIGTERM");
     }
 }
 

@@ -618,8 +618,7 @@ impl Sso {
             }
             .into());
         };
-        // The same HTTP clients as this `Sso`: building one loads the system's root
-        // certificates, which costs milliseconds.
+        // The same HTTP clients as this `Sso` (and so the process's shared transport).
         Ok(SsoCredentialsProvider::new(
             self.token_provider(),
             self.portal.clone(),

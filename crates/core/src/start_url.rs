@@ -220,6 +220,17 @@ pub enum StartUrlError {
         location: String,
     },
 
+    /// The start URL would be asked for its portal over plain HTTP off this machine.
+    #[error(
+        "the start URL {start_url} is plain http to another machine: ssokit asks a custom \
+         start URL for its AWS access portal only over https (on the way, anyone could \
+         answer with a redirect to a portal of theirs); use the https URL"
+    )]
+    Insecure {
+        /// The start URL as written.
+        start_url: String,
+    },
+
     /// The portal host names no region and none is configured.
     #[error(
         "the start URL {start_url} redirects to {portal_url}, whose host names no region, \
@@ -304,6 +315,14 @@ pub(crate) async fn resolve(
             redirected: false,
         });
     }
+    // Plain HTTP only to this machine (the emulator): a redirect read in clear text
+    // could send the login to anyone's portal.
+    let local = url
+        .host()
+        .is_some_and(|host| crate::client::is_loopback(&host));
+    if url.scheme() != "https" && !local {
+        return Err(StartUrlError::Insecure { start_url: written });
+    }
     let unreachable = |source| StartUrlError::Unreachable {
         start_url: written.clone(),
         source,
@@ -341,7 +360,10 @@ pub(crate) async fn resolve(
     let target = url
         .join(location.trim())
         .map_err(|_| not_allowed(&location))?;
-    let Some(host_region) = hosts.portal_region(&target) else {
+    // A portal URL has no user, password or port of its own.
+    let plain =
+        target.username().is_empty() && target.password().is_none() && target.port().is_none();
+    let Some(host_region) = hosts.portal_region(&target).filter(|_| plain) else {
         return Err(not_allowed(&location));
     };
     let portal_url = target.to_string();
@@ -436,6 +458,22 @@ mod tests {
         let other = PortalHosts::aws().allow_host("Portal.Example.com");
         assert_eq!(region(&other, "https://portal.example.com/x"), Some(None));
         assert_eq!(region(&other, "http://portal.example.com/x"), None);
+    }
+
+    #[tokio::test]
+    async fn a_plain_http_start_url_off_this_machine_is_never_asked() {
+        // Config resolution refuses it; a library caller's own SsoSession may not.
+        let http = crate::client::HttpClient::new(&crate::client::HttpSettings::default()).unwrap();
+        let err = resolve(
+            "http://sso.corp.example/start",
+            Some("us-east-1"),
+            &PortalHosts::aws(),
+            &http,
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(err, StartUrlError::Insecure { .. }), "{err:?}");
+        assert!(err.to_string().contains("use the https URL"), "{err}");
     }
 
     #[tokio::test]

@@ -389,8 +389,18 @@ async fn a_ca_bundle_that_is_not_a_bounded_regular_file_is_refused() {
             .unwrap()
             .success()
     );
-    let opened = tokio::time::timeout(Duration::from_secs(20), first_https_error(&fifo))
-        .await
+    // On a thread of its own with a runtime of its own: if opening the FIFO ever
+    // blocked, the deadline below would still fire.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let _ = tx.send(runtime.block_on(first_https_error(&fifo)));
+    });
+    let opened = rx
+        .recv_timeout(Duration::from_secs(20))
         .expect("opening a FIFO as the CA bundle blocked");
     assert!(
         matches!(opened, ServiceError::CaBundle { .. }),

@@ -234,6 +234,9 @@ async fn a_redirect_anywhere_else_is_refused() {
         // The loopback server, not on the default allow-list.
         "http://127.0.0.1:1/start",
         "http://[::1",
+        // An AWS host with a user, or a port of its own.
+        "https://user:pw@d-1234567890.awsapps.com/start",
+        "https://d-1234567890.awsapps.com:8443/start",
         // A tab (allowed in a header) never reaches the message.
         "https://evil.example/a\tb",
     ]

@@ -39,7 +39,8 @@ impl fmt::Debug for TlsIdentity {
 
 /// The test root CA that signed [`TlsIdentity::test_localhost`]'s certificate (PEM):
 /// write it to a file and name the file in `AWS_CA_BUNDLE` to trust the emulator.
-/// For tests only: its key pair is not secret.
+/// For tests only: nothing should trust it beyond a test (the certificate's key is
+/// published in the repository).
 pub const TEST_CA_PEM: &str = include_str!("../test-tls/ca.pem");
 
 impl TlsIdentity {

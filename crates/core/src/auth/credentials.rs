@@ -231,6 +231,9 @@ impl SsoCredentialsProvider {
         };
         if let Some(lock) = lock.as_mut() {
             lock.set_shared_failure(match &role {
+                // Not this process's own set-up failing (a broken CA bundle): other
+                // processes must not wait for it.
+                Err(err) if err.is_local_setup() => None,
                 Err(err) if !rejected(err) => Some(shared_failure(
                     err,
                     self.inner.clock.now(),

@@ -456,6 +456,21 @@ impl ServiceError {
         self.response().map(|e| e.status)
     }
 
+    /// Whether the failure is this process's own set-up (its CA bundle, proxy, endpoint
+    /// or HTTP client), not the service's answer or the network: another process
+    /// sharing the caches, with other settings, would not fail the same way, so it is
+    /// never recorded for them as a shared failure.
+    pub(crate) fn is_local_setup(&self) -> bool {
+        matches!(
+            self,
+            Self::InsecureEndpoint { .. }
+                | Self::InvalidEndpoint { .. }
+                | Self::CaBundle { .. }
+                | Self::InvalidProxy { .. }
+                | Self::HttpClient { .. }
+        )
+    }
+
     /// The operation that failed, when the error is about one call (not the settings).
     pub fn operation(&self) -> Option<&'static str> {
         match self {

@@ -43,15 +43,40 @@ const MAX_CLIENTS: usize = 8;
 
 /// The default transport: a handle on the process's shared transport for one set of
 /// settings. Cheap to clone; clones share everything.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub(crate) struct ReqwestTransport {
     shared: Arc<Shared>,
 }
 
+/// Shows the settings without the proxy variables' values (a proxy URL can hold a
+/// password; reqwest's own `Debug` of a proxy shows it).
+impl std::fmt::Debug for ReqwestTransport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ReqwestTransport")
+            .field("connect_timeout", &self.shared.key.connect_timeout)
+            .field("ca_bundle", &self.shared.key.ca_bundle)
+            .field(
+                "https_proxy",
+                &self
+                    .shared
+                    .key
+                    .proxy_env
+                    .iter()
+                    .take(PROXY_VARIABLES.len())
+                    .flatten()
+                    .find(|v| !v.trim().is_empty())
+                    .map(|v| super::proxy::redact(v)),
+            )
+            .field("clients", &lock(&self.shared.clients).len())
+            .finish()
+    }
+}
+
 /// What makes two transports different: everything the `reqwest::Client` is built
 /// from. (Retries, the request deadline and the `User-Agent` are the
-/// [`HttpClient`](super::http::HttpClient)'s, above the seam.)
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// [`HttpClient`](super::http::HttpClient)'s, above the seam.) Not `Debug`: the proxy
+/// variables can hold a password.
+#[derive(Clone, PartialEq, Eq)]
 struct Key {
     connect_timeout: Duration,
     ca_bundle: Option<PathBuf>,
@@ -60,8 +85,7 @@ struct Key {
     proxy_env: Vec<Option<String>>,
 }
 
-/// One transport of the process.
-#[derive(Debug)]
+/// One transport of the process. Not `Debug` (see [`Key`]).
 struct Shared {
     key: Key,
     /// The HTTPS proxy, checked when the transport was first asked for.
@@ -70,14 +94,19 @@ struct Shared {
     clients: Mutex<Vec<Slot>>,
 }
 
-#[derive(Debug)]
 struct Slot {
     runtime: Option<tokio::runtime::Id>,
     https: bool,
     client: reqwest::Client,
 }
 
-/// Every transport of the process.
+/// How many transports the process keeps: a process uses one or a few sets of
+/// settings; one that keeps making new ones (a changing proxy variable, many connect
+/// timeouts) drops the least recently used, whose clients then close when their last
+/// user is gone.
+const MAX_TRANSPORTS: usize = 16;
+
+/// Every transport of the process, most recently used last.
 static TRANSPORTS: Mutex<Vec<Arc<Shared>>> = Mutex::new(Vec::new());
 
 /// Locks, ignoring poison: every value behind these locks is valid at all times.
@@ -94,7 +123,14 @@ impl ReqwestTransport {
     /// Plain-HTTP requests (allowed only to loopback endpoints) never go through a
     /// proxy: `HTTP_PROXY` would otherwise carry tokens in clear text off the machine.
     pub(crate) fn new(settings: &HttpSettings) -> Result<Self, ServiceError> {
-        let lookup = |name: &str| std::env::var(name).ok();
+        Self::with_env(settings, |name| std::env::var(name).ok())
+    }
+
+    /// [`new`](Self::new) with the proxy variables read through `lookup`.
+    fn with_env(
+        settings: &HttpSettings,
+        lookup: impl Fn(&str) -> Option<String>,
+    ) -> Result<Self, ServiceError> {
         let key = Key {
             connect_timeout: settings.connect_timeout,
             ca_bundle: settings.ca_bundle.clone(),
@@ -105,10 +141,10 @@ impl ReqwestTransport {
                 .collect(),
         };
         let mut transports = lock(&TRANSPORTS);
-        if let Some(shared) = transports.iter().find(|s| s.key == key) {
-            return Ok(Self {
-                shared: Arc::clone(shared),
-            });
+        if let Some(i) = transports.iter().position(|s| s.key == key) {
+            let shared = transports.remove(i);
+            transports.push(Arc::clone(&shared));
+            return Ok(Self { shared });
         }
         let proxy = super::proxy::https_proxy(lookup)?;
         let shared = Arc::new(Shared {
@@ -116,6 +152,9 @@ impl ReqwestTransport {
             proxy,
             clients: Mutex::new(Vec::new()),
         });
+        if transports.len() >= MAX_TRANSPORTS {
+            transports.remove(0);
+        }
         transports.push(Arc::clone(&shared));
         Ok(Self { shared })
     }
@@ -261,6 +300,7 @@ fn tls_config(ca_bundle: Option<&Path>) -> Result<Arc<rustls::ClientConfig>, Set
     let Some(path) = ca_bundle else {
         return mozilla_config();
     };
+    // Bounded like the transports: a process names one bundle or a few.
     static WITH_BUNDLE: Mutex<Vec<(PathBuf, Arc<rustls::ClientConfig>)>> = Mutex::new(Vec::new());
     if let Some((_, config)) = lock(&WITH_BUNDLE).iter().find(|(p, _)| p == path) {
         return Ok(Arc::clone(config));
@@ -276,6 +316,9 @@ fn tls_config(ca_bundle: Option<&Path>) -> Result<Arc<rustls::ClientConfig>, Set
     let mut cached = lock(&WITH_BUNDLE);
     if let Some((_, config)) = cached.iter().find(|(p, _)| p == path) {
         return Ok(Arc::clone(config));
+    }
+    if cached.len() >= MAX_TRANSPORTS {
+        cached.remove(0);
     }
     cached.push((path.to_owned(), Arc::clone(&config)));
     Ok(config)
@@ -396,6 +439,28 @@ mod tests {
         assert!(!Arc::ptr_eq(&a.shared, &c.shared));
         let d = ReqwestTransport::new(&settings(4_001).ca_bundle("/nonexistent/ca.pem")).unwrap();
         assert!(!Arc::ptr_eq(&a.shared, &d.shared));
+    }
+
+    #[test]
+    fn debug_shows_no_proxy_password() {
+        let t = ReqwestTransport::with_env(&settings(4_005), |name| {
+            (name == "ALL_PROXY").then(|| "http://user:hunter2@proxy.example:3128".to_owned())
+        });
+        let shown = format!("{:?}", t.unwrap());
+        assert!(!shown.contains("hunter2"), "{shown}");
+        assert!(shown.contains("proxy.example:3128"), "{shown}");
+    }
+
+    #[test]
+    fn the_registry_keeps_the_most_recently_used_transports() {
+        let first = ReqwestTransport::new(&settings(5_000)).unwrap();
+        for ms in 5_001..5_001 + MAX_TRANSPORTS as u64 {
+            ReqwestTransport::new(&settings(ms)).unwrap();
+        }
+        assert!(lock(&TRANSPORTS).len() <= MAX_TRANSPORTS);
+        // The first was dropped from the registry: asking again makes a new one.
+        let again = ReqwestTransport::new(&settings(5_000)).unwrap();
+        assert!(!Arc::ptr_eq(&first.shared, &again.shared));
     }
 
     #[test]
