@@ -360,9 +360,14 @@ pub(crate) async fn resolve(
     let target = url
         .join(location.trim())
         .map_err(|_| not_allowed(&location))?;
-    // A portal URL has no user, password or port of its own.
-    let plain =
-        target.username().is_empty() && target.password().is_none() && target.port().is_none();
+    // A portal URL has no user, password or port of its own (a port only on this
+    // machine, where a local server plays the portal).
+    let plain = target.username().is_empty()
+        && target.password().is_none()
+        && (target.port().is_none()
+            || target
+                .host()
+                .is_some_and(|host| crate::client::is_loopback(&host)));
     let Some(host_region) = hosts.portal_region(&target).filter(|_| plain) else {
         return Err(not_allowed(&location));
     };

@@ -36,21 +36,29 @@ MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg+ftOcf5V835qwhER
 -----END PRIVATE KEY-----
 ";
 
-/// An HTTPS server on 127.0.0.1 with the self-signed certificate; counts the TCP
-/// connections it accepts (one per attempt).
-async fn untrusted_https_server() -> (String, Arc<AtomicUsize>) {
+/// A TLS acceptor serving `cert` with `key`, and a listener on 127.0.0.1.
+async fn tls_listener(
+    cert: &str,
+    key: &str,
+) -> (tokio_rustls::TlsAcceptor, tokio::net::TcpListener) {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ServerConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
         .unwrap()
         .with_no_client_auth()
         .with_single_cert(
-            vec![CertificateDer::from_pem_slice(CERT.as_bytes()).unwrap()],
-            PrivateKeyDer::from_pem_slice(KEY.as_bytes()).unwrap(),
+            vec![CertificateDer::from_pem_slice(cert.as_bytes()).unwrap()],
+            PrivateKeyDer::from_pem_slice(key.as_bytes()).unwrap(),
         )
         .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    (tokio_rustls::TlsAcceptor::from(Arc::new(config)), listener)
+}
+
+/// An HTTPS server on 127.0.0.1 with the self-signed certificate; counts the TCP
+/// connections it accepts (one per attempt).
+async fn untrusted_https_server() -> (String, Arc<AtomicUsize>) {
+    let (acceptor, listener) = tls_listener(CERT, KEY).await;
     let port = listener.local_addr().unwrap().port();
     let connections = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&connections);
@@ -157,18 +165,7 @@ BG90dkWmY/VuvsoVYOE/LEtCW47M2kpBx2jZjlt9rFq82eEXn76zNl7i
 /// request with a token; counts the requests it answered.
 async fn https_server_signed_by_the_test_ca() -> (String, Arc<AtomicUsize>) {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let config = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(
-            vec![CertificateDer::from_pem_slice(SIGNED_CERT.as_bytes()).unwrap()],
-            PrivateKeyDer::from_pem_slice(SIGNED_KEY.as_bytes()).unwrap(),
-        )
-        .unwrap();
-    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let (acceptor, listener) = tls_listener(SIGNED_CERT, SIGNED_KEY).await;
     let port = listener.local_addr().unwrap().port();
     let answered = Arc::new(AtomicUsize::new(0));
     let counter = Arc::clone(&answered);
