@@ -114,6 +114,9 @@ async fn an_untrusted_certificate_is_not_retried() {
     let text = e.to_string();
     assert!(text.contains("certificate"), "{text}");
     assert!(text.contains("CA bundle"), "{text}");
+    // What to do behind a TLS-inspecting proxy: its CA goes in the bundle.
+    assert!(text.contains("Mozilla's root certificates"), "{text}");
+    assert!(text.contains("AWS_CA_BUNDLE"), "{text}");
     assert!(text.contains("gave up after 1 attempt"), "{text}");
     assert_eq!(connections.load(Ordering::SeqCst), 1, "one connection only");
 

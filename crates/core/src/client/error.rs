@@ -395,10 +395,19 @@ impl fmt::Display for TransportError {
             ..
         } = self;
         let gave_up = gave_up(self.attempts);
+        let tls_refused = self
+            .source
+            .as_deref()
+            .is_some_and(|source| super::cause::is_tls_failure(source));
         if self.timed_out {
             write!(
                 f,
                 "{operation}: {endpoint} did not answer in time, {gave_up}: check the network and proxy, or try again"
+            )
+        } else if tls_refused {
+            write!(
+                f,
+                "{operation}: could not reach {endpoint} ({reason}), {gave_up}: its certificate is not trusted; ssokit trusts Mozilla's root certificates plus the CA bundle (AWS_CA_BUNDLE / ca_bundle): for a private CA or a TLS-inspecting proxy, put its certificate in that bundle, else check the endpoint and proxy"
             )
         } else {
             write!(
