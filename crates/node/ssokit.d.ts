@@ -3,6 +3,7 @@
 
 import type {
   AccountInfo,
+  ConsoleOptions,
   Credentials,
   DevicePromptInfo,
   EmulatorAccount,
@@ -27,6 +28,7 @@ import type {
 
 export type {
   AccountInfo,
+  ConsoleOptions,
   Credentials,
   DevicePromptInfo,
   EmulatorAccount,
@@ -255,6 +257,12 @@ export declare function listAccounts(options?: TargetOptions): Promise<AccountIn
  * id, then role name.
  */
 export declare function listRoles(options?: ListRolesOptions): Promise<RoleInfo[]>
+
+/**
+ * The console sign-in URL of the profile's role, to `destination` (default: the console
+ * home of the profile's region). It signs in whoever opens it, for 15 minutes.
+ */
+export declare function consoleUrl(options?: ConsoleOptions): Promise<string>
 
 /** Resolves an SSO profile from the AWS config file (synchronous, no network). */
 export declare function resolveProfile(options?: ProfileOptions): SsoProfile

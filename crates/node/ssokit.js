@@ -231,6 +231,7 @@ const getToken = wrapAsync(native.getToken)
 const status = wrapAsync(native.status)
 const listAccounts = wrapAsync(native.listAccounts)
 const listRoles = wrapAsync(native.listRoles)
+const consoleUrl = wrapAsync(native.consoleUrl)
 const resolveProfile = wrapSync(native.resolveProfile)
 const listProfiles = wrapSync(native.listProfiles)
 const version = native.version
@@ -245,6 +246,7 @@ module.exports = {
   status,
   listAccounts,
   listRoles,
+  consoleUrl,
   resolveProfile,
   listProfiles,
   Emulator,

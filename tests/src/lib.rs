@@ -37,6 +37,7 @@ pub fn device_login(url: &str, dirs: CacheDirs) -> DeviceLogin {
             portal: url.to_owned(),
         },
         ca_bundle: None,
+        use_device_code: false,
     };
     DeviceLogin::new(
         session,

@@ -32,6 +32,11 @@ pub(crate) enum Command {
     Accounts(ListArgs),
     /// List the roles the signed-in user may assume.
     Roles(RolesArgs),
+    /// Serve a profile's credentials to containers and tools on 127.0.0.1 (what
+    /// AWS_CONTAINER_CREDENTIALS_FULL_URI points at) until SIGINT or SIGTERM.
+    Serve(ServeArgs),
+    /// Open the AWS console signed in as a profile's role (or print the sign-in URL).
+    Console(ConsoleArgs),
     /// Configure profiles.
     #[command(subcommand)]
     Configure(ConfigureCommand),
@@ -138,6 +143,36 @@ pub(crate) struct CredentialsArgs {
     /// With --login: print the URL instead of opening a browser.
     #[arg(long, requires = "login")]
     pub(crate) no_browser: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ConsoleArgs {
+    /// The profile [default: $AWS_PROFILE, else $AWS_DEFAULT_PROFILE, else "default"].
+    #[arg(long, value_name = "NAME")]
+    pub(crate) profile: Option<String>,
+    /// The AWS config file [default: $AWS_CONFIG_FILE, else ~/.aws/config].
+    #[arg(long, value_name = "PATH")]
+    pub(crate) config_file: Option<PathBuf>,
+    /// The console page to open [default: the console home of the profile's region].
+    #[arg(long, value_name = "URL")]
+    pub(crate) destination: Option<String>,
+    /// Print the sign-in URL on stdout instead of opening a browser (it signs in
+    /// whoever opens it, for 15 minutes: keep it to yourself).
+    #[arg(long)]
+    pub(crate) print: bool,
+}
+
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The profile [default: $AWS_PROFILE, else $AWS_DEFAULT_PROFILE, else "default"].
+    #[arg(long, value_name = "NAME")]
+    pub(crate) profile: Option<String>,
+    /// The AWS config file [default: $AWS_CONFIG_FILE, else ~/.aws/config].
+    #[arg(long, value_name = "PATH")]
+    pub(crate) config_file: Option<PathBuf>,
+    /// The port on 127.0.0.1 [default: 0, any free port].
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub(crate) port: u16,
 }
 
 #[derive(Debug, Args)]

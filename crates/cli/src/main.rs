@@ -34,6 +34,8 @@ fn main() -> ExitCode {
                     cli::Command::Login(a) => commands::login::run(&a).await,
                     cli::Command::Logout(a) => commands::logout::run(&a).await,
                     cli::Command::Exec(a) => commands::exec::run(&a).await,
+                    cli::Command::Serve(a) => commands::serve::run(&a).await,
+                    cli::Command::Console(a) => commands::console::run(&a).await,
                     cli::Command::Accounts(a) => commands::accounts::accounts(&a).await,
                     cli::Command::Roles(a) => commands::accounts::roles(&a).await,
                     cli::Command::Configure(cli::ConfigureCommand::Populate(a)) => {

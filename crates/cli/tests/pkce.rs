@@ -276,3 +276,226 @@ async fn the_flow_is_chosen_from_the_environment_and_said_in_one_line() {
         String::from_utf8_lossy(&out.stderr).contains("Using the device-code flow: as requested.")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ssokit_login_flow_and_sso_use_device_code_choose_the_flow_after_the_flags() {
+    let w = world(true);
+    // The variable beats the machine: the device code on a desktop...
+    let out = w.login(
+        &["--no-browser", "--timeout", "60"],
+        &[("DISPLAY", ":0"), ("SSOKIT_LOGIN_FLOW", "device-code")],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Using the device-code flow: SSOKIT_LOGIN_FLOW=device-code.\n"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("Then enter the code:"), "{stderr}");
+    // ... and PKCE over SSH.
+    let login = w.spawn_login(
+        &["--timeout", "60"],
+        &[
+            ("SSH_CONNECTION", "10.0.0.1 5 10.0.0.2 22"),
+            ("SSOKIT_LOGIN_FLOW", "pkce"),
+        ],
+    );
+    visit(&w.opened_url().await).await;
+    let out = login.await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Using the PKCE authorization-code flow: SSOKIT_LOGIN_FLOW=pkce.\n"),
+        "{stderr}"
+    );
+    // The flag beats the variable.
+    let out = w.login(
+        &["--use-device-code", "--no-browser", "--timeout", "60"],
+        &[("SSOKIT_LOGIN_FLOW", "pkce")],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("Using the device-code flow: as requested."),
+        "{stderr}"
+    );
+
+    // The sso-session key beats the machine (a desktop), and `auto` goes on to it.
+    let config = w.home.path().join(".aws/config");
+    std::fs::write(&config, format!("{CONFIG}sso_use_device_code = true\n")).unwrap();
+    for vars in [
+        &[("DISPLAY", ":0")][..],
+        &[("DISPLAY", ":0"), ("SSOKIT_LOGIN_FLOW", "auto")][..],
+    ] {
+        let out = w.login(&["--no-browser", "--timeout", "60"], vars);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(out.status.success(), "{stderr}");
+        assert!(
+            stderr.contains(
+                "Using the device-code flow: sso_use_device_code = true in [sso-session org].\n"
+            ),
+            "{stderr}"
+        );
+    }
+    // The variable beats the key.
+    let login = w.spawn_login(
+        &["--timeout", "60"],
+        &[("DISPLAY", ":0"), ("SSOKIT_LOGIN_FLOW", "pkce")],
+    );
+    visit(&w.opened_url().await).await;
+    let out = login.await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("SSOKIT_LOGIN_FLOW=pkce."), "{stderr}");
+}
+
+#[test]
+fn an_invalid_login_flow_variable_or_key_is_a_configuration_error() {
+    let w = world(true);
+    let out = w.login(
+        &["--no-browser", "--timeout", "60"],
+        &[("SSOKIT_LOGIN_FLOW", "browser")],
+    );
+    assert_eq!(out.status.code(), Some(253));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(
+            "invalid SSOKIT_LOGIN_FLOW \"browser\" (environment variable SSOKIT_LOGIN_FLOW): \
+             expected \"auto\", \"pkce\" or \"device-code\""
+        ),
+        "{stderr}"
+    );
+    let config = w.home.path().join(".aws/config");
+    std::fs::write(&config, format!("{CONFIG}sso_use_device_code = yes\n")).unwrap();
+    let out = w.login(&["--no-browser", "--timeout", "60"], &[]);
+    assert_eq!(out.status.code(), Some(253));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "invalid sso_use_device_code \"yes\" ([sso-session org] in {} line 11)",
+            config.display()
+        )),
+        "{stderr}"
+    );
+    assert!(!w.token_exists());
+    assert_eq!(
+        w.emulator
+            .control()
+            .request_log()
+            .iter()
+            .filter(|r| r.operation == Some(Operation::RegisterClient))
+            .count(),
+        0,
+        "no request before the configuration is right"
+    );
+}
+
+/// The config with `sso_start_url` set to the emulator's custom start URL `target`
+/// (see `ssokit_emulator::VANITY_PATH`); returns that URL.
+fn use_vanity(w: &World, target: &str) -> String {
+    let url = format!(
+        "{}{}/{target}",
+        w.emulator.control().url(),
+        ssokit_emulator::VANITY_PATH
+    );
+    let config = CONFIG.replace("https://d-0000000000.awsapps.com/start", &url);
+    std::fs::write(w.home.path().join(".aws/config"), config).unwrap();
+    url
+}
+
+/// `METHOD path` of the requests to the custom start URLs.
+fn vanity_requests(w: &World) -> Vec<String> {
+    w.emulator
+        .control()
+        .request_log()
+        .iter()
+        .filter(|r| r.path.starts_with(ssokit_emulator::VANITY_PATH))
+        .map(|r| format!("{} {}", r.method, r.path))
+        .collect()
+}
+
+fn token_json(w: &World) -> serde_json::Value {
+    let path = w
+        .home
+        .path()
+        .join(".aws/sso/cache")
+        .join(format!("{}.json", ssokit::cache::token_cache_key("org")));
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_login_through_a_custom_start_url_uses_its_redirect() {
+    let w = world(true);
+    // Device code: one HEAD, the device authorization for the portal it redirects to.
+    let vanity = use_vanity(&w, "aws");
+    let out = w.login(
+        &["--use-device-code", "--no-browser", "--timeout", "60"],
+        &[],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!("Successfully logged into Start URL: {vanity}\n")),
+        "{stderr}"
+    );
+    assert_eq!(vanity_requests(&w), ["HEAD /vanity/aws"]);
+    // The token file: the URL as written and the region, under the session's key.
+    let token = token_json(&w);
+    assert_eq!(token["startUrl"], vanity.as_str());
+    assert_eq!(token["region"], "us-east-1");
+    let sessions = w.emulator.control().sessions();
+    assert_eq!(
+        sessions.last().and_then(|s| s.start_url.as_deref()),
+        Some(ssokit_emulator::DEFAULT_START_URL)
+    );
+
+    // PKCE, where the custom host refuses HEAD: HEAD, then GET; the registration's
+    // issuerUrl is the portal.
+    let vanity = use_vanity(&w, "get-only");
+    let login = w.spawn_login(&["--use-pkce", "--timeout", "60"], &[]);
+    visit(&w.opened_url().await).await;
+    let out = login.await.unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert_eq!(
+        vanity_requests(&w)[1..],
+        ["HEAD /vanity/get-only", "GET /vanity/get-only"]
+    );
+    assert_eq!(token_json(&w)["startUrl"], vanity.as_str());
+    let sessions = w.emulator.control().sessions();
+    let last = sessions.last().unwrap();
+    assert_eq!(last.grant_type, "authorization_code");
+    assert_eq!(
+        last.start_url.as_deref(),
+        Some(ssokit_emulator::DEFAULT_START_URL)
+    );
+}
+
+#[test]
+fn a_custom_start_url_without_an_aws_redirect_is_a_clear_error() {
+    let w = world(true);
+    for (target, expected) in [
+        (
+            "elsewhere",
+            "redirects to \"https://sso.example.com/start\", which is not an AWS access portal host",
+        ),
+        ("none", "answered HTTP 200 without a redirect"),
+    ] {
+        let vanity = use_vanity(&w, target);
+        let out = w.login(
+            &["--use-device-code", "--no-browser", "--timeout", "60"],
+            &[],
+        );
+        assert_eq!(out.status.code(), Some(253), "{target}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains(&vanity), "{stderr}");
+        assert!(stderr.contains(expected), "{stderr}");
+        assert!(
+            stderr.contains("set sso_start_url to your AWS access portal URL"),
+            "{stderr}"
+        );
+    }
+    assert!(!w.token_exists());
+    let log = w.emulator.control().request_log();
+    assert!(log.iter().all(|r| r.operation.is_none()), "no OIDC request");
+}

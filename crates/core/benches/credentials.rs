@@ -45,6 +45,10 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
+    let in_an_hour_ms = (SystemClock.now() + std::time::Duration::from_secs(3600))
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as u64;
     let server = runtime.block_on(async {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
@@ -52,7 +56,9 @@ fn main() {
             .respond_with(
                 ResponseTemplate::new(200).set_body_json(json!({"roleCredentials": {
                     "accessKeyId": "ASIABENCH", "secretAccessKey": "s", "sessionToken": "t",
-                    "expiration": 4_102_444_800_000u64
+                    // An hour from now: a permission set's session lasts at most 12 hours,
+                    // and a later expiration is refused as implausible.
+                    "expiration": in_an_hour_ms
                 }})),
             )
             .mount(&server)
@@ -89,6 +95,7 @@ fn main() {
             portal: server.uri(),
         },
         ca_bundle: None,
+        use_device_code: false,
     };
     // One client of each, cloned: clones share the connection pool.
     let oidc = OidcClient::new(&server.uri(), &HttpSettings::default()).unwrap();

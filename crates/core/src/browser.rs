@@ -366,6 +366,7 @@ mod tests {
                 portal: "http://127.0.0.1:4567".into(),
             },
             ca_bundle: None,
+            use_device_code: false,
         }
     }
 

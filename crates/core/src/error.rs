@@ -8,7 +8,13 @@ use crate::auth::error::{AuthError, LoginTarget};
 use crate::cache::CacheError;
 use crate::client::{ErrorCode, ResponseError, ServiceError, TransportError};
 use crate::config::ConfigError;
+#[cfg(feature = "extras")]
+use crate::console::error::ConsoleError;
 use crate::export::ExportError;
+#[cfg(feature = "extras")]
+use crate::serve::error::ServeError;
+#[cfg(feature = "login")]
+use crate::start_url::StartUrlError;
 
 /// Any error ssokit reports. Each variant wraps the error of the module that failed.
 ///
@@ -29,6 +35,15 @@ pub enum Error {
     Auth(AuthError),
     /// Credentials that the requested output format cannot print safely.
     Export(ExportError),
+    /// A custom start URL did not lead to an AWS access portal (feature `login`).
+    #[cfg(feature = "login")]
+    StartUrl(StartUrlError),
+    /// The container-credentials server could not start (feature `extras`).
+    #[cfg(feature = "extras")]
+    Serve(ServeError),
+    /// A console sign-in URL could not be made as asked (feature `extras`).
+    #[cfg(feature = "extras")]
+    Console(ConsoleError),
     /// A bug or an unexpected runtime failure in ssokit itself.
     Internal(String),
 }
@@ -49,6 +64,12 @@ impl std::error::Error for Error {
             Self::Client(e) => e.source(),
             Self::Auth(e) => e.source(),
             Self::Export(e) => e.source(),
+            #[cfg(feature = "login")]
+            Self::StartUrl(e) => e.source(),
+            #[cfg(feature = "extras")]
+            Self::Serve(e) => e.source(),
+            #[cfg(feature = "extras")]
+            Self::Console(e) => e.source(),
             Self::Internal(_) => None,
         }
     }
@@ -81,6 +102,27 @@ impl From<AuthError> for Error {
 impl From<ExportError> for Error {
     fn from(e: ExportError) -> Self {
         Self::Export(e)
+    }
+}
+
+#[cfg(feature = "login")]
+impl From<StartUrlError> for Error {
+    fn from(e: StartUrlError) -> Self {
+        Self::StartUrl(e)
+    }
+}
+
+#[cfg(feature = "extras")]
+impl From<ServeError> for Error {
+    fn from(e: ServeError) -> Self {
+        Self::Serve(e)
+    }
+}
+
+#[cfg(feature = "extras")]
+impl From<ConsoleError> for Error {
+    fn from(e: ConsoleError) -> Self {
+        Self::Console(e)
     }
 }
 
@@ -211,6 +253,21 @@ impl Error {
                 ExportError::ControlCharacter { .. } => ErrorKind::Service,
                 ExportError::UnsafeForCmd { .. } => ErrorKind::Usage,
             },
+            // No answer is the network's doing; a wrong answer, the start URL's.
+            #[cfg(feature = "login")]
+            Self::StartUrl(e) => match e {
+                StartUrlError::Unreachable { .. } => ErrorKind::Network,
+                _ => ErrorKind::Config,
+            },
+            // A port in use is the caller's choice to change; the rest is ssokit's.
+            #[cfg(feature = "extras")]
+            Self::Serve(e) => match e {
+                ServeError::Bind { .. } => ErrorKind::Usage,
+                _ => ErrorKind::Internal,
+            },
+            // A destination the caller gave.
+            #[cfg(feature = "extras")]
+            Self::Console(_) => ErrorKind::Usage,
             Self::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -245,6 +302,12 @@ impl Error {
             Self::Client(e) => e.to_string(),
             Self::Auth(e) => e.to_string(),
             Self::Export(e) => e.to_string(),
+            #[cfg(feature = "login")]
+            Self::StartUrl(e) => e.to_string(),
+            #[cfg(feature = "extras")]
+            Self::Serve(e) => e.to_string(),
+            #[cfg(feature = "extras")]
+            Self::Console(e) => e.to_string(),
             Self::Internal(what) => format!("internal error in ssokit: {what} (please report it)"),
         }
     }

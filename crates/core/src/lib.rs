@@ -35,9 +35,10 @@
 //!    caches, with atomic 0600 writes, preserved unknown keys and cross-process locks;
 //!    the IAM Identity Center HTTP client (SSO OIDC and the SSO portal), with typed
 //!    errors, retries and timeouts.
-//! 4. [`browser`] and [`export`]: text safe to print, and (feature `login`) opening a
-//!    URL in the user's browser (`BROWSER`, WSL, platform); credentials as
-//!    `credential_process` JSON and shell variables.
+//! 4. [`browser`], [`export`] and `start_url`: text safe to print, and (feature
+//!    `login`) opening a URL in the user's browser (`BROWSER`, WSL, platform);
+//!    credentials as `credential_process` JSON and shell variables; (feature `login`)
+//!    custom start URLs resolved through their one redirect to an AWS portal host.
 //! 5. [`Error`] (with auth's [`auth::AuthError`] and [`auth::LoginTarget`] just below
 //!    it): one variant per failing layer, with its [`ErrorKind`] and [`Remedy`]; then
 //!    the private helper that runs blocking file work off the executor.
@@ -49,7 +50,10 @@
 //! 8. [`logout`], [`status`], [`profile`] and `populate` (feature `login`): `aws sso
 //!    logout`; "am I logged in, for how long"; one-call resolution of a profile and
 //!    its cache paths, for the CLI and the bindings; a profile for every account and
-//!    role, written into the config.
+//!    role, written into the config; (feature `extras`) [`serve`](mod@serve), the
+//!    container-credentials server over the credentials provider, and
+//!    [`console`](mod@console), console sign-in URLs (their error types sit with
+//!    auth's, just below [`Error`]).
 //!
 //! `tests/layers.rs` reads the sources and fails on a reference that points up or
 //! sideways.
@@ -66,6 +70,12 @@
 //!   browser (`browser::open` and its URL checks) and profile generation
 //!   (`populate::populate`). It brings in `axum` (the PKCE loopback callback), `sha2`
 //!   and `base64` (the S256 challenge) and `getrandom` (the verifier and `state`).
+//! - **`extras`** (on by default; implies `login`): what goes beyond the AWS CLI.
+//!   The container-credentials server (`serve`: what
+//!   `AWS_CONTAINER_CREDENTIALS_FULL_URI` points at) and console sign-in
+//!   (`console`: a URL that opens the AWS console as the role, through the sign-in
+//!   federation endpoint, `client::SigninClient`). It brings nothing beyond
+//!   `login`'s dependencies.
 //! - **`sdk-config`** (off): `configure(&sdk_config)` on the builders of [`Sso`],
 //!   [`SsoTokenProvider`] and [`SsoCredentialsProvider`], which sends ssokit's
 //!   requests through an `aws_types::SdkConfig`'s HTTP client and takes its time
@@ -92,6 +102,8 @@ pub mod browser;
 pub mod cache;
 pub mod client;
 pub mod config;
+#[cfg(feature = "extras")]
+pub mod console;
 pub mod env;
 mod error;
 pub mod export;
@@ -102,7 +114,11 @@ pub mod profile;
 mod read_limited;
 mod rt;
 pub mod secret;
+#[cfg(feature = "extras")]
+pub mod serve;
 pub mod sso;
+#[cfg(feature = "login")]
+pub mod start_url;
 pub mod status;
 pub mod time;
 pub mod transport;

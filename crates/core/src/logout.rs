@@ -55,27 +55,36 @@ fn remove(path: &Path) -> Result<bool, Error> {
     }
 }
 
-/// Revokes `token` at the portal of its region; returns false if that failed.
-async fn revoke(token: &CachedToken, config: &AwsConfig, env: &Env, http: &HttpClient) -> bool {
+/// Revokes `token` at the portal of its region; returns false if that failed. This
+/// process's own HTTP set-up failing (a broken CA bundle) is an error instead, before
+/// anything is removed: the user fixes it and logs out again, rather than having tokens
+/// deleted that stay valid at the portal.
+async fn revoke(
+    token: &CachedToken,
+    config: &AwsConfig,
+    env: &Env,
+    http: &HttpClient,
+) -> Result<bool, Error> {
     let Some(region) = token.region.as_deref() else {
-        return true;
+        return Ok(true);
     };
     let endpoint = match config.endpoints_for_region(region, env) {
         Ok(endpoints) => endpoints.portal,
         Err(e) => {
             tracing::debug!(error = %e, "cannot reach the portal to revoke a token");
-            return false;
+            return Ok(false);
         }
     };
     let portal = match PortalClient::with_http_client(&endpoint, http) {
         Ok(portal) => portal,
-        Err(_) => return false,
+        Err(_) => return Ok(false),
     };
     match portal.logout(&token.access_token).await {
-        Ok(()) => true,
+        Ok(()) => Ok(true),
+        Err(e) if e.is_local_setup() => Err(e.into()),
         Err(e) => {
             tracing::debug!(error = %e, "the portal did not revoke a token");
-            false
+            Ok(false)
         }
     }
 }
@@ -148,7 +157,7 @@ pub async fn logout_all(
         }
         // Revoke when the file is complete enough to; remove it in any case.
         if let Ok(token) = CachedToken::from_json(map, &path)
-            && !revoke(&token, config, env, &http).await
+            && !revoke(&token, config, env, &http).await?
         {
             report.revoke_failures += 1;
         }
@@ -195,7 +204,7 @@ pub async fn logout_session(
     if let Ok(token) = tokens.load(&key) {
         // The Sso's own settings (retries, timeouts, User-Agent) and transport.
         let http = sso.http_client_with(sso.http_settings())?;
-        if !revoke(&token, config, env, &http).await {
+        if !revoke(&token, config, env, &http).await? {
             report.revoke_failures += 1;
         }
     }

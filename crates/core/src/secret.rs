@@ -91,6 +91,21 @@ secret_type!(
     /// An AWS session token.
     SessionToken
 );
+secret_type!(
+    /// The `SigninToken` of the AWS sign-in federation endpoint: whoever holds it can
+    /// open the console as the role, for 15 minutes.
+    SigninToken
+);
+secret_type!(
+    /// A console sign-in URL: it carries a [`SigninToken`], so it is shown only where
+    /// the person asked for it (opened in the browser, or printed on request).
+    SigninUrl
+);
+secret_type!(
+    /// The token a container-credentials client sends in `Authorization`
+    /// (`AWS_CONTAINER_AUTHORIZATION_TOKEN`).
+    AuthorizationToken
+);
 
 #[cfg(test)]
 mod tests {

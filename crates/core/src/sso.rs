@@ -27,6 +27,8 @@ use crate::client::{
 use crate::config::load_config;
 use crate::config::{AwsConfig, SsoProfile, SsoSession, selected_profile_name};
 use crate::env::Env;
+#[cfg(feature = "login")]
+use crate::start_url::{PortalHosts, ResolvedStartUrl};
 use crate::time::SharedClock;
 use crate::transport::SharedHttpTransport;
 
@@ -91,6 +93,8 @@ pub struct SsoBuilder {
     selector: Selector,
     env: Option<Env>,
     setup: HttpSetup,
+    #[cfg(feature = "login")]
+    portal_hosts: Option<PortalHosts>,
 }
 
 impl fmt::Debug for SsoBuilder {
@@ -227,13 +231,36 @@ impl SsoBuilder {
         self
     }
 
+    /// The allow-list of AWS access portal hosts a custom start URL's redirect must
+    /// lead into (default: [`PortalHosts::aws`]). Widen it only in tests, to let a
+    /// local server play the portal host; there is no environment variable for it.
+    ///
+    /// Needs the `login` cargo feature (on by default).
+    #[cfg(feature = "login")]
+    pub fn portal_hosts(self, hosts: PortalHosts) -> Self {
+        self.set_portal_hosts(Some(hosts))
+    }
+
+    /// The allow-list, or `None` for [`PortalHosts::aws`].
+    #[cfg(feature = "login")]
+    pub fn set_portal_hosts(mut self, hosts: Option<PortalHosts>) -> Self {
+        self.portal_hosts = hosts;
+        self
+    }
+
     /// Reads the config and resolves the profile or session. Fails with a
     /// configuration error for a missing or invalid profile or session, or a usage
     /// error when both a profile and an sso-session are given.
     pub fn build(self) -> Result<Sso, Error> {
         let env = self.env.unwrap_or_else(Env::process);
         let config = load_config(self.selector.config_file.as_deref(), &env)?;
-        Sso::from_config_with(&config, &self.selector, &env, self.setup)
+        let sso = Sso::from_config_with(&config, &self.selector, &env, self.setup)?;
+        #[cfg(feature = "login")]
+        let sso = match self.portal_hosts {
+            Some(hosts) => sso.with_portal_hosts(hosts),
+            None => sso,
+        };
+        Ok(sso)
     }
 }
 
@@ -266,6 +293,9 @@ pub struct Sso {
     clock: SharedClock,
     /// The logins and the retries wait on it.
     sleeper: SharedSleeper,
+    /// The allow-list of a custom start URL's redirect.
+    #[cfg(feature = "login")]
+    portal_hosts: PortalHosts,
 }
 
 impl fmt::Debug for Sso {
@@ -357,6 +387,8 @@ impl Sso {
             sleeper: setup.sleeper(),
             http_client: client,
             setup,
+            #[cfg(feature = "login")]
+            portal_hosts: PortalHosts::aws(),
         })
     }
 
@@ -410,6 +442,34 @@ impl Sso {
         self
     }
 
+    /// Replaces the allow-list of AWS access portal hosts a custom start URL's
+    /// redirect must lead into (default: [`PortalHosts::aws`]); see
+    /// [`SsoBuilder::portal_hosts`].
+    ///
+    /// Needs the `login` cargo feature (on by default).
+    #[cfg(feature = "login")]
+    pub fn with_portal_hosts(mut self, hosts: PortalHosts) -> Self {
+        self.portal_hosts = hosts;
+        self
+    }
+
+    /// Where the start URL leads, as a login finds it: itself when its host is an
+    /// AWS access portal host, else the portal its one redirect names (one `HEAD`,
+    /// or `GET` when `HEAD` is refused; the redirect is read, never followed), with
+    /// the region. See [`crate::start_url`].
+    ///
+    /// Needs the `login` cargo feature (on by default).
+    #[cfg(feature = "login")]
+    pub async fn resolve_start_url(&self) -> Result<ResolvedStartUrl, Error> {
+        Ok(crate::start_url::resolve(
+            &self.session.start_url,
+            Some(&self.session.region),
+            &self.portal_hosts,
+            &self.http_client,
+        )
+        .await?)
+    }
+
     /// A builder: which profile or sso-session, which config file and environment,
     /// and the clock, sleep and HTTP settings.
     pub fn builder() -> SsoBuilder {
@@ -454,6 +514,7 @@ impl Sso {
             Arc::clone(&self.clock),
             Arc::clone(&self.sleeper),
         )
+        .with_portal_hosts(self.portal_hosts.clone())
     }
 
     /// The PKCE authorization-code login of this session.
@@ -468,18 +529,26 @@ impl Sso {
             self.oidc.clone(),
             Arc::clone(&self.clock),
         )
+        .with_portal_hosts(self.portal_hosts.clone())
     }
 
-    /// Chooses the login flow for this session: the caller's choice if any; else the
-    /// device code for legacy profiles (no sso-session), over SSH
+    /// Chooses the login flow for this session, first match wins: the caller's
+    /// choice (`requested`, unless [`FlowRequest::Auto`]); else
+    /// `SSOKIT_LOGIN_FLOW=device-code|pkce` in `env` (`auto` goes on); else
+    /// `sso_use_device_code = true` in the `[sso-session]`; else the automatic choice:
+    /// the device code for legacy profiles (no sso-session), over SSH
     /// (`SSH_CONNECTION`/`SSH_TTY`), in a container without a display, and on Linux
     /// without a display (unless `BROWSER` names one or this is WSL, whose Windows
-    /// browser reaches 127.0.0.1); else PKCE. The choice says why.
+    /// browser reaches 127.0.0.1); else PKCE. The choice says why, naming its source.
+    ///
+    /// # Errors
+    /// A configuration error naming `SSOKIT_LOGIN_FLOW` when it holds anything but
+    /// `device-code`, `pkce`, `auto` or nothing.
     ///
     /// Needs the `login` cargo feature (on by default).
     #[cfg(feature = "login")]
-    pub fn choose_flow(&self, requested: FlowRequest, env: &Env) -> FlowChoice {
-        choose_flow(&self.session, requested, env, &RealMachine)
+    pub fn choose_flow(&self, requested: FlowRequest, env: &Env) -> Result<FlowChoice, Error> {
+        Ok(choose_flow(&self.session, requested, env, &RealMachine)?)
     }
 
     /// The prompter of a login of this session: opens each page (when `open_browser`,
@@ -549,8 +618,7 @@ impl Sso {
             }
             .into());
         };
-        // The same HTTP clients as this `Sso`: building one loads the system's root
-        // certificates, which costs milliseconds.
+        // The same HTTP clients as this `Sso` (and so the process's shared transport).
         Ok(SsoCredentialsProvider::new(
             self.token_provider(),
             self.portal.clone(),

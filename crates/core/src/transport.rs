@@ -28,8 +28,10 @@
 //!   the `aws-smithy` HTTP clients never follow them).
 //! - **Secrets**: the portal's bearer header is marked sensitive
 //!   ([`http::HeaderValue::set_sensitive`]) before the request reaches the transport,
-//!   and [`Request`]'s `Debug` shows neither it nor the body (which can hold a client
-//!   secret or a refresh token). A transport must not log header values or bodies.
+//!   and [`Request`]'s `Debug` shows neither it, the body (which can hold a client
+//!   secret or a refresh token) nor the values of the query (the console sign-in's
+//!   `getSigninToken` carries role credentials there). A transport must not log header
+//!   values, bodies or URLs with their query.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -108,10 +110,28 @@ impl fmt::Debug for Request {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Request")
             .field("method", &self.method)
-            .field("url", &self.url.as_str())
+            .field("url", &RedactedQuery(&self.url))
             .field("headers", &self.headers)
             .field("body", &format_args!("<{} bytes>", self.body.len()))
             .finish()
+    }
+}
+
+/// A URL shown with the values of its query replaced by `***`.
+struct RedactedQuery<'a>(&'a url::Url);
+
+impl fmt::Debug for RedactedQuery<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut shown = self.0.clone();
+        if shown.query().is_some() {
+            let keys: Vec<String> = shown.query_pairs().map(|(k, _)| k.into_owned()).collect();
+            shown
+                .query_pairs_mut()
+                .clear()
+                .extend_pairs(keys.iter().map(|k| (k.as_str(), "***")));
+        }
+        shown.set_fragment(None);
+        write!(f, "{:?}", shown.as_str())
     }
 }
 
@@ -291,6 +311,24 @@ mod tests {
             self.1 += 1;
             Box::pin(async move { Ok(next) })
         }
+    }
+
+    #[test]
+    fn debug_shows_no_query_value() {
+        let url = url::Url::parse(
+            "https://signin.example.com/federation?Action=getSigninToken&Session=%7B%22sessionKey%22%3A%22s3cr3t%22%7D",
+        )
+        .unwrap();
+        let shown = format!(
+            "{:?}",
+            Request::new(Method::GET, url, HeaderMap::new(), Vec::new())
+        );
+        assert!(!shown.contains("s3cr3t"), "{shown}");
+        assert!(!shown.contains("getSigninToken"), "{shown}");
+        assert!(
+            shown.contains("Action=***") && shown.contains("Session=***"),
+            "{shown}"
+        );
     }
 
     #[tokio::test]

@@ -543,3 +543,31 @@ async fn a_token_that_expires_while_another_process_refreshes_is_refreshed_not_e
     clock.advance(Duration::from_secs(61));
     assert_eq!(access(&p).await, "new-access");
 }
+
+#[tokio::test]
+async fn a_broken_ca_bundle_in_one_process_holds_up_no_other() {
+    // This provider's own set-up fails: its CA bundle is missing, at the first https
+    // request (the refresh).
+    let (home, tokens) = seeded(refreshable_token(T0 + 600));
+    let clock = ManualClock::new(at(T0));
+    let missing = home.path().join("missing-ca.pem");
+    let broken = SsoTokenProvider::new(
+        session("https://127.0.0.1:1"),
+        LoginTarget::Profile("dev".into()),
+        tokens.clone(),
+        OidcClient::new("https://127.0.0.1:1", &fast_http().ca_bundle(&missing)).unwrap(),
+        Arc::new(clock.clone()),
+    );
+    // Still valid: served, the failure logged.
+    assert_eq!(access(&broken).await, "old-access");
+    // Another provider of the same session, set up well, refreshes at once: the
+    // broken bundle was not recorded as the service's failure in the shared lock.
+    let server = MockServer::start().await;
+    refresh_mock()
+        .respond_with(refresh_ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let good = provider(&server.uri(), &tokens, &clock);
+    assert_eq!(access(&good).await, "new-access");
+}

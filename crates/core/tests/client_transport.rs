@@ -16,9 +16,6 @@ use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Two self-signed test CAs (generated for these tests only).
-/// An endpoint never called: only building the client is tested.
-const OIDC: &str = "https://oidc.example.com";
-
 const TWO_CAS: &str = "-----BEGIN CERTIFICATE-----
 MIIBjTCCATOgAwIBAgIUNunFUWi9LiZnxlXYnzVZsdu5W/8wCgYIKoZIzj0EAwIw
 GzEZMBcGA1UEAwwQc3Nva2l0IHRlc3QgQ0EgMTAgFw0yNjExMjcyMjM1MjRaGA8y
@@ -291,8 +288,19 @@ async fn plain_http_is_refused_except_on_loopback() {
     }
 }
 
+/// An `https` endpoint on loopback where nothing listens: a request that got as far
+/// as connecting would fail with a connection error, not a CA bundle error.
+const NOWHERE_HTTPS: &str = "https://127.0.0.1:1";
+
+/// The error of the first `https` request with `bundle` as the CA bundle.
+async fn first_https_error(bundle: &std::path::Path) -> ServiceError {
+    // Building the client reads nothing: the bundle is read on the first request.
+    let c = OidcClient::new(NOWHERE_HTTPS, &settings(4).ca_bundle(bundle)).unwrap();
+    c.create_token(&refresh_request()).await.unwrap_err()
+}
+
 #[tokio::test]
-async fn bad_ca_bundle_names_the_path() {
+async fn a_bad_ca_bundle_is_reported_at_the_first_https_request_naming_the_path() {
     let dir = tempfile::tempdir().unwrap();
     let missing = dir.path().join("missing.pem");
     let garbage = dir.path().join("garbage.pem");
@@ -304,18 +312,50 @@ async fn bad_ca_bundle_names_the_path() {
     )
     .unwrap();
     for path in [&missing, &garbage, &broken] {
-        let e = OidcClient::new(OIDC, &HttpSettings::default().ca_bundle(path)).unwrap_err();
+        let e = first_https_error(path).await;
         assert!(matches!(e, ServiceError::CaBundle { .. }), "{e:?}");
+        assert!(!e.is_retryable(), "{e:?}");
         let text = e.to_string();
         assert!(text.contains(&path.display().to_string()), "{text}");
         assert!(text.contains("AWS_CA_BUNDLE"), "{text}");
-        let e = OidcClient::new(
-            "https://oidc.example.com",
-            &HttpSettings::default().ca_bundle(path),
-        )
-        .unwrap_err();
+        // The portal client reports it the same way.
+        let portal = PortalClient::new(NOWHERE_HTTPS, &settings(4).ca_bundle(path)).unwrap();
+        let e = portal
+            .list_accounts(&AccessToken::new("at"))
+            .await
+            .unwrap_err();
         assert!(matches!(e, ServiceError::CaBundle { .. }), "{e:?}");
     }
+}
+
+#[tokio::test]
+async fn a_fixed_ca_bundle_is_used_by_the_next_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let bundle = dir.path().join("bundle.pem");
+    std::fs::write(&bundle, "not yet\n").unwrap();
+    let c = OidcClient::new(NOWHERE_HTTPS, &settings(1).ca_bundle(&bundle)).unwrap();
+    let e = c.create_token(&refresh_request()).await.unwrap_err();
+    assert!(matches!(e, ServiceError::CaBundle { .. }), "{e:?}");
+    // A failure is not kept: once the file is fixed, the same client goes on to
+    // connect (and finds nothing listening).
+    std::fs::write(&bundle, TWO_CAS).unwrap();
+    let e = c.create_token(&refresh_request()).await.unwrap_err();
+    assert!(matches!(e, ServiceError::Transport(_)), "{e:?}");
+}
+
+#[tokio::test]
+async fn plain_http_to_loopback_never_reads_the_ca_bundle() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/token"))
+        .respond_with(token_ok())
+        .expect(1)
+        .mount(&server)
+        .await;
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("missing.pem");
+    let c = OidcClient::new(&server.uri(), &settings(1).ca_bundle(&missing)).unwrap();
+    c.create_token(&refresh_request()).await.unwrap();
 }
 
 #[tokio::test]
@@ -323,16 +363,16 @@ async fn a_bundle_of_several_certificates_is_accepted() {
     let dir = tempfile::tempdir().unwrap();
     let bundle = dir.path().join("bundle.pem");
     std::fs::write(&bundle, TWO_CAS).unwrap();
-    let settings = HttpSettings::default().ca_bundle(&bundle);
-    OidcClient::new("https://oidc.example.com", &settings).unwrap();
-    PortalClient::new("https://portal.example.com", &settings).unwrap();
+    // Accepted: the request goes on to connect.
+    let e = first_https_error(&bundle).await;
+    assert!(matches!(e, ServiceError::Transport(_)), "{e:?}");
 }
 
 #[cfg(unix)]
 #[tokio::test]
 async fn a_ca_bundle_that_is_not_a_bounded_regular_file_is_refused() {
     // /dev/zero would be read forever; a FIFO would block the open.
-    let e = OidcClient::new(OIDC, &HttpSettings::default().ca_bundle("/dev/zero")).unwrap_err();
+    let e = first_https_error(std::path::Path::new("/dev/zero")).await;
     assert!(matches!(e, ServiceError::CaBundle { .. }), "{e:?}");
     let text = e.to_string();
     assert!(
@@ -349,17 +389,21 @@ async fn a_ca_bundle_that_is_not_a_bounded_regular_file_is_refused() {
             .unwrap()
             .success()
     );
-    let opened = tokio::time::timeout(
-        Duration::from_secs(20),
-        tokio::task::spawn_blocking(move || {
-            OidcClient::new(OIDC, &HttpSettings::default().ca_bundle(&fifo)).map(|_| ())
-        }),
-    )
-    .await
-    .expect("opening a FIFO as the CA bundle blocked")
-    .unwrap();
+    // On a thread of its own with a runtime of its own: if opening the FIFO ever
+    // blocked, the deadline below would still fire.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let _ = tx.send(runtime.block_on(first_https_error(&fifo)));
+    });
+    let opened = rx
+        .recv_timeout(Duration::from_secs(20))
+        .expect("opening a FIFO as the CA bundle blocked");
     assert!(
-        matches!(opened, Err(ServiceError::CaBundle { .. })),
+        matches!(opened, ServiceError::CaBundle { .. }),
         "{opened:?}"
     );
 
@@ -369,9 +413,7 @@ async fn a_ca_bundle_that_is_not_a_bounded_regular_file_is_refused() {
         .unwrap()
         .set_len(8 * 1024 * 1024 + 1)
         .unwrap();
-    let text = OidcClient::new(OIDC, &HttpSettings::default().ca_bundle(&huge))
-        .unwrap_err()
-        .to_string();
+    let text = first_https_error(&huge).await.to_string();
     assert!(text.contains("8 MiB"), "{text}");
 
     // A symbolic link to a bundle is fine (as in /etc/ssl/certs).
@@ -379,7 +421,8 @@ async fn a_ca_bundle_that_is_not_a_bounded_regular_file_is_refused() {
     std::fs::write(&bundle, TWO_CAS).unwrap();
     let link = dir.path().join("link.pem");
     std::os::unix::fs::symlink(&bundle, &link).unwrap();
-    OidcClient::new(OIDC, &HttpSettings::default().ca_bundle(&link)).unwrap();
+    let e = first_https_error(&link).await;
+    assert!(matches!(e, ServiceError::Transport(_)), "{e:?}");
 }
 
 #[tokio::test]

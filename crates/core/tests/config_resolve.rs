@@ -750,3 +750,51 @@ fn token_only_error_message() {
         &["\"t\"", "token-only", "sso_account_id", "[profile t]"],
     );
 }
+
+#[test]
+fn sso_use_device_code_is_read_from_the_session_and_checked() {
+    let with = |value: &str| {
+        format!(
+            "[profile dev]\nsso_session = s\n[sso-session s]\nsso_start_url = https://x.com\nsso_region = us-east-1\nsso_use_device_code = {value}\n"
+        )
+    };
+    for (value, expected) in [
+        ("true", true),
+        ("TRUE", true),
+        ("false", false),
+        ("", false),
+    ] {
+        let profile = resolve(&with(value), "dev").unwrap();
+        assert_eq!(profile.session.use_device_code, expected, "{value:?}");
+        let session = AwsConfig::from_texts(&with(value), "")
+            .unwrap()
+            .resolve_sso_session("s", &no_env())
+            .unwrap();
+        assert_eq!(session.use_device_code, expected, "{value:?}");
+    }
+    assert!(
+        !resolve(SESSION_PROFILE, "dev")
+            .unwrap()
+            .session
+            .use_device_code
+    );
+    let (e, message) = err(&with("yes"), "dev");
+    assert!(matches!(e, ConfigError::InvalidValue { ref key, .. } if key == "sso_use_device_code"));
+    assert_mentions(
+        &message,
+        &[
+            "invalid sso_use_device_code \"yes\"",
+            "[sso-session s] in <config> line 6",
+            "expected true or false",
+        ],
+    );
+    // A legacy profile has no sso-session: the key there means nothing.
+    let legacy = "[profile old]\nsso_start_url = https://x.com\nsso_region = us-east-1\n\
+                  sso_account_id = 111122223333\nsso_role_name = R\nsso_use_device_code = true\n";
+    assert!(!resolve(legacy, "old").unwrap().session.use_device_code);
+}
+
+const SESSION_PROFILE: &str = "[profile dev]\nsso_session = my-sso\n\
+    [sso-session my-sso]\n\
+    sso_start_url = https://d-1234567890.awsapps.com/start\n\
+    sso_region = us-east-1\n";

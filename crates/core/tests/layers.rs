@@ -37,8 +37,15 @@ const LAYERS: &[(&str, u8)] = &[
     // endpoints and the client's loopback rule), and the credential output formats.
     ("browser", 3),
     ("export", 3),
+    // Custom start URLs: their one redirect, read through the client, checked
+    // against the allow-list of AWS portal hosts.
+    ("start_url", 3),
     // Auth's error and what a user logs in to, which the crate-wide error wraps.
     ("auth::error", 4),
+    // The container-credentials server's error, which the crate-wide error wraps.
+    ("serve::error", 4),
+    // Console sign-in's error, which the crate-wide error wraps.
+    ("console::error", 4),
     // The crate-wide Error: one variant per lower layer's error.
     ("error", 5),
     // Blocking file work off the executor (fails with Error).
@@ -52,6 +59,10 @@ const LAYERS: &[(&str, u8)] = &[
     ("populate", 9),
     ("status", 9),
     ("profile", 9),
+    // The container-credentials server, over the credentials provider.
+    ("serve", 9),
+    // Console sign-in: the credentials of an Sso, through the sign-in client.
+    ("console", 9),
 ];
 
 /// Edges that break the layers today and are being removed on other branches: the

@@ -163,3 +163,28 @@ async fn a_profile_and_a_session_together_are_a_usage_error() {
     let err = ssokit::Sso::resolve(&both, &env).unwrap_err();
     assert_eq!(err.kind(), ssokit::ErrorKind::Usage);
 }
+
+#[tokio::test]
+async fn a_broken_ca_bundle_stops_the_logout_before_anything_is_removed() {
+    // The portal is never reached (nothing listens there): the bundle is read first.
+    let home = Home::new(&[
+        ("AWS_CA_BUNDLE", "/dev/zero"),
+        ("AWS_ENDPOINT_URL_SSO", "https://127.0.0.1:1"),
+    ]);
+    let (token, role) = home.log_in("a");
+    // A token with a region: logging out revokes it at the portal first.
+    let mut stored = home.caches().tokens().load("one").unwrap();
+    stored.region = Some("us-east-1".into());
+    home.caches().tokens().store("one", &stored).unwrap();
+    for selector in [
+        Selector::default(),
+        Selector::default().with_profile(Some("a".into())),
+    ] {
+        let err = logout(&selector, &home.env).await.unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("/dev/zero"), "{text}");
+        // Nothing removed: the token still works at the portal, so the user fixes the
+        // bundle and logs out again.
+        assert_eq!(exists(&[&token, &role]), [true, true]);
+    }
+}

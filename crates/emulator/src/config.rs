@@ -152,6 +152,8 @@ pub struct EmulatorConfig {
     pub default_page_size: u32,
     /// The largest request body accepted.
     pub max_body_bytes: usize,
+    /// Serve HTTPS with this certificate and key instead of plain HTTP.
+    pub tls: Option<crate::TlsIdentity>,
 }
 
 impl Default for EmulatorConfig {
@@ -170,6 +172,7 @@ impl Default for EmulatorConfig {
             auto_approve_after_polls: None,
             default_page_size: DEFAULT_PAGE_SIZE,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            tls: None,
         }
     }
 }

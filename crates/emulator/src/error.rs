@@ -265,6 +265,9 @@ pub enum EmulatorError {
         #[source]
         source: std::io::Error,
     },
+    /// The TLS certificate or key cannot be used.
+    #[error("cannot serve HTTPS: {0}")]
+    Tls(String),
     /// The background thread or its runtime could not be started.
     #[error("cannot start the emulator's background runtime: {0}")]
     Runtime(String),

@@ -225,7 +225,8 @@ pub struct EmulatorHome {
     pub profiles: Vec<Profile>,
     /// The environment to set: `HOME` and `USERPROFILE` (the directory),
     /// `AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, and the emulator's URL as
-    /// `AWS_ENDPOINT_URL_SSO` and `AWS_ENDPOINT_URL_SSO_OIDC`.
+    /// `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC` and (console sign-in)
+    /// `AWS_ENDPOINT_URL_SIGNIN`.
     pub env: Vec<(String, String)>,
 }
 
@@ -276,6 +277,8 @@ impl EmulatorHome {
             ),
             ("AWS_ENDPOINT_URL_SSO".to_owned(), url.to_owned()),
             ("AWS_ENDPOINT_URL_SSO_OIDC".to_owned(), url.to_owned()),
+            // Console sign-in: the emulator's federation endpoint.
+            ("AWS_ENDPOINT_URL_SIGNIN".to_owned(), url.to_owned()),
         ];
         Ok(Self {
             dir,
@@ -477,7 +480,11 @@ mod tests {
             var("AWS_ENDPOINT_URL_SSO_OIDC"),
             Some("http://127.0.0.1:4566")
         );
-        assert_eq!(home.env.len(), 6);
+        assert_eq!(
+            var("AWS_ENDPOINT_URL_SIGNIN"),
+            Some("http://127.0.0.1:4566")
+        );
+        assert_eq!(home.env.len(), 7);
         assert_eq!(home.profiles, profiles(&accounts));
         assert_eq!(home.profile("dev").unwrap().account_id, "111122223333");
         assert!(home.profile("nope").is_none());

@@ -43,6 +43,7 @@ mod config;
 mod control;
 mod error;
 mod faults;
+mod federation;
 mod home;
 mod log;
 mod oidc;
@@ -52,6 +53,8 @@ mod portal;
 mod random;
 mod server;
 mod store;
+mod tls;
+mod vanity;
 
 pub use config::{
     Account, ConfigError, DEFAULT_AUTHORIZATION_CODE_LIFETIME, DEFAULT_CREDENTIALS_LIFETIME,
@@ -62,6 +65,7 @@ pub use config::{
 pub use control::EmulatorControl;
 pub use error::{ControlError, EmulatorError};
 pub use faults::Fault;
+pub use federation::FEDERATION_PATH;
 pub use home::{
     DEFAULT_PROFILE, DEFAULT_REGION, DEFAULT_SSO_SESSION, DEFAULT_START_URL, EmulatorHome,
     HomeOptions, Profile, config_text, profile_name, profiles,
@@ -70,6 +74,8 @@ pub use log::{REQUEST_LOG_CAPACITY, RequestRecord};
 pub use operation::Operation;
 pub use server::{BackgroundEmulator, Emulator, EmulatorBuilder, RunningEmulator};
 pub use store::{SessionId, SessionInfo};
+pub use tls::{TEST_CA_PEM, TlsIdentity};
+pub use vanity::{ELSEWHERE_URL, VANITY_PATH};
 
 /// Locks a mutex, recovering the data if a holder panicked (the state stays usable).
 fn lock<T>(mutex: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {

@@ -22,7 +22,7 @@ pub const REQUEST_LOG_CAPACITY: usize = 10_000;
 pub(crate) const ADMIN_PREFIX: &str = "/_emulator";
 
 /// Query parameters shown in the log; the values of all others are redacted.
-const SHOWN_QUERY_KEYS: [&str; 11] = [
+const SHOWN_QUERY_KEYS: [&str; 13] = [
     "account_id",
     "role_name",
     "max_result",
@@ -34,6 +34,10 @@ const SHOWN_QUERY_KEYS: [&str; 11] = [
     "code_challenge_method",
     "user_code",
     "aws_iam",
+    // The sign-in federation endpoint: which action, and which issuer (never the
+    // Session, the SigninToken or the Destination).
+    "Action",
+    "Issuer",
 ];
 
 /// A note a handler leaves for the log (e.g. the grant type of CreateToken).

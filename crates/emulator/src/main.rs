@@ -10,7 +10,7 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use clap::Parser;
-use ssokit_emulator::{Emulator, EmulatorConfig, HomeOptions};
+use ssokit_emulator::{Emulator, EmulatorConfig, HomeOptions, TlsIdentity};
 
 /// A local AWS IAM Identity Center (SSO OIDC and the SSO portal) for tests and demos.
 ///
@@ -54,6 +54,13 @@ struct Args {
     /// Device-flow poll interval in seconds.
     #[arg(long, value_name = "SECS")]
     poll_interval: Option<u64>,
+    /// Serve HTTPS with this PEM certificate chain (needs --tls-key); clients trust
+    /// its CA with AWS_CA_BUNDLE.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The PEM private key of --tls-cert.
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
 }
 
 impl Args {
@@ -82,6 +89,16 @@ impl Args {
         }
         if let Some(s) = self.poll_interval {
             config.poll_interval_secs = s;
+        }
+        if let (Some(cert), Some(key)) = (&self.tls_cert, &self.tls_key) {
+            let read = |path: &PathBuf| {
+                std::fs::read_to_string(path)
+                    .map_err(|e| format!("cannot read {}: {e}", path.display()))
+            };
+            config.tls = Some(TlsIdentity {
+                cert_chain_pem: read(cert)?,
+                key_pem: read(key)?,
+            });
         }
         config.validate().map_err(|e| e.to_string())?;
         Ok(config)

@@ -21,7 +21,7 @@ use crate::store::{AuthorizeRequest, GRANT_AUTHORIZATION_CODE, normalize_user_co
 pub(crate) const DEVICE_PATH: &str = "/device";
 
 /// Escapes text for HTML element content and attribute values.
-fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -37,7 +37,7 @@ fn escape(text: &str) -> String {
 }
 
 /// A whole page around `body` (already escaped).
-fn page(status: StatusCode, title: &str, body: &str) -> Response {
+pub(crate) fn page(status: StatusCode, title: &str, body: &str) -> Response {
     let html = format!(
         "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\
          <meta name=\"viewport\" content=\"width=device-width\">\

@@ -124,12 +124,21 @@ fn role_credentials(
         return Err(PortalError::not_found());
     }
     let expiration = shared.clock.now() + shared.config.credentials_lifetime;
-    Ok(json!({"roleCredentials": {
-        "accessKeyId": random::access_key_id(),
-        "secretAccessKey": random::secret_access_key(),
-        "sessionToken": random::secret(240),
+    let issued = crate::federation::Issued {
+        access_key_id: random::access_key_id(),
+        secret_access_key: random::secret_access_key(),
+        session_token: random::secret(240),
+        expiration,
+    };
+    let answer = json!({"roleCredentials": {
+        "accessKeyId": issued.access_key_id,
+        "secretAccessKey": issued.secret_access_key,
+        "sessionToken": issued.session_token,
         "expiration": epoch_millis(expiration),
-    }}))
+    }});
+    // The sign-in federation endpoint accepts these, and only these.
+    shared.federation.remember(issued);
+    Ok(answer)
 }
 
 /// `GET /assignment/accounts?max_result=N&next_token=T`.

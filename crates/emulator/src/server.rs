@@ -10,6 +10,7 @@ use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::http::StatusCode;
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
@@ -20,7 +21,8 @@ use crate::error::{EmulatorError, unknown_operation};
 use crate::faults::Faults;
 use crate::log::{ADMIN_PREFIX, RequestLog};
 use crate::store::Store;
-use crate::{admin, lock, log, oidc, pages, portal};
+use crate::tls::TlsListener;
+use crate::{admin, federation, lock, log, oidc, pages, portal, vanity};
 
 /// How long [`RunningEmulator::shutdown`] waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -34,6 +36,8 @@ pub(crate) struct Shared {
     store: Mutex<Store>,
     pub(crate) faults: Faults,
     pub(crate) log: RequestLog,
+    /// The role credentials issued and the sign-in tokens made from them.
+    pub(crate) federation: federation::Federation,
 }
 
 impl Shared {
@@ -64,9 +68,14 @@ fn router(shared: Arc<Shared>) -> Router {
             get(pages::authorize).post(pages::authorize_decision),
         )
         .route("/federation/credentials", get(portal::get_role_credentials))
+        .route(federation::FEDERATION_PATH, get(federation::federation))
         .route("/assignment/accounts", get(portal::list_accounts))
         .route("/assignment/roles", get(portal::list_account_roles))
         .route("/logout", post(portal::logout))
+        .route(
+            &format!("{}/{{target}}", vanity::VANITY_PATH),
+            get(vanity::start_url),
+        )
         .nest(ADMIN_PREFIX, admin::router())
         .fallback(|| async { unknown_operation(StatusCode::NOT_FOUND) })
         .method_not_allowed_fallback(|| async { unknown_operation(StatusCode::METHOD_NOT_ALLOWED) })
@@ -117,24 +126,45 @@ impl Emulator {
         if local.ip().is_unspecified() {
             local.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
         }
+        let acceptor = match &self.config.tls {
+            Some(identity) => Some(identity.acceptor().map_err(EmulatorError::Tls)?),
+            None => None,
+        };
+        let scheme = if acceptor.is_some() { "https" } else { "http" };
         let auto_approve = self.config.auto_approve_after_polls;
         let shared = Arc::new(Shared {
             config: self.config,
-            base_url: format!("http://{local}"),
+            base_url: format!("{scheme}://{local}"),
             clock: Clock::default(),
             store: Mutex::new(Store::new(auto_approve)),
             faults: Faults::default(),
             log: RequestLog::default(),
+            federation: federation::Federation::default(),
         });
         let app = router(Arc::clone(&shared));
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(async move {
-            axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
+        let task = match acceptor {
+            None => tokio::spawn(async move {
+                let listener = listener.tap_io(|tcp| {
+                    let _ = tcp.set_nodelay(true);
+                });
+                axum::serve(listener, app)
+                    .with_graceful_shutdown(async {
+                        let _ = stopped.await;
+                    })
+                    .await
+            }),
+            Some(acceptor) => {
+                let listener = TlsListener::new(listener, acceptor).map_err(bind_error)?;
+                tokio::spawn(async move {
+                    axum::serve(listener, app)
+                        .with_graceful_shutdown(async {
+                            let _ = stopped.await;
+                        })
+                        .await
                 })
-                .await
-        });
+            }
+        };
         tracing::debug!(url = %shared.base_url, "emulator listening");
         Ok(RunningEmulator {
             control: EmulatorControl::new(shared),
@@ -216,6 +246,12 @@ impl EmulatorBuilder {
     /// The organisation's accounts.
     pub fn accounts(mut self, accounts: Vec<Account>) -> Self {
         self.config.accounts = accounts;
+        self
+    }
+
+    /// Serves HTTPS with this certificate and key.
+    pub fn tls(mut self, identity: crate::TlsIdentity) -> Self {
+        self.config.tls = Some(identity);
         self
     }
 

@@ -50,7 +50,9 @@ fn home_writes_the_default_organisation_s_profiles_and_prints_the_variables() {
     });
     let mut url = None;
     let mut exports = Vec::new();
-    while url.is_none() || exports.len() < 6 {
+    // Every variable the home sets (the URL comes on stdout, the exports on stderr, in
+    // any order between the two).
+    while url.is_none() || exports.len() < 7 {
         let (stream, line) = rx.recv_timeout(Duration::from_secs(60)).unwrap();
         match stream {
             "out" => url = Some(line),
@@ -79,6 +81,7 @@ fn home_writes_the_default_organisation_s_profiles_and_prints_the_variables() {
             format!("AWS_SHARED_CREDENTIALS_FILE='{home_text}/.aws/credentials'"),
             format!("AWS_ENDPOINT_URL_SSO='{url}'"),
             format!("AWS_ENDPOINT_URL_SSO_OIDC='{url}'"),
+            format!("AWS_ENDPOINT_URL_SIGNIN='{url}'"),
         ]
     );
 }

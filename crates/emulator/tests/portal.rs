@@ -277,3 +277,87 @@ async fn a_token_without_the_portal_scope_cannot_use_the_portal() {
     .await;
     assert_eq!(r.status, 200);
 }
+
+/// `GET /federation` with these query pairs; the status and the body as text.
+async fn federation(url: &str, pairs: &[(&str, &str)]) -> (u16, String) {
+    let response = http()
+        .get(format!("{url}/federation"))
+        .query(pairs)
+        .send()
+        .await
+        .unwrap();
+    (response.status().as_u16(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_federation_endpoint_signs_in_with_issued_credentials_only() {
+    let emu = start_auto().await;
+    let url = emu.url();
+    let token = access_token(url).await;
+    let r = portal_get(
+        url,
+        "/federation/credentials?role_name=ReadOnly&account_id=111122223333",
+        &token,
+    )
+    .await;
+    let c = &r.body["roleCredentials"];
+    let session = json!({
+        "sessionId": c["accessKeyId"],
+        "sessionKey": c["secretAccessKey"],
+        "sessionToken": c["sessionToken"],
+    })
+    .to_string();
+    let (status, body) =
+        federation(url, &[("Action", "getSigninToken"), ("Session", &session)]).await;
+    assert_eq!(status, 200, "{body}");
+    let signin: serde_json::Value = serde_json::from_str(&body).unwrap();
+    let signin = signin["SigninToken"].as_str().unwrap().to_owned();
+
+    let login = |token: String| async move {
+        federation(
+            url,
+            &[
+                ("Action", "login"),
+                ("Issuer", "ssokit"),
+                ("Destination", "https://us-east-1.console.aws.amazon.com/"),
+                ("SigninToken", &token),
+            ],
+        )
+        .await
+    };
+    let (status, page) = login(signin.clone()).await;
+    assert_eq!(status, 200, "{page}");
+    assert!(
+        page.contains("https://us-east-1.console.aws.amazon.com/"),
+        "{page}"
+    );
+    let (status, _) = login("signin-unknown".into()).await;
+    assert_eq!(status, 400);
+
+    // Credentials it did not issue, a SessionDuration, no Session: refused.
+    let forged = json!({"sessionId": c["accessKeyId"], "sessionKey": "wrong", "sessionToken": c["sessionToken"]}).to_string();
+    for pairs in [
+        vec![("Action", "getSigninToken"), ("Session", forged.as_str())],
+        vec![
+            ("Action", "getSigninToken"),
+            ("SessionDuration", "3600"),
+            ("Session", session.as_str()),
+        ],
+        vec![("Action", "getSigninToken")],
+        vec![("Action", "other")],
+    ] {
+        let (status, body) = federation(url, &pairs).await;
+        assert_eq!(status, 400, "{pairs:?}: {body}");
+    }
+    // The log shows the action, never the Session or the token.
+    let shown: Vec<String> = emu
+        .request_log()
+        .iter()
+        .filter(|r| r.path == "/federation")
+        .filter_map(|r| r.query.clone())
+        .collect();
+    assert!(shown.iter().any(|q| q.contains("Action=getSigninToken")));
+    for q in &shown {
+        assert!(!q.contains("ASIA") && !q.contains(&signin), "{q}");
+    }
+}

@@ -39,6 +39,7 @@ fn session(url: &str) -> SsoSession {
             portal: url.to_owned(),
         },
         ca_bundle: None,
+        use_device_code: false,
     }
 }
 

@@ -290,7 +290,8 @@ impl Emulator {
     }
 
     /// The environment that points ssokit, the AWS CLI and the AWS SDKs at the
-    /// emulator: `AWS_ENDPOINT_URL_SSO_OIDC` and `AWS_ENDPOINT_URL_SSO`, and with the
+    /// emulator: `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL_SSO` and
+    /// `AWS_ENDPOINT_URL_SIGNIN` (console sign-in), and with the
     /// temporary home `HOME`, `USERPROFILE`, `AWS_CONFIG_FILE` and
     /// `AWS_SHARED_CREDENTIALS_FILE`.
     #[napi]
@@ -301,6 +302,7 @@ impl Emulator {
                 let url = self.control.url().to_owned();
                 HashMap::from([
                     ("AWS_ENDPOINT_URL_SSO_OIDC".to_owned(), url.clone()),
+                    ("AWS_ENDPOINT_URL_SIGNIN".to_owned(), url.clone()),
                     ("AWS_ENDPOINT_URL_SSO".to_owned(), url),
                 ])
             }

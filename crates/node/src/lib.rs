@@ -6,6 +6,7 @@
 //! `SsoError` class (the native side builds every error as one, see [`errors`]) and
 //! adapts `AbortSignal` and `onPrompt`.
 
+pub mod console;
 pub mod emulator;
 pub mod errors;
 pub mod listings;

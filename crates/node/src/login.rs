@@ -208,7 +208,7 @@ async fn login_with(
         config_file: options.config_file,
         env: options.env,
     })?;
-    let choice = sso.choose_flow(requested, &env);
+    let choice = sso.choose_flow(requested, &env).map_err(js_error)?;
     let core_options = CoreLoginOptions::default()
         .with_force(options.force.unwrap_or(true))
         .with_timeout(timeout)
@@ -231,6 +231,6 @@ async fn login_with(
         expiration: Timestamp(token.expires_at),
         token_file: path_string(sso.caches().tokens().path(key)),
         flow: choice.flow.as_str().to_owned(),
-        flow_reason: choice.reason.to_owned(),
+        flow_reason: choice.reason,
     })
 }

@@ -66,7 +66,8 @@ test('the config and environment come from the emulator', () => {
     AWS_CONFIG_FILE: emu.configFile,
     AWS_SHARED_CREDENTIALS_FILE: `${emu.home}/.aws/credentials`,
     AWS_ENDPOINT_URL_SSO: emu.url,
-    AWS_ENDPOINT_URL_SSO_OIDC: emu.url
+    AWS_ENDPOINT_URL_SSO_OIDC: emu.url,
+    AWS_ENDPOINT_URL_SIGNIN: emu.url
   })
   assert.equal(fs.readFileSync(env.AWS_SHARED_CREDENTIALS_FILE, 'utf8'), '')
 })

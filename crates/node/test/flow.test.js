@@ -223,3 +223,71 @@ test('without onPrompt, the core\'s prompt text goes to stderr', async () => {
   assert.match(text, /\n\nThen enter the code:\n\n[A-Z0-9]{4}-[A-Z0-9]{4}\n\n/)
   assert.match(text, /Or open this URL, which fills in the code:\n\S+user_code=\S+\n$/)
 })
+
+// Puts `sso_use_device_code = <value>` first in the emulator's [sso-session].
+function withSessionKey (env, value) {
+  const text = fs.readFileSync(env.AWS_CONFIG_FILE, 'utf8')
+  assert.match(text, /\[sso-session emulator\]\n/)
+  fs.writeFileSync(env.AWS_CONFIG_FILE, text.replace('[sso-session emulator]\n', `[sso-session emulator]\nsso_use_device_code = ${value}\n`))
+  return env
+}
+
+test('flow: SSOKIT_LOGIN_FLOW applies when flow is auto, after the flow option', async () => {
+  // A WSL machine would get PKCE: the variable asks for the device code.
+  const wsl = { ...freshHome(emu), WSL_DISTRO_NAME: 'Ubuntu', SSOKIT_LOGIN_FLOW: 'device-code' }
+  const device = await ssokit.login({ env: wsl, timeout: 60000, openBrowser: false, onPrompt: () => {} })
+  assert.equal(device.flow, 'device-code')
+  assert.equal(device.flowReason, 'SSOKIT_LOGIN_FLOW=device-code')
+  // Over SSH the device code would be chosen: the variable asks for PKCE.
+  const ssh = { ...freshHome(emu), SSH_CONNECTION: '1 2 3 4', SSOKIT_LOGIN_FLOW: 'pkce' }
+  const pages = []
+  const pkce = await ssokit.login({ env: ssh, timeout: 60000, openBrowser: false, onPrompt: (p) => browse(p.authorizeUrl, pages) })
+  assert.equal(pkce.flow, 'pkce')
+  assert.equal(pkce.flowReason, 'SSOKIT_LOGIN_FLOW=pkce')
+  assert.equal((await pages[0]).status, 200)
+  // The option beats the variable.
+  const asked = await ssokit.login({ env: ssh, flow: 'device-code', timeout: 60000, openBrowser: false, onPrompt: () => {} })
+  assert.equal(asked.flow, 'device-code')
+  assert.equal(asked.flowReason, 'as requested')
+})
+
+test('flow: sso_use_device_code = true applies after the variable', async () => {
+  const env = withSessionKey({ ...freshHome(emu), WSL_DISTRO_NAME: 'Ubuntu' }, 'true')
+  for (const extra of [{}, { SSOKIT_LOGIN_FLOW: 'auto' }]) {
+    const result = await ssokit.login({ env: { ...env, ...extra }, timeout: 60000, openBrowser: false, onPrompt: () => {} })
+    assert.equal(result.flow, 'device-code')
+    assert.equal(result.flowReason, 'sso_use_device_code = true in [sso-session emulator]')
+  }
+  const pages = []
+  const pkce = await ssokit.login({
+    env: { ...env, SSOKIT_LOGIN_FLOW: 'pkce' },
+    timeout: 60000,
+    openBrowser: false,
+    onPrompt: (p) => browse(p.authorizeUrl, pages)
+  })
+  assert.equal(pkce.flow, 'pkce')
+  assert.equal(pkce.flowReason, 'SSOKIT_LOGIN_FLOW=pkce')
+  assert.equal((await pages[0]).status, 200)
+})
+
+test('an invalid SSOKIT_LOGIN_FLOW or sso_use_device_code is ERR_SSOKIT_CONFIG', async () => {
+  const before = emu.requestLog().length
+  await assert.rejects(
+    ssokit.login({ env: { ...freshHome(emu), SSOKIT_LOGIN_FLOW: 'magic' }, timeout: 60000, openBrowser: false }),
+    (e) => {
+      assert.equal(e.code, 'ERR_SSOKIT_CONFIG')
+      assert.ok(e.message.startsWith('invalid SSOKIT_LOGIN_FLOW "magic" (environment variable SSOKIT_LOGIN_FLOW): expected "auto", "pkce" or "device-code"'), e.message)
+      return true
+    }
+  )
+  const env = withSessionKey(freshHome(emu), 'maybe')
+  await assert.rejects(
+    ssokit.login({ env, timeout: 60000, openBrowser: false }),
+    (e) => {
+      assert.equal(e.code, 'ERR_SSOKIT_CONFIG')
+      assert.ok(e.message.includes(`invalid sso_use_device_code "maybe" ([sso-session emulator] in ${env.AWS_CONFIG_FILE} line `), e.message)
+      return true
+    }
+  )
+  assert.equal(emu.requestLog().length, before)
+})

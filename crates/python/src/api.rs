@@ -112,7 +112,7 @@ pub(crate) fn login(
         .map_err(|e: ssokit::auth::flow::UnknownFlow| usage_error(py, e))?;
     let env = make_env(env);
     let sso = resolve(py, profile, sso_session, config_file, &env)?;
-    let choice = sso.choose_flow(requested, &env);
+    let choice = sso.choose_flow(requested, &env).map_err(|e| to_py(py, e))?;
     let cancel = cancel.map(|c| c.token.clone()).unwrap_or_default();
     let options = LoginOptions::default()
         .with_force(force)
@@ -364,4 +364,24 @@ impl CredentialProvider {
             .field("auto_login", self.auto_login)
             .finish()
     }
+}
+
+/// The console sign-in URL of a profile's role, to `destination` (default: the
+/// console home of the profile's region). It signs in whoever opens it, for 15
+/// minutes.
+#[pyfunction]
+#[pyo3(signature = (profile=None, *, destination=None, config_file=None, env=None))]
+pub(crate) fn console_url(
+    py: Python<'_>,
+    profile: Option<String>,
+    destination: Option<String>,
+    config_file: Option<PathBuf>,
+    env: Option<HashMap<String, String>>,
+) -> PyResult<String> {
+    let env = make_env(env);
+    let sso = resolve(py, profile, None, config_file, &env)?;
+    let url = run(py, async move {
+        ssokit::console::console_url(&sso, destination.as_deref(), &env).await
+    })?;
+    Ok(url.expose_secret().to_owned())
 }

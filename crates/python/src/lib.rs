@@ -42,6 +42,7 @@ fn ssokit_python(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(api::status, m)?)?;
     m.add_function(wrap_pyfunction!(api::list_accounts, m)?)?;
     m.add_function(wrap_pyfunction!(api::list_roles, m)?)?;
+    m.add_function(wrap_pyfunction!(api::console_url, m)?)?;
     m.add_function(wrap_pyfunction!(runtime::_after_fork_in_child, m)?)?;
     Ok(())
 }

@@ -165,8 +165,8 @@ impl Token {
 
     /// Why `login` chose that flow ("as requested", "over SSH: ...", ...), or None.
     #[getter]
-    fn flow_reason(&self) -> Option<&'static str> {
-        self.flow.as_ref().map(|c| c.reason)
+    fn flow_reason(&self) -> Option<&str> {
+        self.flow.as_ref().map(|c| c.reason.as_str())
     }
 
     fn __repr__(&self, py: Python<'_>) -> String {
@@ -178,7 +178,7 @@ impl Token {
         match &self.flow {
             Some(choice) => repr
                 .field("flow", choice.flow.as_str())
-                .field("flow_reason", choice.reason)
+                .field("flow_reason", &choice.reason)
                 .finish(),
             None => repr.finish(),
         }

@@ -64,6 +64,7 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "AWS_ENDPOINT_URL",
         "AWS_ENDPOINT_URL_SSO",
         "AWS_ENDPOINT_URL_SSO_OIDC",
+        "AWS_ENDPOINT_URL_SIGNIN",
         "BROWSER",
     ):
         monkeypatch.delenv(name, raising=False)

@@ -68,6 +68,7 @@ def test_the_config_and_environment_come_from_the_emulator() -> None:
             "AWS_SHARED_CREDENTIALS_FILE": str(idc.home / ".aws" / "credentials"),
             "AWS_ENDPOINT_URL_SSO": idc.url,
             "AWS_ENDPOINT_URL_SSO_OIDC": idc.url,
+            "AWS_ENDPOINT_URL_SIGNIN": idc.url,
         }
         assert idc.credentials_path.read_text() == ""
         for name, value in idc.env.items():

@@ -305,3 +305,68 @@ def test_unknown_flow_is_a_value_error(idc: Emulator) -> None:
         ssokit.login("dev", flow="browser")  # type: ignore[call-overload]
     assert str(raised.value) == 'flow must be "auto", "pkce" or "device-code", not "browser"'
     assert idc.requests() == []
+
+
+# -- SSOKIT_LOGIN_FLOW and sso_use_device_code ---------------------------------------------
+
+
+def keyed_config(idc: Emulator, tmp_path: Path, value: str) -> Path:
+    """A config whose [sso-session org] says ``sso_use_device_code = <value>`` (line 9)."""
+    config = tmp_path / "keyed-config"
+    account_id, role = idc.profiles["dev"]
+    config.write_text(
+        textwrap.dedent(
+            f"""\
+            [profile keyed]
+            sso_session = org
+            sso_account_id = {account_id}
+            sso_role_name = {role}
+            [sso-session org]
+            sso_start_url = {idc.start_url}
+            sso_region = {idc.region}
+            sso_registration_scopes = sso:account:access
+            sso_use_device_code = {value}
+            """
+        )
+    )
+    return config
+
+
+def test_the_login_flow_variable_applies_when_flow_is_auto(idc: Emulator) -> None:
+    # A desktop would get PKCE: the variable asks for the device code.
+    token = ssokit.login(
+        "dev", open_browser=False, on_prompt=either, env=emulator_env(idc, DISPLAY=":0", SSOKIT_LOGIN_FLOW="device-code"), timeout=60
+    )
+    assert (token.flow, token.flow_reason) == ("device-code", "SSOKIT_LOGIN_FLOW=device-code")
+    # Over SSH the device code would be chosen: the variable asks for PKCE.
+    ssh = emulator_env(idc, SSH_CONNECTION="10.0.0.2 50000 10.0.0.1 22", SSOKIT_LOGIN_FLOW="pkce")
+    token = ssokit.login("dev", open_browser=False, on_prompt=either, env=ssh, timeout=60)
+    assert (token.flow, token.flow_reason) == ("pkce", "SSOKIT_LOGIN_FLOW=pkce")
+    # The binding's argument beats it.
+    token = ssokit.login("dev", flow="device-code", open_browser=False, on_prompt=either, env=ssh, timeout=60)
+    assert (token.flow, token.flow_reason) == ("device-code", "as requested")
+    assert idc.count("StartDeviceAuthorization") == 2
+
+
+def test_the_sso_session_key_applies_after_the_variable(idc: Emulator, tmp_path: Path) -> None:
+    config = keyed_config(idc, tmp_path, "true")
+    for env in (emulator_env(idc, DISPLAY=":0"), emulator_env(idc, DISPLAY=":0", SSOKIT_LOGIN_FLOW="auto")):
+        token = ssokit.login("keyed", open_browser=False, on_prompt=either, config_file=config, env=env, timeout=60)
+        assert (token.flow, token.flow_reason) == ("device-code", "sso_use_device_code = true in [sso-session org]")
+    env = emulator_env(idc, DISPLAY=":0", SSOKIT_LOGIN_FLOW="pkce")
+    token = ssokit.login("keyed", open_browser=False, on_prompt=either, config_file=config, env=env, timeout=60)
+    assert (token.flow, token.flow_reason) == ("pkce", "SSOKIT_LOGIN_FLOW=pkce")
+
+
+def test_an_invalid_login_flow_variable_or_key_is_a_config_error(idc: Emulator, tmp_path: Path) -> None:
+    with pytest.raises(ssokit.ConfigError) as raised:
+        ssokit.login("dev", open_browser=False, env=emulator_env(idc, SSOKIT_LOGIN_FLOW="browser"), timeout=60)
+    assert str(raised.value).startswith(
+        'invalid SSOKIT_LOGIN_FLOW "browser" (environment variable SSOKIT_LOGIN_FLOW): '
+        'expected "auto", "pkce" or "device-code"'
+    )
+    config = keyed_config(idc, tmp_path, "yes")
+    with pytest.raises(ssokit.ConfigError) as raised:
+        ssokit.login("keyed", open_browser=False, config_file=config, env=emulator_env(idc), timeout=60)
+    assert f'invalid sso_use_device_code "yes" ([sso-session org] in {config} line 9)' in str(raised.value)
+    assert idc.requests() == []

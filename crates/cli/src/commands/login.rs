@@ -28,7 +28,7 @@ fn requested(args: &LoginArgs) -> FlowRequest {
 pub(crate) async fn run(args: &LoginArgs) -> CmdResult {
     let sso = super::resolve(&args.target)?;
     let env = Env::process();
-    let choice = sso.choose_flow(requested(args), &env);
+    let choice = sso.choose_flow(requested(args), &env)?;
     note(&format!(
         "Using the {} flow: {}.",
         choice.flow, choice.reason

@@ -2,6 +2,7 @@
 
 pub(crate) mod accounts;
 pub(crate) mod completions;
+pub(crate) mod console;
 pub(crate) mod credentials;
 pub(crate) mod demo;
 pub(crate) mod exec;
@@ -9,6 +10,7 @@ pub(crate) mod login;
 pub(crate) mod logout;
 pub(crate) mod populate;
 pub(crate) mod profile;
+pub(crate) mod serve;
 pub(crate) mod status;
 
 use ssokit::env::Env;

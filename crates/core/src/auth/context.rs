@@ -14,6 +14,7 @@ use crate::cache::{CacheDirs, CachedToken, ClientRegistration, GrantFlow, Regist
 use crate::client::{OidcClient, RegisterClientRequest, TokenResponse};
 use crate::config::SsoSession;
 use crate::rt::blocking;
+use crate::start_url::{PortalHosts, ResolvedStartUrl};
 use crate::time::SharedClock;
 
 /// How long a login waits for another process's login to finish before giving up.
@@ -121,6 +122,8 @@ pub(crate) struct LoginContext<'a> {
     pub(crate) caches: &'a CacheDirs,
     pub(crate) oidc: &'a OidcClient,
     pub(crate) clock: &'a SharedClock,
+    /// The allow-list a custom start URL's redirect is checked against.
+    pub(crate) portal_hosts: &'a PortalHosts,
 }
 
 impl LoginContext<'_> {
@@ -160,10 +163,24 @@ impl LoginContext<'_> {
 
     /// A reusable cached registration for `flow`, or a new one (saved under the AWS
     /// CLI's key; a PKCE registration is told apart by its `grantTypes`).
+    /// Where the start URL leads: itself on an AWS portal host, else the portal its
+    /// one redirect names ([`crate::start_url`]). Asked once per login, after the
+    /// cache was found wanting.
+    pub(crate) async fn resolve_start_url(&self) -> Result<ResolvedStartUrl, Error> {
+        Ok(crate::start_url::resolve(
+            &self.session.start_url,
+            Some(&self.session.region),
+            self.portal_hosts,
+            self.oidc.http_client(),
+        )
+        .await?)
+    }
+
     pub(crate) async fn registration(
         &self,
         flow: GrantFlow,
         client_name: Option<&str>,
+        portal: &ResolvedStartUrl,
     ) -> Result<ClientRegistration, Error> {
         let session = self.session.clone();
         let registrations = self.caches.registrations();
@@ -194,7 +211,7 @@ impl LoginContext<'_> {
             )
             .grant_types(vec!["authorization_code".into(), "refresh_token".into()])
             .redirect_uris(vec![REDIRECT_URI.to_owned()])
-            .issuer_url(session.start_url.clone()),
+            .issuer_url(portal.portal_url.clone()),
         };
         let response = self.oidc.register_client(&request).await?;
         let registration = super::convert::client_registration(&response, &request);
@@ -212,11 +229,12 @@ impl LoginContext<'_> {
         &self,
         registration: &ClientRegistration,
         token: TokenResponse,
+        portal: &ResolvedStartUrl,
     ) -> Result<CachedToken, Error> {
         let expires_at = token.expires_at(self.clock.now());
         let cached = CachedToken {
             start_url: Some(self.session.start_url.clone()),
-            region: Some(self.session.region.clone()),
+            region: Some(portal.region.clone()),
             access_token: token.access_token,
             expires_at,
             client_id: Some(registration.client_id.clone()),

@@ -231,6 +231,9 @@ impl SsoCredentialsProvider {
         };
         if let Some(lock) = lock.as_mut() {
             lock.set_shared_failure(match &role {
+                // Not this process's own set-up failing (a broken CA bundle): other
+                // processes must not wait for it.
+                Err(err) if err.is_local_setup() => None,
                 Err(err) if !rejected(err) => Some(shared_failure(
                     err,
                     self.inner.clock.now(),
@@ -357,6 +360,10 @@ impl ProvideCredentials for SsoCredentialsProvider {
     where
         Self: 'a,
     {
+        // Credentials in memory answer at once, without boxing the refresh future.
+        if let Some(c) = self.cached() {
+            return future::ProvideCredentials::ready(Ok(c));
+        }
         future::ProvideCredentials::new(async move {
             self.credentials().await.map_err(|e| match e {
                 Error::Auth(e @ AuthError::NotLoggedIn { .. }) => CredentialsError::not_loaded(e),

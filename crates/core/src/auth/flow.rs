@@ -1,5 +1,7 @@
-//! Choosing the login flow: PKCE where a browser on this machine can reach
-//! 127.0.0.1, the device code everywhere else — and saying why, in one line.
+//! Choosing the login flow — the caller's choice, else `SSOKIT_LOGIN_FLOW`, else the
+//! sso-session's `sso_use_device_code = true`, else PKCE where a browser on this
+//! machine can reach 127.0.0.1 and the device code everywhere else — and saying why,
+//! in one line.
 //!
 //! Needs the `login` cargo feature (on by default).
 
@@ -7,8 +9,12 @@ use std::fmt;
 use std::path::Path;
 use std::str::FromStr;
 
-use crate::config::SsoSession;
+use crate::config::{ConfigError, SsoSession};
 use crate::env::Env;
+
+/// The environment variable that chooses the login flow when the caller does not:
+/// `device-code`, `pkce` or `auto`.
+pub const LOGIN_FLOW_VARIABLE: &str = "SSOKIT_LOGIN_FLOW";
 
 /// A login flow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -133,13 +139,15 @@ impl FromStr for FlowRequest {
     }
 }
 
-/// The chosen flow and the reason, for the one line the CLI prints.
+/// The chosen flow and the reason, for the one line the CLI prints
+/// (`Using the PKCE authorization-code flow: SSOKIT_LOGIN_FLOW=pkce.`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FlowChoice {
     /// The flow.
     pub flow: Flow,
-    /// Why, in words.
-    pub reason: &'static str,
+    /// Why, in words; it names the source of the choice (the request, the variable,
+    /// the sso-session key, or what the machine looks like).
+    pub reason: String,
 }
 
 /// What the machine looks like, for [`choose_flow`]; injectable for tests.
@@ -164,28 +172,77 @@ impl Machine for RealMachine {
     }
 }
 
-/// Chooses the flow: the caller's choice if any; else the device code for legacy
-/// profiles (no sso-session), over SSH (`SSH_CONNECTION`/`SSH_TTY`), in a container
-/// without a display, and on Linux without a display (unless `BROWSER` names one or
-/// this is WSL, whose Windows browser reaches 127.0.0.1); else PKCE.
+/// Chooses the flow, first match wins:
+/// 1. the caller's choice (a command-line flag, a binding's `flow` argument);
+/// 2. [`LOGIN_FLOW_VARIABLE`] (`SSOKIT_LOGIN_FLOW`): `device-code` or `pkce` (`auto`,
+///    or empty, goes on to the next step);
+/// 3. `sso_use_device_code = true` in the `[sso-session]`;
+/// 4. the automatic choice ([`auto_flow`]).
+///
+/// # Errors
+/// [`ConfigError::InvalidValue`] naming the variable when `SSOKIT_LOGIN_FLOW` holds
+/// anything else (the sso-session key was checked when the config was resolved).
 pub(crate) fn choose_flow(
     session: &SsoSession,
     requested: FlowRequest,
     env: &Env,
     machine: &dyn Machine,
-) -> FlowChoice {
-    let choice = |flow, reason| FlowChoice { flow, reason };
+) -> Result<FlowChoice, ConfigError> {
     if let FlowRequest::Only(flow) = requested {
-        return choice(flow, "as requested");
+        return Ok(FlowChoice {
+            flow,
+            reason: "as requested".to_owned(),
+        });
     }
+    if let Some(value) = env.get_non_empty(LOGIN_FLOW_VARIABLE) {
+        let from_env = value
+            .parse::<FlowRequest>()
+            .map_err(|e| ConfigError::InvalidValue {
+                key: LOGIN_FLOW_VARIABLE.to_owned(),
+                value: value.clone(),
+                location: format!("environment variable {LOGIN_FLOW_VARIABLE}"),
+                reason: format!(
+                    "expected {}; unset it for the automatic choice",
+                    quoted(e.valid)
+                ),
+            })?;
+        if let FlowRequest::Only(flow) = from_env {
+            return Ok(FlowChoice {
+                flow,
+                reason: format!("{LOGIN_FLOW_VARIABLE}={value}"),
+            });
+        }
+    }
+    if session.use_device_code {
+        let name = session.name.as_deref().unwrap_or_default();
+        return Ok(FlowChoice {
+            flow: Flow::DeviceCode,
+            reason: format!(
+                "{} = true in [sso-session {name}]",
+                crate::config::USE_DEVICE_CODE
+            ),
+        });
+    }
+    let (flow, reason) = auto_flow(session, env, machine);
+    Ok(FlowChoice {
+        flow,
+        reason: reason.to_owned(),
+    })
+}
+
+/// The automatic choice: the device code for legacy profiles (no sso-session), over
+/// SSH (`SSH_CONNECTION`/`SSH_TTY`), in a container without a display, and on Linux
+/// without a display (unless `BROWSER` names one or this is WSL, whose Windows
+/// browser reaches 127.0.0.1); else PKCE. With the reason.
+fn auto_flow(session: &SsoSession, env: &Env, machine: &dyn Machine) -> (Flow, &'static str) {
     if session.name.is_none() {
-        return choice(
+        return (
             Flow::DeviceCode,
             "legacy profile without an sso-session: PKCE needs one (as in the AWS CLI)",
         );
     }
     if env.get_non_empty("SSH_CONNECTION").is_some() || env.get_non_empty("SSH_TTY").is_some() {
-        return choice(
+        return (
             Flow::DeviceCode,
             "over SSH: a browser on your machine cannot reach 127.0.0.1 here",
         );
@@ -193,7 +250,7 @@ pub(crate) fn choose_flow(
     let wsl = env.get_non_empty("WSL_DISTRO_NAME").is_some()
         || env.get_non_empty("WSL_INTEROP").is_some();
     if wsl {
-        return choice(Flow::Pkce, "WSL: the Windows browser reaches 127.0.0.1");
+        return (Flow::Pkce, "WSL: the Windows browser reaches 127.0.0.1");
     }
     let display =
         env.get_non_empty("DISPLAY").is_some() || env.get_non_empty("WAYLAND_DISPLAY").is_some();
@@ -202,15 +259,15 @@ pub(crate) fn choose_flow(
         || env.get_non_empty("KUBERNETES_SERVICE_HOST").is_some()
         || env.get_non_empty("container").is_some();
     if container && !display {
-        return choice(Flow::DeviceCode, "in a container without a display");
+        return (Flow::DeviceCode, "in a container without a display");
     }
     if machine.is_linux() && !display && env.get_non_empty("BROWSER").is_none() {
-        return choice(
+        return (
             Flow::DeviceCode,
             "no display (DISPLAY/WAYLAND_DISPLAY unset) and no BROWSER",
         );
     }
-    choice(Flow::Pkce, "a local browser can reach 127.0.0.1")
+    (Flow::Pkce, "a local browser can reach 127.0.0.1")
 }
 
 #[cfg(test)]
@@ -243,6 +300,7 @@ mod tests {
                 portal: "https://p".into(),
             },
             ca_bundle: None,
+            use_device_code: false,
         }
     }
 
@@ -355,7 +413,8 @@ mod tests {
             ),
         ];
         for (name, session, requested, vars, machine, expected) in cases {
-            let got = choose_flow(session, requested.into(), &Env::from_vars(vars), machine);
+            let got =
+                choose_flow(session, requested.into(), &Env::from_vars(vars), machine).unwrap();
             assert_eq!(got.flow, expected, "{name}: {}", got.reason);
         }
         let legacy = choose_flow(
@@ -363,7 +422,8 @@ mod tests {
             FlowRequest::Auto,
             &Env::from_vars([("DISPLAY", ":0")]),
             &linux,
-        );
+        )
+        .unwrap();
         assert_eq!(legacy.flow, Flow::DeviceCode);
         assert!(legacy.reason.contains("legacy"));
     }
@@ -393,5 +453,107 @@ mod tests {
             r#"flow must be "auto", "pkce" or "device-code", not "browser""#
         );
         assert_eq!(err.value, "browser");
+    }
+
+    #[test]
+    fn the_flag_then_the_variable_then_the_session_key_then_the_machine() {
+        let desktop = Fake {
+            linux: false,
+            files: vec![],
+        };
+        let mut keyed = session(Some("org"));
+        keyed.use_device_code = true;
+        let plain = session(Some("org"));
+        let pick = |session: &SsoSession, requested: FlowRequest, vars: Vec<(&str, &str)>| {
+            choose_flow(session, requested, &Env::from_vars(vars), &desktop).unwrap()
+        };
+        let pkce = FlowRequest::Only(Flow::Pkce);
+        let device = FlowRequest::Only(Flow::DeviceCode);
+        let env_pkce = vec![(LOGIN_FLOW_VARIABLE, "pkce")];
+        let env_device = vec![(LOGIN_FLOW_VARIABLE, "device-code")];
+
+        // 1. The caller's choice beats the variable and the key.
+        let got = pick(&keyed, pkce, env_device.clone());
+        assert_eq!(
+            (got.flow, got.reason.as_str()),
+            (Flow::Pkce, "as requested")
+        );
+        let got = pick(&plain, device, env_pkce.clone());
+        assert_eq!(got.flow, Flow::DeviceCode);
+
+        // 2. The variable beats the key and the machine, and names itself.
+        let got = pick(&keyed, FlowRequest::Auto, env_pkce.clone());
+        assert_eq!(got.flow, Flow::Pkce);
+        assert_eq!(got.reason, "SSOKIT_LOGIN_FLOW=pkce");
+        assert_eq!(
+            format!("Using the {} flow: {}.", got.flow, got.reason),
+            "Using the PKCE authorization-code flow: SSOKIT_LOGIN_FLOW=pkce."
+        );
+        let got = pick(&plain, FlowRequest::Auto, env_device.clone());
+        assert_eq!(got.flow, Flow::DeviceCode);
+        assert_eq!(got.reason, "SSOKIT_LOGIN_FLOW=device-code");
+        // ... even for a legacy profile, like the flag.
+        let got = pick(&session(None), FlowRequest::Auto, env_pkce);
+        assert_eq!(got.flow, Flow::Pkce);
+
+        // 3. `auto` or empty goes on to the key, which names itself and its session.
+        for vars in [
+            vec![(LOGIN_FLOW_VARIABLE, "auto")],
+            vec![(LOGIN_FLOW_VARIABLE, "")],
+            vec![],
+        ] {
+            let got = pick(&keyed, FlowRequest::Auto, vars);
+            assert_eq!(got.flow, Flow::DeviceCode);
+            assert_eq!(
+                got.reason,
+                "sso_use_device_code = true in [sso-session org]"
+            );
+        }
+
+        // 4. Without any of them, the machine decides.
+        let got = pick(
+            &plain,
+            FlowRequest::Auto,
+            vec![(LOGIN_FLOW_VARIABLE, "auto")],
+        );
+        assert_eq!(got.flow, Flow::Pkce);
+        assert_eq!(got.reason, "a local browser can reach 127.0.0.1");
+    }
+
+    #[test]
+    fn an_invalid_variable_is_a_configuration_error_naming_it() {
+        let machine = Fake {
+            linux: false,
+            files: vec![],
+        };
+        for bad in ["browser", "PKCE", "device_code", " pkce"] {
+            let err = choose_flow(
+                &session(Some("org")),
+                FlowRequest::Auto,
+                &Env::from_vars([(LOGIN_FLOW_VARIABLE, bad)]),
+                &machine,
+            )
+            .unwrap_err();
+            let ConfigError::InvalidValue { key, value, .. } = &err else {
+                panic!("{bad}: {err:?}");
+            };
+            assert_eq!((key.as_str(), value.as_str()), (LOGIN_FLOW_VARIABLE, bad));
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "invalid SSOKIT_LOGIN_FLOW {bad:?} (environment variable SSOKIT_LOGIN_FLOW): \
+                     expected \"auto\", \"pkce\" or \"device-code\"; unset it for the automatic choice"
+                )
+            );
+        }
+        // A caller's choice never reads the variable, so a bad one does not matter then.
+        let got = choose_flow(
+            &session(Some("org")),
+            FlowRequest::Only(Flow::Pkce),
+            &Env::from_vars([(LOGIN_FLOW_VARIABLE, "bogus")]),
+            &machine,
+        )
+        .unwrap();
+        assert_eq!(got.flow, Flow::Pkce);
     }
 }

@@ -23,6 +23,7 @@ use crate::client::{
 };
 use crate::config::SsoSession;
 use crate::env::Env;
+use crate::start_url::PortalHosts;
 use crate::time::SharedClock;
 
 /// How much `slow_down` adds to the polling interval, for the rest of the login.
@@ -140,6 +141,7 @@ pub struct DeviceLogin {
     oidc: OidcClient,
     clock: SharedClock,
     sleeper: SharedSleeper,
+    portal_hosts: PortalHosts,
 }
 
 impl fmt::Debug for DeviceLogin {
@@ -168,7 +170,15 @@ impl DeviceLogin {
             oidc,
             clock,
             sleeper,
+            portal_hosts: PortalHosts::aws(),
         }
+    }
+
+    /// The allow-list a custom start URL's redirect must lead into (default:
+    /// [`PortalHosts::aws`]); see [`crate::start_url`].
+    pub fn with_portal_hosts(mut self, hosts: PortalHosts) -> Self {
+        self.portal_hosts = hosts;
+        self
     }
 
     /// Logs in (see the module documentation) and returns the token it wrote, or the
@@ -180,21 +190,26 @@ impl DeviceLogin {
     ) -> Result<CachedToken, Error> {
         let ctx = self.context();
         ctx.single_flight(options.force, || async {
+            let portal = ctx.resolve_start_url().await?;
             let registration = ctx
-                .registration(GrantFlow::DeviceCode, options.client_name.as_deref())
+                .registration(
+                    GrantFlow::DeviceCode,
+                    options.client_name.as_deref(),
+                    &portal,
+                )
                 .await?;
             let authorization = self
                 .oidc
                 .start_device_authorization(
                     &registration.client_id,
                     &registration.client_secret,
-                    &self.session.start_url,
+                    &portal.portal_url,
                 )
                 .await?;
             let token = self
                 .wait_for_approval(&registration, &authorization, prompt, options)
                 .await?;
-            ctx.store_token(&registration, token).await
+            ctx.store_token(&registration, token, &portal).await
         })
         .await
     }
@@ -205,6 +220,7 @@ impl DeviceLogin {
             caches: &self.caches,
             oidc: &self.oidc,
             clock: &self.clock,
+            portal_hosts: &self.portal_hosts,
         }
     }
 

@@ -36,6 +36,7 @@ use crate::cache::{CacheDirs, CachedToken, GrantFlow};
 use crate::client::{CreateTokenRequest, OidcClient};
 use crate::config::SsoSession;
 use crate::secret::{AuthorizationCode, CodeVerifier};
+use crate::start_url::PortalHosts;
 use crate::time::SharedClock;
 
 use super::context::DEFAULT_SCOPE;
@@ -252,6 +253,7 @@ pub struct PkceLogin {
     caches: CacheDirs,
     oidc: OidcClient,
     clock: SharedClock,
+    portal_hosts: PortalHosts,
 }
 
 impl fmt::Debug for PkceLogin {
@@ -278,7 +280,15 @@ impl PkceLogin {
             caches,
             oidc,
             clock,
+            portal_hosts: PortalHosts::aws(),
         }
+    }
+
+    /// The allow-list a custom start URL's redirect must lead into (default:
+    /// [`PortalHosts::aws`]); see [`crate::start_url`].
+    pub fn with_portal_hosts(mut self, hosts: PortalHosts) -> Self {
+        self.portal_hosts = hosts;
+        self
     }
 
     /// Logs in (see the module documentation) and returns the token it wrote, or the
@@ -294,10 +304,16 @@ impl PkceLogin {
             caches: &self.caches,
             oidc: &self.oidc,
             clock: &self.clock,
+            portal_hosts: &self.portal_hosts,
         };
         ctx.single_flight(options.force, || async {
+            let portal = ctx.resolve_start_url().await?;
             let registration = ctx
-                .registration(GrantFlow::AuthorizationCode, options.client_name.as_deref())
+                .registration(
+                    GrantFlow::AuthorizationCode,
+                    options.client_name.as_deref(),
+                    &portal,
+                )
                 .await?;
             let scopes = registration
                 .scopes
@@ -387,7 +403,7 @@ impl PkceLogin {
                 redirect_uri,
             );
             let token = self.oidc.create_token(&request).await?;
-            ctx.store_token(&registration, token).await
+            ctx.store_token(&registration, token, &portal).await
         })
         .await
     }
@@ -429,6 +445,7 @@ mod tests {
                 portal: "http://127.0.0.1:4567".into(),
             },
             ca_bundle: None,
+            use_device_code: false,
         };
         let mut aws = emulator.clone();
         aws.endpoints = crate::config::resolve_endpoints("eu-west-1", false, false).unwrap();

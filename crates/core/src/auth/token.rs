@@ -447,13 +447,17 @@ impl SsoTokenProvider {
                 if refused {
                     state.refused = current.refresh_token.clone();
                 }
-                let failure = shared_failure(
-                    &err,
-                    inner.clock.now(),
-                    REFRESH_RETRY_INTERVAL,
-                    current.refresh_token.as_ref().filter(|_| refused),
-                );
-                lock.set_shared_failure(Some(failure));
+                // This process's own set-up failing (a broken CA bundle) says nothing
+                // about the service: other processes must not wait for it.
+                let failure = (!err.is_local_setup()).then(|| {
+                    shared_failure(
+                        &err,
+                        inner.clock.now(),
+                        REFRESH_RETRY_INTERVAL,
+                        current.refresh_token.as_ref().filter(|_| refused),
+                    )
+                });
+                lock.set_shared_failure(failure);
                 let still_valid = !current.is_expired(inner.clock.now());
                 tracing::warn!(session = %key, error = %err, still_valid, "SSO token refresh failed");
                 if still_valid {

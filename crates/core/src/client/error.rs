@@ -395,10 +395,19 @@ impl fmt::Display for TransportError {
             ..
         } = self;
         let gave_up = gave_up(self.attempts);
+        let tls_refused = self
+            .source
+            .as_deref()
+            .is_some_and(|source| super::cause::is_tls_failure(source));
         if self.timed_out {
             write!(
                 f,
                 "{operation}: {endpoint} did not answer in time, {gave_up}: check the network and proxy, or try again"
+            )
+        } else if tls_refused {
+            write!(
+                f,
+                "{operation}: could not reach {endpoint} ({reason}), {gave_up}: its certificate is not trusted; ssokit trusts Mozilla's root certificates plus the CA bundle (AWS_CA_BUNDLE / ca_bundle): for a private CA or a TLS-inspecting proxy, put its certificate in that bundle, else check the endpoint and proxy"
             )
         } else {
             write!(
@@ -454,6 +463,21 @@ impl ServiceError {
     /// The HTTP status of the service's response, when there was one.
     pub fn status(&self) -> Option<u16> {
         self.response().map(|e| e.status)
+    }
+
+    /// Whether the failure is this process's own set-up (its CA bundle, proxy, endpoint
+    /// or HTTP client), not the service's answer or the network: another process
+    /// sharing the caches, with other settings, would not fail the same way, so it is
+    /// never recorded for them as a shared failure.
+    pub(crate) fn is_local_setup(&self) -> bool {
+        matches!(
+            self,
+            Self::InsecureEndpoint { .. }
+                | Self::InvalidEndpoint { .. }
+                | Self::CaBundle { .. }
+                | Self::InvalidProxy { .. }
+                | Self::HttpClient { .. }
+        )
     }
 
     /// The operation that failed, when the error is about one call (not the settings).

@@ -12,7 +12,7 @@ use url::{Host, Url};
 
 use super::cause::innermost;
 use super::error::{ServiceError, TransportError};
-use super::reqwest_transport::ReqwestTransport;
+use super::reqwest_transport::{ReqwestTransport, setup_failure};
 use super::response::{Service, from_response};
 use super::retry::{send_is_retryable, status_is_retryable};
 use super::settings::{HttpSettings, RetryPolicy};
@@ -81,6 +81,34 @@ impl HttpClient {
     }
 }
 
+impl HttpClient {
+    /// One request without a body, as it is: one attempt within the request timeout,
+    /// no retry, the body unread and no redirect followed (a custom start URL's
+    /// redirect is read this way; see `crate::start_url`).
+    #[cfg(feature = "login")]
+    pub(crate) async fn send_once(
+        &self,
+        method: Method,
+        url: Url,
+    ) -> Result<crate::transport::Response, SendError> {
+        let mut headers = HeaderMap::new();
+        if let Some(agent) = &self.user_agent {
+            headers.insert(reqwest::header::USER_AGENT, agent.clone());
+        }
+        let request = Request::new(method, url, headers, Vec::new());
+        match tokio::time::timeout(self.request_timeout, self.transport.send(request)).await {
+            Ok(result) => result,
+            Err(_) => Err(SendError::new(
+                SendErrorKind::Timeout,
+                format!(
+                    "no response within {} s",
+                    self.request_timeout.as_secs_f64()
+                ),
+            )),
+        }
+    }
+}
+
 /// A checked service endpoint.
 #[derive(Debug, Clone)]
 pub(crate) struct Endpoint {
@@ -118,7 +146,7 @@ impl Endpoint {
     }
 
     /// The URL of an operation: the endpoint's path, then `path`, then the query.
-    fn url(&self, path: &str, query: &[(&str, &str)]) -> Url {
+    pub(crate) fn url(&self, path: &str, query: &[(&str, &str)]) -> Url {
         let mut url = self.url.clone();
         let joined = format!("{}{}", url.path().trim_end_matches('/'), path);
         url.set_path(&joined);
@@ -236,6 +264,11 @@ impl HttpClient {
                     });
                 }
                 Err(AttemptError::Transport(e)) => {
+                    // The transport could not be set up (a broken CA bundle): final,
+                    // and reported as what it is.
+                    if let Some(setup) = setup_failure(&e) {
+                        return Err(setup);
+                    }
                     let retryable = send_is_retryable(&e);
                     let error = transport_error(operation, endpoint, e, attempt);
                     tracing::debug!(operation, attempt, elapsed_ms, error = %error, "sso request got no response");

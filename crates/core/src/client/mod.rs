@@ -4,8 +4,10 @@
 //! - Requests are unsigned JSON over HTTPS; plain `http://` is refused unless the host
 //!   is loopback, so a token never travels in clear text.
 //! - Requests go through the [transport seam](crate::transport): by default one
-//!   `reqwest` client per [`HttpSettings`] (rustls with the system roots plus
-//!   `AWS_CA_BUNDLE` / `ca_bundle`, system proxies, connect and request timeouts, no
+//!   `reqwest` transport per process for each distinct connect timeout, CA bundle and
+//!   proxy environment, shared by every client, built at the first request (rustls
+//!   trusting Mozilla's roots, compiled in, plus `AWS_CA_BUNDLE` / `ca_bundle`, read
+//!   at the first `https` request; the HTTPS proxy of the environment; no
 //!   redirects), or the transport given to a builder (`http_transport`, or with the
 //!   `sdk-config` feature an `SdkConfig`'s HTTP client through `configure`).
 //! - Transient failures (HTTP 5xx, HTTP 429, connection failures and timeouts) are
@@ -35,6 +37,8 @@ mod sdk;
 mod seam_tests;
 mod settings;
 mod setup;
+#[cfg(feature = "extras")]
+mod signin;
 
 pub use error::{ErrorCode, ResponseError, ServiceError, TransportError};
 pub(crate) use http::HttpClient;
@@ -47,6 +51,8 @@ pub use oidc::{
 };
 pub use portal::{AccountInfo, PortalClient, RoleCredentials, RoleInfo};
 pub(crate) use setup::{HttpSetup, TransportChoice};
+#[cfg(feature = "extras")]
+pub use signin::SigninClient;
 
 pub use settings::{
     DEFAULT_BASE_DELAY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_DELAY,

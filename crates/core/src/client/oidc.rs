@@ -288,6 +288,12 @@ pub struct OidcClient {
 }
 
 impl OidcClient {
+    /// The HTTP client under this one (for the start URL's redirect).
+    #[cfg(feature = "login")]
+    pub(crate) fn http_client(&self) -> &HttpClient {
+        &self.http
+    }
+
     /// A client for `endpoint` (e.g. `https://oidc.us-east-1.amazonaws.com`) with its
     /// own HTTP client.
     pub fn new(endpoint: &str, settings: &HttpSettings) -> Result<Self, ServiceError> {

@@ -16,6 +16,9 @@ use super::error::ServiceError;
 pub(crate) const PROXY_VARIABLES: [&str; 4] =
     ["HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"];
 
+/// The variables that exempt hosts from the proxy (read by `reqwest::NoProxy`).
+pub(crate) const NO_PROXY_VARIABLES: [&str; 2] = ["NO_PROXY", "no_proxy"];
+
 /// The schemes a proxy URL may have.
 const SCHEMES: [&str; 4] = ["http", "https", "socks5", "socks5h"];
 

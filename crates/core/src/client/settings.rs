@@ -30,7 +30,10 @@ pub struct HttpSettings {
     /// When and how failed attempts are retried.
     pub retry: RetryPolicy,
     /// A PEM file of extra certificate authorities to trust (`AWS_CA_BUNDLE` or the
-    /// profile's `ca_bundle`), added to the system's roots.
+    /// profile's `ca_bundle`), added to Mozilla's roots (compiled in, as botocore
+    /// trusts certifi's). It is read at the first `https` request, once per process;
+    /// an unusable file is a [`ServiceError::CaBundle`](super::ServiceError::CaBundle)
+    /// then.
     pub ca_bundle: Option<PathBuf>,
     /// The `User-Agent` header sent with every request.
     pub user_agent: String,

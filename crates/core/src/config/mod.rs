@@ -70,6 +70,8 @@ mod index;
 mod model;
 mod parse;
 mod resolve;
+#[cfg(feature = "login")]
+pub(crate) use resolve::USE_DEVICE_CODE;
 mod selection;
 mod session;
 mod settings;

@@ -11,7 +11,7 @@ use super::index::Section;
 use super::model::Property;
 use super::selection::selected_profile_name;
 use super::session::{SsoProfile, SsoSession};
-use super::settings::ca_bundle;
+use super::settings::{ca_bundle, parse_bool};
 use super::suggest::suggest;
 use super::validate::{validate_account_id, validate_region, validate_start_url};
 use crate::env::Env;
@@ -73,11 +73,17 @@ impl AwsConfig {
             });
         }
         let legacy = session_name.is_none();
-        let (name, start_url, region, scopes) = match session_name {
+        let (name, start_url, region, scopes, use_device_code) = match session_name {
             Some(session) => {
                 self.note_inline_comment(section, "sso_session", &mut warnings);
                 let s = self.session_settings(session.value(), Some(section))?;
-                (Some(s.name), s.start_url, s.region, s.scopes)
+                (
+                    Some(s.name),
+                    s.start_url,
+                    s.region,
+                    s.scopes,
+                    s.use_device_code,
+                )
             }
             None => {
                 let Some(start_url) = start_url else {
@@ -96,7 +102,7 @@ impl AwsConfig {
                 self.check(section, "sso_start_url", start_url, validate_start_url)?;
                 let region = self.required(section, "sso_region", "us-east-1")?;
                 self.check(section, "sso_region", region, validate_region)?;
-                (None, start_url.to_owned(), region.to_owned(), None)
+                (None, start_url.to_owned(), region.to_owned(), None, false)
             }
         };
         let (account_id, role_name) = match (account_id, role_name) {
@@ -137,6 +143,7 @@ impl AwsConfig {
                 scopes,
                 endpoints,
                 ca_bundle: ca_bundle(Some(section), env),
+                use_device_code,
             },
             account_id,
             role_name,
@@ -168,6 +175,7 @@ impl AwsConfig {
             start_url: s.start_url,
             region: s.region,
             scopes: s.scopes,
+            use_device_code: s.use_device_code,
         })
     }
 
@@ -202,6 +210,7 @@ impl AwsConfig {
             scopes,
             endpoints,
             ca_bundle: ca_bundle(profile, env),
+            use_device_code: false,
         })
     }
 
@@ -252,11 +261,23 @@ impl AwsConfig {
         let scopes = session
             .get("sso_registration_scopes")
             .map(|p| parse_scopes(p.value()));
+        let use_device_code = match value(session, USE_DEVICE_CODE) {
+            None => false,
+            Some(p) => parse_bool(p.value()).ok_or_else(|| ConfigError::InvalidValue {
+                key: USE_DEVICE_CODE.to_owned(),
+                value: p.value().to_owned(),
+                location: self.location(session, USE_DEVICE_CODE),
+                reason: "expected true or false (true: log in with the device code unless \
+                         --use-pkce or SSOKIT_LOGIN_FLOW asks otherwise)"
+                    .to_owned(),
+            })?,
+        };
         Ok(SessionSettings {
             name: name.to_owned(),
             start_url: start_url.to_owned(),
             region: region.to_owned(),
             scopes,
+            use_device_code,
         })
     }
 
@@ -335,7 +356,11 @@ struct SessionSettings {
     start_url: String,
     region: String,
     scopes: Option<Vec<String>>,
+    use_device_code: bool,
 }
+
+/// The `[sso-session]` key that asks for the device-code flow.
+pub(crate) const USE_DEVICE_CODE: &str = "sso_use_device_code";
 
 /// `sso_registration_scopes`: comma-separated, trimmed, empty items dropped.
 pub(crate) fn parse_scopes(v: &str) -> Vec<String> {

@@ -22,6 +22,11 @@ pub struct SsoSession {
     pub endpoints: Endpoints,
     /// A PEM bundle to trust: `AWS_CA_BUNDLE`, else the profile's `ca_bundle`.
     pub ca_bundle: Option<PathBuf>,
+    /// `sso_use_device_code = true` in the `[sso-session]`: log in with the device
+    /// code unless the caller or `SSOKIT_LOGIN_FLOW` asks otherwise (see
+    /// [`Sso::choose_flow`](crate::Sso::choose_flow)). Always `false` for a legacy
+    /// profile, which has no sso-session.
+    pub use_device_code: bool,
 }
 
 impl SsoSession {

@@ -40,6 +40,7 @@ pub fn session(uri: &str) -> SsoSession {
             portal: uri.to_owned(),
         },
         ca_bundle: None,
+        use_device_code: false,
     }
 }
 

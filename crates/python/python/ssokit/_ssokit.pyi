@@ -442,6 +442,17 @@ def get_credentials(
     when they have more than 15 minutes left, else from GetRoleCredentials with the
     (refreshed) SSO token. For repeated use, keep a ``CredentialProvider``."""
 
+def console_url(
+    profile: Optional[str] = None,
+    *,
+    destination: Optional[str] = None,
+    config_file: _PathArg = None,
+    env: _Env = None,
+) -> str:
+    """The console sign-in URL of a profile's role (like ``ssokit console --print``),
+    to ``destination`` (default: the console home of the profile's region). It signs
+    in whoever opens it, for 15 minutes."""
+
 def status(*, config_file: _PathArg = None, env: _Env = None) -> list[SessionStatus]:
     """The state of every sso-session and legacy start URL in the config (like
     ``ssokit status``): logged in, expiry, refreshable, profiles. No network."""
