@@ -60,7 +60,7 @@ step "The zig toolchain for $triple with glibc $glibc (cargo-zigbuild's compiler
 # cargo-zigbuild writes its wrappers and runs cargo with them in the environment; asked
 # to run a `cargo` that prints its environment instead, it tells which variables those
 # are. Every build below runs with exactly these, so cargo shares one build of the
-# dependencies (the C of aws-lc-sys included) between the CLI, the wheel and the addon,
+# dependencies (ring's C and assembly included) between the CLI, the wheel and the addon,
 # and a second run recompiles nothing.
 mkdir -p "$work"
 printf '#!/bin/sh\nexec env -0\n' >"$work/print-env"
