@@ -2,8 +2,10 @@
 # Runs every test of every language, from a fresh clone: Rust (fmt, clippy, tests),
 # Python (virtualenv, maturin, pytest), Node (npm ci, napi build, node --test), then
 # the cross-language and external-tool suites of tests/ (botocore, Chromium, Python
-# and Node together). Everything it needs is installed here; nothing is installed
-# outside the repository except Debian packages (apt-get) that the last suites need.
+# and Node together), and last the release artifacts (scripts/dist.sh) installed and
+# run without Rust (scripts/test-install.sh). Everything it needs is installed here;
+# nothing is installed outside the repository except Debian packages (apt-get) that
+# the last suites need (and cargo-zigbuild keeps its zig wrappers in ~/.cache).
 # docs/testing.md describes the layout.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -117,5 +119,11 @@ cargo build --locked -p ssokit-cli -p ssokit-emulator
 # the same target directory.
 CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}" cargo build --locked --manifest-path tests/embed/Cargo.toml
 SSOKIT_TESTS_REQUIRE_TOOLS=1 cargo test --locked -p ssokit-tests
+
+step "Release artifacts: scripts/dist.sh builds dist/ (wheel, npm tarballs, CLI archive)"
+bash scripts/dist.sh
+
+step "Release artifacts: install each on a PATH without cargo or rustc, and run it (scripts/test-install.sh)"
+bash scripts/test-install.sh
 
 step "All suites passed"

@@ -4,7 +4,18 @@
 // support for `login`, and `fromSso`, the credentials provider for the AWS SDK for
 // JavaScript v3. Everything else happens in Rust (crates/core).
 
-const native = require('./index.js')
+const native = loadNative()
+
+// The binding napi-rs generates (index.js) loads the addon from this directory (a
+// source build) or from the platform package (ssokit-linux-x64-gnu, ...); when neither
+// is there, say what to install or build instead of `Cannot find module`.
+function loadNative () {
+  try {
+    return require('./index.js')
+  } catch (err) {
+    throw require('./platform.js').missingAddonError(err)
+  }
+}
 
 // The core's warnings (unsafe cache permissions) are queued in native code and
 // emitted here, on the JavaScript thread, after each call that reached the core, as

@@ -109,7 +109,7 @@ pub(crate) async fn run() -> CmdResult {
         .unwrap_or_default();
     print(&format!(
         "\n5. The token is in the AWS CLI's cache, where `aws`, boto3 and every AWS SDK read it:\n   {}\n   keys: {}\n\n\
-         Done. With a real Identity Center, put your start URL in ~/.aws/config and run\n   cargo run -p ssokit-cli -- login --profile <your profile>\n",
+         Done. With a real Identity Center, put your start URL in ~/.aws/config and run\n   ssokit login --profile <your profile>\n   (from a source checkout: cargo run -p ssokit-cli -- login --profile <your profile>)\n",
         token_file.display(),
         keys.join(", ")
     ));
