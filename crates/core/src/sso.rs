@@ -612,6 +612,13 @@ impl Sso {
     /// A configuration error for a session or a token-only profile.
     pub fn credentials_provider(&self) -> Result<SsoCredentialsProvider, Error> {
         let profile = self.require_role_profile()?;
+        if let Some(chain) = &profile.chain {
+            return Err(crate::config::ConfigError::RoleChainingUnavailable {
+                profile: profile.name.clone(),
+                chain: chain.describe(),
+            }
+            .into());
+        }
         let (Some(account), Some(role)) = (&profile.account_id, &profile.role_name) else {
             return Err(crate::config::ConfigError::TokenOnlyProfile {
                 profile: profile.name.clone(),
@@ -753,6 +760,9 @@ pub(crate) fn cached_role_credentials(
     caches: &CacheDirs,
     now: std::time::SystemTime,
 ) -> Option<CachedRoleCredentials> {
+    if profile.chain.is_some() {
+        return None;
+    }
     let (account, role) = (
         profile.account_id.as_deref()?,
         profile.role_name.as_deref()?,

@@ -658,6 +658,7 @@ impl Builder {
                     role_name: Some(role_name),
                     region: None,
                     warnings: Vec::new(),
+                    chain: None,
                 };
                 (profile, target)
             }
@@ -701,6 +702,13 @@ pub(crate) fn from_profile(
         }
         .into());
     };
+    if let Some(chain) = &profile.chain {
+        return Err(crate::config::ConfigError::RoleChainingUnavailable {
+            profile: profile.name.clone(),
+            chain: chain.describe(),
+        }
+        .into());
+    }
     let clock = setup.clock();
     let http = setup.client(&setup.settings_for(&profile.session))?;
     let oidc = OidcClient::with_http_client(&profile.session.endpoints.oidc, &http)?;

@@ -63,6 +63,7 @@
 //! ```
 
 mod aws_config;
+mod chain;
 mod endpoints;
 mod error;
 mod files;
@@ -81,6 +82,9 @@ mod validate;
 
 pub use aws_config::AwsConfig;
 pub(crate) use aws_config::load_config;
+pub use chain::{
+    MAX_CHAINED_DURATION_SECONDS, MIN_DURATION_SECONDS, RoleChain, RoleHop, StsEndpoint,
+};
 pub use endpoints::Endpoints;
 #[cfg(feature = "login")]
 pub(crate) use endpoints::partition_dns_suffix;

@@ -60,6 +60,11 @@ pub struct SsoProfile {
     /// Non-fatal notes, such as a value botocore would read differently. Each is also
     /// logged with `tracing::warn!`.
     pub warnings: Vec<String>,
+    /// For a profile with `role_arn` and `source_profile`: the roles assumed, one
+    /// after the other, from the role credentials of the SSO profile at the end of the
+    /// chain (whose session, account and role the fields above hold). `None` for an
+    /// SSO profile.
+    pub chain: Option<super::RoleChain>,
 }
 
 impl SsoProfile {
