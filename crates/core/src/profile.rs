@@ -76,12 +76,15 @@ pub(crate) fn cache_paths(profile: &SsoProfile, dirs: &CacheDirs) -> CachePaths 
     let last_hop = profile.chain.as_ref().and_then(|c| c.hops.last());
     let role_credentials = match (last_hop, &profile.account_id, &profile.role_name) {
         // A role chain's credentials: the last hop's assume-role cache entry.
-        (Some(hop), _, _) => Some(dirs.assumed_roles().path(&crate::cache::assume_role_cache_key(
-            &hop.role_arn,
-            hop.role_session_name.as_deref(),
-            hop.duration_seconds,
-            hop.external_id.as_deref(),
-        ))),
+        (Some(hop), _, _) => Some(
+            dirs.assumed_roles()
+                .path(&crate::cache::assume_role_cache_key(
+                    &hop.role_arn,
+                    hop.role_session_name.as_deref(),
+                    hop.duration_seconds,
+                    hop.external_id.as_deref(),
+                )),
+        ),
         (None, Some(account), Some(role)) => {
             Some(dirs.role_credentials().path(account, role, scope))
         }

@@ -76,12 +76,14 @@ fn provider(s: &Setup, profile: &str) -> SsoCredentialsProvider {
 fn portal(expires: u64) -> Mock {
     Mock::given(method("GET"))
         .and(path("/federation/credentials"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(json!({"roleCredentials": {
-            "accessKeyId": "ASIAROOT",
-            "secretAccessKey": "ROOTSECRET",
-            "sessionToken": "ROOTTOKEN",
-            "expiration": expires * 1000
-        }})))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(json!({"roleCredentials": {
+                "accessKeyId": "ASIAROOT",
+                "secretAccessKey": "ROOTSECRET",
+                "sessionToken": "ROOTTOKEN",
+                "expiration": expires * 1000
+            }})),
+        )
 }
 
 fn assumed(key: &str, account: &str, role: &str, expires: u64) -> ResponseTemplate {
@@ -120,7 +122,9 @@ async fn a_two_hop_chain_assumes_each_role_once_and_shares_the_aws_cli_cache() {
         .mount(&s.server)
         .await;
     sts(TOP, "ASIAMID", "eu-west-1")
-        .and(body_string_contains(format!("RoleSessionName=botocore-session-{T0}")))
+        .and(body_string_contains(format!(
+            "RoleSessionName=botocore-session-{T0}"
+        )))
         .and(body_string_contains("DurationSeconds=1800"))
         .respond_with(assumed("ASIATOP", "333344445555", "Top", T0 + 1800))
         .expect(1)
@@ -149,11 +153,28 @@ async fn a_two_hop_chain_assumes_each_role_once_and_shares_the_aws_cli_cache() {
     assert_eq!(top.access_key_id, "ASIATOP");
     let text = std::fs::read_to_string(dirs.assumed_roles().path(&top_key)).unwrap();
     assert!(text.contains("UTC\""), "{text}");
-    assert_eq!(dirs.assumed_roles().load(&mid_key).unwrap().access_key_id, "ASIAMID");
+    assert_eq!(
+        dirs.assumed_roles().load(&mid_key).unwrap().access_key_id,
+        "ASIAMID"
+    );
     // A new provider (another process) answers from the cache: no further request.
-    assert_eq!(provider(&s, "top").credentials().await.unwrap().access_key_id(), "ASIATOP");
+    assert_eq!(
+        provider(&s, "top")
+            .credentials()
+            .await
+            .unwrap()
+            .access_key_id(),
+        "ASIATOP"
+    );
     // So does the middle profile on its own.
-    assert_eq!(provider(&s, "middle").credentials().await.unwrap().access_key_id(), "ASIAMID");
+    assert_eq!(
+        provider(&s, "middle")
+            .credentials()
+            .await
+            .unwrap()
+            .access_key_id(),
+        "ASIAMID"
+    );
     // The `credential_process` fast path reads the same entry.
     let selector = ssokit::Selector::default().with_profile(Some("top".into()));
     let (_, _, cached) = ssokit::sso::resolve_cached(&selector, &s.env, at(T0)).unwrap();

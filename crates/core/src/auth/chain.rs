@@ -7,7 +7,6 @@ use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
 
-use super::credentials::{PROVIDER_NAME, SsoCredentialsProvider};
 use crate::Error;
 use crate::cache::{
     AssumeRoleCache, CacheLock, CachedAssumedRole, DEFAULT_LOCK_TIMEOUT, assume_role_cache_key,
@@ -26,6 +25,7 @@ pub(crate) struct ChainedRoles {
     sts: StsClient,
     cache: Option<AssumeRoleCache>,
     clock: SharedClock,
+    provider_name: &'static str,
 }
 
 /// The AWS CLI's cache key of a hop (the generated session name is not part of it).
@@ -38,13 +38,13 @@ pub(crate) fn hop_cache_key(hop: &RoleHop) -> String {
     )
 }
 
-pub(crate) fn to_credentials(c: &CachedAssumedRole) -> Credentials {
+fn to_credentials(c: &CachedAssumedRole, provider_name: &'static str) -> Credentials {
     let mut builder = Credentials::builder()
         .access_key_id(&c.access_key_id)
         .secret_access_key(c.secret_access_key.expose_secret())
         .session_token(c.session_token.expose_secret())
         .expiry(c.expiration)
-        .provider_name(PROVIDER_NAME);
+        .provider_name(provider_name);
     if let Some(account) = &c.account_id {
         builder = builder.account_id(account.as_str());
     }
@@ -59,12 +59,14 @@ impl ChainedRoles {
         http: &HttpClient,
         cache: Option<AssumeRoleCache>,
         clock: SharedClock,
+        provider_name: &'static str,
     ) -> Result<Self, Error> {
         Ok(Self {
             sts: StsClient::with_http_client(&chain.sts.url, &chain.sts.signing_region, http)?,
             chain: chain.clone(),
             cache,
             clock,
+            provider_name,
         })
     }
 
@@ -75,24 +77,27 @@ impl ChainedRoles {
 
     /// The last hop's credentials: from its cache entry while fresh, else assumed
     /// from the deepest hop with a fresh entry, else from the root's role
-    /// credentials (`root`).
-    pub(crate) async fn credentials(
+    /// credentials (what `root` fetches).
+    pub(crate) async fn credentials<F>(
         &self,
-        root: &SsoCredentialsProvider,
-    ) -> Result<Credentials, Error> {
+        root: impl FnOnce() -> F,
+    ) -> Result<Credentials, Error>
+    where
+        F: std::future::Future<Output = Result<Credentials, Error>>,
+    {
         let hops = &self.chain.hops;
         let mut start = 0;
         let mut current = None;
         for i in (0..hops.len()).rev() {
             if let Some(c) = self.load(i, self.clock.now()).await {
                 start = i + 1;
-                current = Some(to_credentials(&c));
+                current = Some(to_credentials(&c, self.provider_name));
                 break;
             }
         }
         let mut current = match current {
             Some(c) => c,
-            None => root.root_credentials().await?,
+            None => root().await?,
         };
         for i in start..hops.len() {
             current = self.assume(i, &current).await?;
@@ -138,7 +143,7 @@ impl ChainedRoles {
         };
         let _lock = self.lock(i).await?;
         if let Some(c) = self.load(i, self.clock.now()).await {
-            return Ok(to_credentials(&c));
+            return Ok(to_credentials(&c, self.provider_name));
         }
         let now = self.clock.now();
         let generated;
@@ -176,7 +181,7 @@ impl ChainedRoles {
             extra: serde_json::Map::new(),
         };
         self.store(i, &entry).await;
-        Ok(to_credentials(&entry))
+        Ok(to_credentials(&entry, self.provider_name))
     }
 
     fn error(&self, hop: &RoleHop, failure: StsFailure) -> Error {

@@ -231,7 +231,7 @@ impl SsoCredentialsProvider {
         }
         #[cfg(feature = "extras")]
         if let Some(chain) = &self.inner.chain {
-            let c = chain.credentials(self).await?;
+            let c = chain.credentials(|| self.root_credentials()).await?;
             self.remember(Some(c.clone()));
             return Ok(c);
         }
@@ -794,6 +794,7 @@ pub(crate) fn with_role_chain(
             http,
             role_cache.then(|| caches.assumed_roles()),
             clock,
+            PROVIDER_NAME,
         )?;
         Ok(provider.with_chain(Some(Arc::new(roles))))
     }

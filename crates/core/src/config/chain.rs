@@ -12,7 +12,7 @@ use super::aws_config::value;
 use super::endpoints::partition_dns_suffix;
 use super::error::ConfigError;
 use super::index::Section;
-use super::session::SsoProfile;
+use super::session::{RoleChain, RoleHop, SsoProfile, StsEndpoint};
 use super::suggest::suggest;
 use super::validate::validate_region;
 use crate::env::Env;
@@ -42,56 +42,6 @@ const LEGACY_GLOBAL_REGIONS: &[&str] = &[
     "us-west-1",
     "us-west-2",
 ];
-
-/// One `AssumeRole` of a chain: what one profile with `role_arn` asks for.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RoleHop {
-    /// The profile that names the role.
-    pub profile: String,
-    /// `role_arn`.
-    pub role_arn: String,
-    /// `role_session_name`, if configured (else a generated
-    /// `botocore-session-<unix seconds>`, which is not part of the cache key).
-    pub role_session_name: Option<String>,
-    /// `duration_seconds`, if configured: 900 to 3600.
-    pub duration_seconds: Option<u32>,
-    /// `external_id`, if configured.
-    pub external_id: Option<String>,
-}
-
-/// Where the STS requests of a chain go.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct StsEndpoint {
-    /// The base URL (`https://sts.us-east-1.amazonaws.com`, or an override).
-    pub url: String,
-    /// The region the requests are signed for (`us-east-1` for the global endpoint).
-    pub signing_region: String,
-}
-
-/// A resolved role chain: the hops from the SSO root to the selected profile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub struct RoleChain {
-    /// The SSO profile whose role credentials the first hop starts from.
-    pub root_profile: String,
-    /// The hops in the order they are assumed: the first with the root's role
-    /// credentials, the last giving the selected profile's credentials.
-    pub hops: Vec<RoleHop>,
-    /// Where the `AssumeRole` requests go.
-    pub sts: StsEndpoint,
-}
-
-impl RoleChain {
-    /// The profiles from the selected one down to the root, as messages show them:
-    /// `chained -> middle -> sso-root`.
-    pub fn describe(&self) -> String {
-        let mut names: Vec<&str> = self.hops.iter().rev().map(|h| h.profile.as_str()).collect();
-        names.push(&self.root_profile);
-        names.join(" -> ")
-    }
-}
 
 fn arrow(names: &[String]) -> String {
     names.join(" -> ")
