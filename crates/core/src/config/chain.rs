@@ -3,9 +3,11 @@
 //!
 //! Every hop starts from role credentials (the SSO role's, then each assumed role's),
 //! so every hop is role chaining in AWS's sense: a session of at most one hour. The
-//! STS endpoint is the one the AWS CLI would call for the selected profile (its
-//! region, `sts_regional_endpoints`, and `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL` /
-//! a `[services]` `sts` `endpoint_url` / the profile's `endpoint_url`).
+//! STS endpoint is the one the AWS CLI would call for the selected profile: its
+//! region (`AWS_REGION`, `AWS_DEFAULT_REGION`, the selected profile's `region`, else
+//! the SSO root profile's `region`, else the global endpoint), `sts_regional_endpoints`
+//! (`AWS_STS_REGIONAL_ENDPOINTS`), and `AWS_ENDPOINT_URL_STS` / `AWS_ENDPOINT_URL` / a
+//! `[services]` `sts` `endpoint_url` / the profile's `endpoint_url`.
 
 use super::AwsConfig;
 use super::aws_config::value;
@@ -146,7 +148,7 @@ impl AwsConfig {
             .map(|p| p.value().to_owned())
             .or_else(|| root.region.clone());
         let mut warnings = root.warnings.clone();
-        let sts = self.sts_endpoint(top, env, &mut warnings)?;
+        let sts = self.sts_endpoint(top, root.region.as_deref(), env, &mut warnings)?;
         let chain = RoleChain {
             root_profile: root.name.clone(),
             hops,
@@ -266,6 +268,7 @@ impl AwsConfig {
     fn sts_endpoint(
         &self,
         top: Option<&Section>,
+        root_region: Option<&str>,
         env: &Env,
         warnings: &mut Vec<String>,
     ) -> Result<StsEndpoint, ConfigError> {
@@ -276,7 +279,12 @@ impl AwsConfig {
             Some(found) => (Some(found.0), found.1),
             None => match top.and_then(|s| value(s, "region").map(|p| (s, p))) {
                 Some((s, p)) => (Some(p.value().to_owned()), self.location(s, "region")),
-                None => (None, String::new()),
+                // Where botocore would fall back to the global endpoint, the SSO
+                // profile's own region: its STS is closer, and regional.
+                None => (
+                    root_region.map(str::to_owned),
+                    "the region of the SSO profile that starts the chain".to_owned(),
+                ),
             },
         };
         if let Some(r) = &region {

@@ -67,9 +67,9 @@ fn a_two_hop_chain_resolves_to_its_sso_root_with_the_hops_in_order() {
             },
         ]
     );
-    // No region anywhere: the global endpoint.
-    assert_eq!(chain.sts.url, "https://sts.amazonaws.com");
-    assert_eq!(chain.sts.signing_region, "us-east-1");
+    // The top profile has no region: the SSO root's.
+    assert_eq!(chain.sts.url, "https://sts.eu-west-1.amazonaws.com");
+    assert_eq!(chain.sts.signing_region, "eu-west-1");
 }
 
 #[test]
@@ -89,6 +89,19 @@ fn an_sso_profile_has_no_chain_and_role_arn_wins_over_sso_settings() {
     .unwrap();
     assert_eq!(p.account_id.as_deref(), Some("111122223333"));
     assert_eq!(p.chain.unwrap().hops.len(), 1);
+}
+
+#[test]
+fn without_any_region_the_global_endpoint() {
+    let text = SSO.replace("region = eu-west-1\n", "")
+        + "[profile r]\nrole_arn = arn:aws:iam::222233334444:role/R\nsource_profile = sso\n";
+    let p = AwsConfig::from_texts(&text, "")
+        .unwrap()
+        .resolve_sso_profile("r", &env())
+        .unwrap();
+    let sts = p.chain.unwrap().sts;
+    assert_eq!(sts.url, "https://sts.amazonaws.com");
+    assert_eq!(sts.signing_region, "us-east-1");
 }
 
 #[test]
