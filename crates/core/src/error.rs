@@ -48,7 +48,7 @@ pub enum Error {
     Console(ConsoleError),
     /// An STS `AssumeRole` of a role chain failed (feature `extras`).
     #[cfg(feature = "extras")]
-    AssumeRole(AssumeRoleError),
+    AssumeRole(Box<AssumeRoleError>),
     /// A bug or an unexpected runtime failure in ssokit itself.
     Internal(String),
 }
@@ -129,7 +129,7 @@ impl From<ServeError> for Error {
 #[cfg(feature = "extras")]
 impl From<AssumeRoleError> for Error {
     fn from(e: AssumeRoleError) -> Self {
-        Self::AssumeRole(e)
+        Self::AssumeRole(Box::new(e))
     }
 }
 

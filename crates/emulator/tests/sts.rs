@@ -10,6 +10,7 @@ use std::time::Duration;
 use ssokit::ErrorKind;
 use ssokit::auth::login::{DevicePrompt, LoginOptions};
 use ssokit::env::Env;
+use ssokit::time::{Clock, SystemClock};
 use ssokit::{Selector, Sso};
 use ssokit_emulator::{Emulator, HomeOptions, Operation, RunningEmulator};
 
@@ -63,7 +64,7 @@ async fn a_two_hop_chain_resolves_through_the_verified_sts() {
     let left = c
         .expiry()
         .unwrap()
-        .duration_since(std::time::SystemTime::now())
+        .duration_since(SystemClock.now())
         .unwrap();
     assert!(left <= Duration::from_secs(1800), "{left:?}");
     assert_eq!(count(&emu, Operation::AssumeRole), 2);
@@ -128,7 +129,7 @@ async fn the_signature_and_parameters_are_checked() {
                 .identity(&identity)
                 .region("us-east-1")
                 .name("sts")
-                .time(std::time::SystemTime::now())
+                .time(SystemClock.now())
                 .settings(SigningSettings::default())
                 .build()
                 .unwrap()

@@ -803,7 +803,7 @@ pub(crate) fn with_role_chain(
         let _ = (provider, http, caches, role_cache, clock);
         Err(crate::config::ConfigError::RoleChainingUnavailable {
             profile: profile.name.clone(),
-            chain: chain.describe(),
+            chain: chain.describe().into(),
         }
         .into())
     }

@@ -179,6 +179,10 @@ fn is_loopback_v6(ip: Ipv6Addr) -> bool {
     IpAddr::V6(ip).to_canonical().is_loopback()
 }
 
+/// Turns a failed answer (status, `x-amzn-ErrorType`, body, attempt) into its error.
+pub(crate) type OnError<'a> =
+    dyn Fn(u16, Option<&str>, &[u8], u32) -> ServiceError + Send + Sync + 'a;
+
 /// One operation call. Deliberately not `Debug`: the body holds secrets.
 pub(crate) struct Call<'a> {
     /// The service called.
@@ -238,7 +242,7 @@ impl HttpClient {
         endpoint: &Endpoint,
         operation: &'static str,
         request: Request,
-        on_error: &(dyn Fn(u16, Option<&str>, &[u8], u32) -> ServiceError + Send + Sync),
+        on_error: &OnError<'_>,
     ) -> Result<Vec<u8>, ServiceError> {
         let max_attempts = self.retry.attempts();
         let since_first = Stopwatch::start();

@@ -97,7 +97,7 @@ impl AwsConfig {
             else {
                 return Err(ConfigError::NoRoleSource {
                     profile: current,
-                    chain: arrow(&visited),
+                    chain: arrow(&visited).into(),
                     path: self.path_of(section.file()).to_path_buf(),
                 });
             };
@@ -105,7 +105,7 @@ impl AwsConfig {
                 return Err(ConfigError::SourceProfileNotFound {
                     profile: current,
                     source_profile: source.clone(),
-                    chain: arrow(&visited),
+                    chain: arrow(&visited).into(),
                     path: self.config_path().to_path_buf(),
                     suggestions: suggest(&source, self.profile_names().iter().map(String::as_str)),
                 });
@@ -116,7 +116,7 @@ impl AwsConfig {
                 }
                 visited.push(source);
                 return Err(ConfigError::RoleChainCycle {
-                    chain: arrow(&visited),
+                    chain: arrow(&visited).into(),
                     path: self.config_path().to_path_buf(),
                 });
             }
@@ -134,7 +134,7 @@ impl AwsConfig {
         if root.is_token_only() {
             return Err(ConfigError::RoleChainRoot {
                 profile: root.name.clone(),
-                chain: arrow(&visited),
+                chain: arrow(&visited).into(),
                 path: self.config_path().to_path_buf(),
                 reason: "it has an sso_session but no sso_account_id and sso_role_name, so it \
                          gives no role credentials to start the chain from; add both keys"
@@ -167,7 +167,7 @@ impl AwsConfig {
     fn hop(&self, section: &Section, visited: &[String]) -> Result<RoleHop, ConfigError> {
         let profile = section.name().to_owned();
         let path = self.path_of(section.file()).to_path_buf();
-        let chain = arrow(visited);
+        let chain: Box<str> = arrow(visited).into();
         for key in ["credential_source", "web_identity_token_file"] {
             if let Some(p) = value(section, key) {
                 return Err(ConfigError::UnsupportedRoleSource {
@@ -216,7 +216,7 @@ impl AwsConfig {
             profile: section.name().to_owned(),
             value: v.to_owned(),
             location: self.location(section, "duration_seconds"),
-            chain: chain.to_owned(),
+            chain: chain.into(),
             reason,
         };
         let n: u32 = v.trim().parse().map_err(|_| {
@@ -258,7 +258,7 @@ impl AwsConfig {
         };
         ConfigError::RoleChainRoot {
             profile: section.name().to_owned(),
-            chain: arrow(visited),
+            chain: arrow(visited).into(),
             path: self.path_of(section.file()).to_path_buf(),
             reason: reason.to_owned(),
         }

@@ -189,7 +189,7 @@ pub enum ConfigError {
         /// The profile.
         profile: String,
         /// The profiles followed so far, from the selected one: `a -> b`.
-        chain: String,
+        chain: Box<str>,
         /// The file of the profile.
         path: PathBuf,
     },
@@ -206,7 +206,7 @@ pub enum ConfigError {
         /// The missing profile.
         source_profile: String,
         /// The profiles followed so far, from the selected one.
-        chain: String,
+        chain: Box<str>,
         /// The config file.
         path: PathBuf,
         /// Existing profile names close to the missing one.
@@ -220,7 +220,7 @@ pub enum ConfigError {
     )]
     RoleChainCycle {
         /// The profiles in the order followed, the repeated one last.
-        chain: String,
+        chain: Box<str>,
         /// The config file.
         path: PathBuf,
     },
@@ -239,7 +239,7 @@ pub enum ConfigError {
         /// Its value.
         value: String,
         /// The profiles followed so far, from the selected one.
-        chain: String,
+        chain: Box<str>,
         /// The file of the profile.
         path: PathBuf,
     },
@@ -255,7 +255,7 @@ pub enum ConfigError {
         /// Its `mfa_serial`.
         mfa_serial: String,
         /// The profiles followed so far, from the selected one.
-        chain: String,
+        chain: Box<str>,
         /// The file of the profile.
         path: PathBuf,
     },
@@ -273,7 +273,7 @@ pub enum ConfigError {
         /// The section, file and line.
         location: String,
         /// The profiles followed so far, from the selected one.
-        chain: String,
+        chain: Box<str>,
         /// What is wrong and how to fix it.
         reason: String,
     },
@@ -288,7 +288,7 @@ pub enum ConfigError {
         /// The profile at the end of the chain.
         profile: String,
         /// The whole chain, from the selected profile.
-        chain: String,
+        chain: Box<str>,
         /// Its file.
         path: PathBuf,
         /// Why, and what to do.
@@ -303,7 +303,7 @@ pub enum ConfigError {
         /// The selected profile.
         profile: String,
         /// The chain.
-        chain: String,
+        chain: Box<str>,
     },
 
     /// AWS credentials were asked of a token-only profile.
