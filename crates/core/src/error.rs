@@ -6,6 +6,8 @@ use std::fmt;
 
 use crate::auth::error::{AuthError, LoginTarget};
 use crate::cache::CacheError;
+#[cfg(feature = "extras")]
+use crate::client::{AssumeRoleError, StsErrorCode, StsFailure};
 use crate::client::{ErrorCode, ResponseError, ServiceError, TransportError};
 use crate::config::ConfigError;
 #[cfg(feature = "extras")]
@@ -44,6 +46,9 @@ pub enum Error {
     /// A console sign-in URL could not be made as asked (feature `extras`).
     #[cfg(feature = "extras")]
     Console(ConsoleError),
+    /// An STS `AssumeRole` of a role chain failed (feature `extras`).
+    #[cfg(feature = "extras")]
+    AssumeRole(Box<AssumeRoleError>),
     /// A bug or an unexpected runtime failure in ssokit itself.
     Internal(String),
 }
@@ -70,6 +75,8 @@ impl std::error::Error for Error {
             Self::Serve(e) => e.source(),
             #[cfg(feature = "extras")]
             Self::Console(e) => e.source(),
+            #[cfg(feature = "extras")]
+            Self::AssumeRole(e) => e.source(),
             Self::Internal(_) => None,
         }
     }
@@ -116,6 +123,13 @@ impl From<StartUrlError> for Error {
 impl From<ServeError> for Error {
     fn from(e: ServeError) -> Self {
         Self::Serve(e)
+    }
+}
+
+#[cfg(feature = "extras")]
+impl From<AssumeRoleError> for Error {
+    fn from(e: AssumeRoleError) -> Self {
+        Self::AssumeRole(Box::new(e))
     }
 }
 
@@ -268,6 +282,8 @@ impl Error {
             // A destination the caller gave.
             #[cfg(feature = "extras")]
             Self::Console(_) => ErrorKind::Usage,
+            #[cfg(feature = "extras")]
+            Self::AssumeRole(e) => assume_role_kind(&e.failure),
             Self::Internal(_) => ErrorKind::Internal,
         }
     }
@@ -308,6 +324,8 @@ impl Error {
             Self::Serve(e) => e.to_string(),
             #[cfg(feature = "extras")]
             Self::Console(e) => e.to_string(),
+            #[cfg(feature = "extras")]
+            Self::AssumeRole(e) => e.to_string(),
             Self::Internal(what) => format!("internal error in ssokit: {what} (please report it)"),
         }
     }
@@ -328,6 +346,12 @@ impl Error {
             Self::Client(e) => e.service_code(),
             Self::Auth(AuthError::AuthorizeFailed { error, .. }) => Some(error),
             Self::Auth(AuthError::RecentFailure { failure, .. }) => failure.code.as_deref(),
+            #[cfg(feature = "extras")]
+            Self::AssumeRole(e) => match &e.failure {
+                StsFailure::Rejected { code, .. } => code.as_str(),
+                StsFailure::Service(s) => s.service_code(),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -337,6 +361,12 @@ impl Error {
         match self {
             Self::Client(e) => e.status(),
             Self::Auth(AuthError::RecentFailure { failure, .. }) => failure.status,
+            #[cfg(feature = "extras")]
+            Self::AssumeRole(e) => match &e.failure {
+                StsFailure::Rejected { status, .. } => Some(*status),
+                StsFailure::Service(s) => s.status(),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -416,6 +446,27 @@ fn service_kind(e: &ServiceError) -> ErrorKind {
         | ServiceError::CaBundle { .. }
         | ServiceError::InvalidProxy { .. } => ErrorKind::Config,
         ServiceError::HttpClient { .. } => ErrorKind::Internal,
+    }
+}
+
+/// STS's answers: a role the chain may not assume is access denied; a parameter, a
+/// region or a key STS does not know is the configuration's; the rest is the
+/// service's or the network's.
+#[cfg(feature = "extras")]
+fn assume_role_kind(failure: &StsFailure) -> ErrorKind {
+    match failure {
+        StsFailure::Rejected { code, .. } => match code {
+            StsErrorCode::AccessDenied => ErrorKind::AccessDenied,
+            StsErrorCode::ValidationError
+            | StsErrorCode::RegionDisabled
+            | StsErrorCode::InvalidClientTokenId => ErrorKind::Config,
+            StsErrorCode::ExpiredToken
+            | StsErrorCode::SignatureDoesNotMatch
+            | StsErrorCode::Throttling
+            | StsErrorCode::Other(_) => ErrorKind::Service,
+        },
+        StsFailure::Malformed { .. } => ErrorKind::Service,
+        StsFailure::Service(e) => service_kind(e),
     }
 }
 

@@ -74,8 +74,13 @@
 //!   The container-credentials server (`serve`: what
 //!   `AWS_CONTAINER_CREDENTIALS_FULL_URI` points at) and console sign-in
 //!   (`console`: a URL that opens the AWS console as the role, through the sign-in
-//!   federation endpoint, `client::SigninClient`). It brings nothing beyond
-//!   `login`'s dependencies.
+//!   federation endpoint, `client::SigninClient`), and role chaining: a profile with
+//!   `role_arn` and `source_profile` ending at an SSO profile, served by
+//!   [`SsoCredentialsProvider`] through STS `AssumeRole` (`client::StsClient`), each
+//!   hop cached in `~/.aws/cli/cache` under the AWS CLI's key. It brings in
+//!   `aws-sigv4` (SigV4 signing), `aws-smithy-xml` (STS's XML answers) and
+//!   `aws-smithy-runtime-api`; without it a role-chaining profile is a configuration
+//!   error.
 //! - **`sdk-config`** (off): `configure(&sdk_config)` on the builders of [`Sso`],
 //!   [`SsoTokenProvider`] and [`SsoCredentialsProvider`], which sends ssokit's
 //!   requests through an `aws_types::SdkConfig`'s HTTP client and takes its time

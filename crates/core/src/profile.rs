@@ -63,7 +63,8 @@ pub(crate) struct CachePaths {
     /// The client-registration file of the device-code flow (and of PKCE, which
     /// shares the key and is told apart by its `grantTypes`).
     pub registration: PathBuf,
-    /// The role-credentials file; `None` for token-only profiles.
+    /// The role-credentials file (a role chain's: the last hop's assume-role entry);
+    /// `None` for token-only profiles.
     pub role_credentials: Option<PathBuf>,
 }
 
@@ -72,8 +73,21 @@ pub(crate) fn cache_paths(profile: &SsoProfile, dirs: &CacheDirs) -> CachePaths 
     let session = &profile.session;
     let key = RegistrationKey::for_session(session);
     let scope = crate::cache::RoleCacheScope::for_session(session);
-    let role_credentials = match (&profile.account_id, &profile.role_name) {
-        (Some(account), Some(role)) => Some(dirs.role_credentials().path(account, role, scope)),
+    let last_hop = profile.chain.as_ref().and_then(|c| c.hops.last());
+    let role_credentials = match (last_hop, &profile.account_id, &profile.role_name) {
+        // A role chain's credentials: the last hop's assume-role cache entry.
+        (Some(hop), _, _) => Some(
+            dirs.assumed_roles()
+                .path(&crate::cache::assume_role_cache_key(
+                    &hop.role_arn,
+                    hop.role_session_name.as_deref(),
+                    hop.duration_seconds,
+                    hop.external_id.as_deref(),
+                )),
+        ),
+        (None, Some(account), Some(role)) => {
+            Some(dirs.role_credentials().path(account, role, scope))
+        }
         _ => None,
     };
     CachePaths {
@@ -112,8 +126,9 @@ pub struct ProfileDescription {
     pub token_cache_path: Option<PathBuf>,
     /// The client-registration cache file; `None` without a home directory.
     pub registration_cache_path: Option<PathBuf>,
-    /// The role-credentials cache file; `None` for a token-only profile or without a
-    /// home directory.
+    /// The role-credentials cache file (for a role chain, the last role's
+    /// assume-role entry); `None` for a token-only profile or without a home
+    /// directory.
     pub role_cache_path: Option<PathBuf>,
     /// Non-fatal notes about the configuration.
     pub warnings: Vec<String>,

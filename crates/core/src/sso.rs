@@ -619,14 +619,22 @@ impl Sso {
             .into());
         };
         // The same HTTP clients as this `Sso` (and so the process's shared transport).
-        Ok(SsoCredentialsProvider::new(
+        let provider = SsoCredentialsProvider::new(
             self.token_provider(),
             self.portal.clone(),
             account.clone(),
             role.clone(),
             Some(self.caches.role_credentials()),
             Arc::clone(&self.clock),
-        ))
+        );
+        crate::auth::credentials::with_role_chain(
+            provider,
+            profile,
+            &self.http_client,
+            &self.caches,
+            true,
+            Arc::clone(&self.clock),
+        )
     }
 
     /// The role credentials in the AWS CLI's cache, if they have more than 15 minutes
@@ -753,6 +761,9 @@ pub(crate) fn cached_role_credentials(
     caches: &CacheDirs,
     now: std::time::SystemTime,
 ) -> Option<CachedRoleCredentials> {
+    if let Some(chain) = &profile.chain {
+        return cached_chain_credentials(chain, caches, now);
+    }
     let (account, role) = (
         profile.account_id.as_deref()?,
         profile.role_name.as_deref()?,
@@ -763,6 +774,39 @@ pub(crate) fn cached_role_credentials(
         .load(account, role, scope)
         .ok()
         .filter(|c| c.is_fresh(now))
+}
+
+/// The last hop's credentials in the AWS CLI's assume-role cache, if fresh (feature
+/// `extras`; without it a role chain has no fast path).
+fn cached_chain_credentials(
+    chain: &crate::config::RoleChain,
+    caches: &CacheDirs,
+    now: std::time::SystemTime,
+) -> Option<CachedRoleCredentials> {
+    #[cfg(feature = "extras")]
+    {
+        let hop = chain.hops.last()?;
+        let key = crate::cache::assume_role_cache_key(
+            &hop.role_arn,
+            hop.role_session_name.as_deref(),
+            hop.duration_seconds,
+            hop.external_id.as_deref(),
+        );
+        let c = caches.assumed_roles().load(&key).ok()?;
+        c.is_fresh(now).then(|| CachedRoleCredentials {
+            access_key_id: c.access_key_id,
+            secret_access_key: c.secret_access_key,
+            session_token: c.session_token,
+            expiration: c.expiration,
+            account_id: c.account_id,
+            extra: serde_json::Map::new(),
+        })
+    }
+    #[cfg(not(feature = "extras"))]
+    {
+        let _ = (chain, caches, now);
+        None
+    }
 }
 
 /// How many ListAccountRoles calls run at once, when listing every account's roles

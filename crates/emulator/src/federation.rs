@@ -37,7 +37,7 @@ pub(crate) struct Issued {
 /// The credentials issued (by access key id) and the sign-in tokens made.
 #[derive(Default)]
 pub(crate) struct Federation {
-    issued: Mutex<HashMap<String, Issued>>,
+    pub(crate) issued: Mutex<HashMap<String, Issued>>,
     /// Sign-in token -> (access key id, valid until).
     tokens: Mutex<HashMap<String, (String, SystemTime)>>,
 }

@@ -225,8 +225,8 @@ pub struct EmulatorHome {
     pub profiles: Vec<Profile>,
     /// The environment to set: `HOME` and `USERPROFILE` (the directory),
     /// `AWS_CONFIG_FILE`, `AWS_SHARED_CREDENTIALS_FILE`, and the emulator's URL as
-    /// `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC` and (console sign-in)
-    /// `AWS_ENDPOINT_URL_SIGNIN`.
+    /// `AWS_ENDPOINT_URL_SSO`, `AWS_ENDPOINT_URL_SSO_OIDC`, (console sign-in)
+    /// `AWS_ENDPOINT_URL_SIGNIN` and (role chaining) `AWS_ENDPOINT_URL_STS`.
     pub env: Vec<(String, String)>,
 }
 
@@ -279,6 +279,8 @@ impl EmulatorHome {
             ("AWS_ENDPOINT_URL_SSO_OIDC".to_owned(), url.to_owned()),
             // Console sign-in: the emulator's federation endpoint.
             ("AWS_ENDPOINT_URL_SIGNIN".to_owned(), url.to_owned()),
+            // Role chaining: the emulator's STS (AssumeRole at `POST /`).
+            ("AWS_ENDPOINT_URL_STS".to_owned(), url.to_owned()),
         ];
         Ok(Self {
             dir,
@@ -484,7 +486,8 @@ mod tests {
             var("AWS_ENDPOINT_URL_SIGNIN"),
             Some("http://127.0.0.1:4566")
         );
-        assert_eq!(home.env.len(), 7);
+        assert_eq!(var("AWS_ENDPOINT_URL_STS"), Some("http://127.0.0.1:4566"));
+        assert_eq!(home.env.len(), 8);
         assert_eq!(home.profiles, profiles(&accounts));
         assert_eq!(home.profile("dev").unwrap().account_id, "111122223333");
         assert!(home.profile("nope").is_none());

@@ -53,6 +53,7 @@ mod portal;
 mod random;
 mod server;
 mod store;
+mod sts;
 mod tls;
 mod vanity;
 

@@ -136,6 +136,9 @@ pub(crate) async fn record(
             }
             match verdict.fail {
                 Some(status) if op.is_oidc() => OidcError::for_status(status).into_response(),
+                Some(status) if op == Operation::AssumeRole => {
+                    crate::sts::StsError::for_status(status).into_response()
+                }
                 Some(status) => PortalError::for_status(status).into_response(),
                 None => next.run(request).await,
             }

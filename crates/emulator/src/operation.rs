@@ -5,7 +5,7 @@ use std::fmt;
 use axum::http::Method;
 use serde::{Deserialize, Serialize};
 
-/// An SSO OIDC or SSO portal operation (the names of the service models).
+/// An SSO OIDC, SSO portal or STS operation (the names of the service models).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[non_exhaustive]
 pub enum Operation {
@@ -23,11 +23,13 @@ pub enum Operation {
     ListAccountRoles,
     /// SSO portal `POST /logout`.
     Logout,
+    /// STS `POST /` (`Action=AssumeRole`), for role chaining.
+    AssumeRole,
 }
 
 impl Operation {
     /// Every operation.
-    pub const ALL: [Self; 7] = [
+    pub const ALL: [Self; 8] = [
         Self::RegisterClient,
         Self::StartDeviceAuthorization,
         Self::CreateToken,
@@ -35,6 +37,7 @@ impl Operation {
         Self::ListAccounts,
         Self::ListAccountRoles,
         Self::Logout,
+        Self::AssumeRole,
     ];
 
     /// The operation's name, e.g. `CreateToken`.
@@ -47,6 +50,7 @@ impl Operation {
             Self::ListAccounts => "ListAccounts",
             Self::ListAccountRoles => "ListAccountRoles",
             Self::Logout => "Logout",
+            Self::AssumeRole => "AssumeRole",
         }
     }
 
@@ -73,6 +77,7 @@ impl Operation {
             Self::ListAccounts => ("GET", "/assignment/accounts"),
             Self::ListAccountRoles => ("GET", "/assignment/roles"),
             Self::Logout => ("POST", "/logout"),
+            Self::AssumeRole => ("POST", "/"),
         }
     }
 

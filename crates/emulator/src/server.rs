@@ -22,7 +22,7 @@ use crate::faults::Faults;
 use crate::log::{ADMIN_PREFIX, RequestLog};
 use crate::store::Store;
 use crate::tls::TlsListener;
-use crate::{admin, federation, lock, log, oidc, pages, portal, vanity};
+use crate::{admin, federation, lock, log, oidc, pages, portal, sts, vanity};
 
 /// How long [`RunningEmulator::shutdown`] waits for requests in flight.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(5);
@@ -53,6 +53,7 @@ impl Shared {
 /// The routes of both services, the pages and the admin endpoint.
 fn router(shared: Arc<Shared>) -> Router {
     Router::new()
+        .route("/", post(sts::handle))
         .route("/client/register", post(oidc::register_client))
         .route(
             "/device_authorization",

@@ -52,7 +52,7 @@ fn home_writes_the_default_organisation_s_profiles_and_prints_the_variables() {
     let mut exports = Vec::new();
     // Every variable the home sets (the URL comes on stdout, the exports on stderr, in
     // any order between the two).
-    while url.is_none() || exports.len() < 7 {
+    while url.is_none() || exports.len() < 8 {
         let (stream, line) = rx.recv_timeout(Duration::from_secs(60)).unwrap();
         match stream {
             "out" => url = Some(line),
@@ -82,6 +82,7 @@ fn home_writes_the_default_organisation_s_profiles_and_prints_the_variables() {
             format!("AWS_ENDPOINT_URL_SSO='{url}'"),
             format!("AWS_ENDPOINT_URL_SSO_OIDC='{url}'"),
             format!("AWS_ENDPOINT_URL_SIGNIN='{url}'"),
+            format!("AWS_ENDPOINT_URL_STS='{url}'"),
         ]
     );
 }

@@ -290,8 +290,9 @@ impl Emulator {
     }
 
     /// The environment that points ssokit, the AWS CLI and the AWS SDKs at the
-    /// emulator: `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL_SSO` and
-    /// `AWS_ENDPOINT_URL_SIGNIN` (console sign-in), and with the
+    /// emulator: `AWS_ENDPOINT_URL_SSO_OIDC`, `AWS_ENDPOINT_URL_SSO`,
+    /// `AWS_ENDPOINT_URL_SIGNIN` (console sign-in) and `AWS_ENDPOINT_URL_STS` (role
+    /// chaining), and with the
     /// temporary home `HOME`, `USERPROFILE`, `AWS_CONFIG_FILE` and
     /// `AWS_SHARED_CREDENTIALS_FILE`.
     #[napi]
@@ -303,6 +304,7 @@ impl Emulator {
                 HashMap::from([
                     ("AWS_ENDPOINT_URL_SSO_OIDC".to_owned(), url.clone()),
                     ("AWS_ENDPOINT_URL_SIGNIN".to_owned(), url.clone()),
+                    ("AWS_ENDPOINT_URL_STS".to_owned(), url.clone()),
                     ("AWS_ENDPOINT_URL_SSO".to_owned(), url),
                 ])
             }

@@ -67,7 +67,8 @@ test('the config and environment come from the emulator', () => {
     AWS_SHARED_CREDENTIALS_FILE: `${emu.home}/.aws/credentials`,
     AWS_ENDPOINT_URL_SSO: emu.url,
     AWS_ENDPOINT_URL_SSO_OIDC: emu.url,
-    AWS_ENDPOINT_URL_SIGNIN: emu.url
+    AWS_ENDPOINT_URL_SIGNIN: emu.url,
+    AWS_ENDPOINT_URL_STS: emu.url
   })
   assert.equal(fs.readFileSync(env.AWS_SHARED_CREDENTIALS_FILE, 'utf8'), '')
 })

@@ -65,6 +65,7 @@ def _isolated_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
         "AWS_ENDPOINT_URL_SSO",
         "AWS_ENDPOINT_URL_SSO_OIDC",
         "AWS_ENDPOINT_URL_SIGNIN",
+        "AWS_ENDPOINT_URL_STS",
         "BROWSER",
     ):
         monkeypatch.delenv(name, raising=False)

@@ -69,6 +69,7 @@ def test_the_config_and_environment_come_from_the_emulator() -> None:
             "AWS_ENDPOINT_URL_SSO": idc.url,
             "AWS_ENDPOINT_URL_SSO_OIDC": idc.url,
             "AWS_ENDPOINT_URL_SIGNIN": idc.url,
+            "AWS_ENDPOINT_URL_STS": idc.url,
         }
         assert idc.credentials_path.read_text() == ""
         for name, value in idc.env.items():

@@ -67,15 +67,23 @@ struct Inner {
     clock: SharedClock,
     memory: RwLock<Option<Credentials>>,
     fetching: tokio::sync::Mutex<()>,
+    /// The roles assumed after the SSO role's credentials (role chaining).
+    #[cfg(feature = "extras")]
+    chain: Option<Arc<super::chain::ChainedRoles>>,
 }
 
 impl fmt::Debug for SsoCredentialsProvider {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("SsoCredentialsProvider")
-            .field("account_id", &self.inner.account_id)
+        let mut d = f.debug_struct("SsoCredentialsProvider");
+        d.field("account_id", &self.inner.account_id)
             .field("role_name", &self.inner.role_name)
-            .field("token", &self.inner.token)
-            .finish_non_exhaustive()
+            .field("token", &self.inner.token);
+        #[cfg(feature = "extras")]
+        d.field(
+            "chain",
+            &self.inner.chain.as_ref().map(|c| c.chain().describe()),
+        );
+        d.finish_non_exhaustive()
     }
 }
 
@@ -115,8 +123,36 @@ impl SsoCredentialsProvider {
                 clock,
                 memory: RwLock::new(None),
                 fetching: tokio::sync::Mutex::new(()),
+                #[cfg(feature = "extras")]
+                chain: None,
             }),
         }
+    }
+
+    /// The same provider serving the last role of `chain` instead of the SSO role
+    /// (whose credentials start the chain). Memory starts empty.
+    #[cfg(feature = "extras")]
+    pub(crate) fn with_chain(self, chain: Option<Arc<super::chain::ChainedRoles>>) -> Self {
+        let inner = &self.inner;
+        Self {
+            inner: Arc::new(Inner {
+                token: inner.token.clone(),
+                portal: inner.portal.clone(),
+                account_id: inner.account_id.clone(),
+                role_name: inner.role_name.clone(),
+                role_cache: inner.role_cache.clone(),
+                clock: Arc::clone(&inner.clock),
+                memory: RwLock::new(None),
+                fetching: tokio::sync::Mutex::new(()),
+                chain,
+            }),
+        }
+    }
+
+    /// The role chain this provider assumes after the SSO role, if any.
+    #[cfg(feature = "extras")]
+    pub fn role_chain(&self) -> Option<&crate::config::RoleChain> {
+        self.inner.chain.as_ref().map(|c| c.chain())
     }
 
     /// The same provider with automatic login turned on (see
@@ -144,14 +180,17 @@ impl SsoCredentialsProvider {
         let token = token
             .clone()
             .with_auto_login(AutoLogin::new(login, prompt, options));
-        Self::new(
+        let provider = Self::new(
             token,
             inner.portal.clone(),
             inner.account_id.clone(),
             inner.role_name.clone(),
             inner.role_cache.clone(),
             Arc::clone(&inner.clock),
-        )
+        );
+        #[cfg(feature = "extras")]
+        let provider = provider.with_chain(inner.chain.clone());
+        provider
     }
 
     /// The token provider behind this provider.
@@ -179,20 +218,34 @@ impl SsoCredentialsProvider {
     }
 
     /// Credentials with more than 15 minutes left: from memory, else from the AWS CLI's
-    /// cache file, else from GetRoleCredentials with the (refreshed) SSO token.
+    /// cache file, else from GetRoleCredentials with the (refreshed) SSO token. For a
+    /// role chain, the last role's: from its cache entry, else through STS AssumeRole
+    /// from the SSO role's credentials, hop by hop.
     pub async fn credentials(&self) -> Result<Credentials, Error> {
         if let Some(c) = self.memorised(self.inner.clock.now()) {
             return Ok(c);
         }
         let _one_at_a_time = self.inner.fetching.lock().await;
-        let now = self.inner.clock.now();
-        if let Some(c) = self.memorised(now) {
+        if let Some(c) = self.memorised(self.inner.clock.now()) {
             return Ok(c);
         }
-        if let Some(cached) = self.load_cached(now).await {
-            let c = self.to_credentials(&cached);
+        #[cfg(feature = "extras")]
+        if let Some(chain) = &self.inner.chain {
+            let c = chain.credentials(|| self.root_credentials()).await?;
             self.remember(Some(c.clone()));
             return Ok(c);
+        }
+        let c = self.root_credentials().await?;
+        self.remember(Some(c.clone()));
+        Ok(c)
+    }
+
+    /// The SSO role's credentials with more than 15 minutes left, from the AWS CLI's
+    /// cache file, else from GetRoleCredentials (not from nor into memory).
+    pub(crate) async fn root_credentials(&self) -> Result<Credentials, Error> {
+        let now = self.inner.clock.now();
+        if let Some(cached) = self.load_cached(now).await {
+            return Ok(self.to_credentials(&cached));
         }
         // The token first (a refresh, or an automatic login, can take long and has its
         // own lock), then the entry's lock: other processes sharing the AWS CLI's cache
@@ -202,9 +255,7 @@ impl SsoCredentialsProvider {
         if lock.is_some()
             && let Some(cached) = self.load_cached(self.inner.clock.now()).await
         {
-            let c = self.to_credentials(&cached);
-            self.remember(Some(c.clone()));
-            return Ok(c);
+            return Ok(self.to_credentials(&cached));
         }
         // The last holder's call failed and its back-off has not passed: its error, at
         // once, rather than one more call from every waiting process.
@@ -247,9 +298,7 @@ impl SsoCredentialsProvider {
             Ok(role) => {
                 let cached = super::convert::cached_role_credentials(&role, &self.inner.account_id);
                 self.store_cached(&cached).await;
-                let c = self.to_credentials(&cached);
-                self.remember(Some(c.clone()));
-                Ok(c)
+                Ok(self.to_credentials(&cached))
             }
             Err(err) if rejected(&err) => Err(AuthError::SessionEnded {
                 target: self.inner.token.target().clone(),
@@ -658,6 +707,7 @@ impl Builder {
                     role_name: Some(role_name),
                     region: None,
                     warnings: Vec::new(),
+                    chain: None,
                 };
                 (profile, target)
             }
@@ -712,12 +762,49 @@ pub(crate) fn from_profile(
         oidc,
         Arc::clone(&clock),
     );
-    Ok(SsoCredentialsProvider::new(
+    let provider = SsoCredentialsProvider::new(
         token,
         portal,
         account_id.clone(),
         role_name.clone(),
         role_cache.then(|| caches.role_credentials()),
-        clock,
-    ))
+        Arc::clone(&clock),
+    );
+    with_role_chain(provider, profile, &http, caches, role_cache, clock)
+}
+
+/// The provider of `profile`'s role chain over the SSO role's `provider`, or
+/// `provider` itself for an SSO profile. Without the `extras` feature a role chain is
+/// a configuration error.
+pub(crate) fn with_role_chain(
+    provider: SsoCredentialsProvider,
+    profile: &SsoProfile,
+    http: &crate::client::HttpClient,
+    caches: &CacheDirs,
+    role_cache: bool,
+    clock: SharedClock,
+) -> Result<SsoCredentialsProvider, Error> {
+    let Some(chain) = &profile.chain else {
+        return Ok(provider);
+    };
+    #[cfg(feature = "extras")]
+    {
+        let roles = super::chain::ChainedRoles::new(
+            chain,
+            http,
+            role_cache.then(|| caches.assumed_roles()),
+            clock,
+            PROVIDER_NAME,
+        )?;
+        Ok(provider.with_chain(Some(Arc::new(roles))))
+    }
+    #[cfg(not(feature = "extras"))]
+    {
+        let _ = (provider, http, caches, role_cache, clock);
+        Err(crate::config::ConfigError::RoleChainingUnavailable {
+            profile: profile.name.clone(),
+            chain: chain.describe().into(),
+        }
+        .into())
+    }
 }

@@ -8,6 +8,8 @@
 //! The logins (`login`, `pkce`, `flow`, `prompt`) need the `login` feature (on by
 //! default); the providers do not.
 
+#[cfg(feature = "extras")]
+mod chain;
 #[cfg(feature = "login")]
 mod context;
 mod convert;

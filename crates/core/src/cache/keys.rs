@@ -104,6 +104,43 @@ pub fn role_cache_key(account_id: &str, role_name: &str, scope: RoleCacheScope<'
     sha1_hex(json.as_bytes())
 }
 
+/// The AWS CLI's cache key of an `AssumeRole` (`~/.aws/cli/cache/<key>.json`), as
+/// botocore's `AssumeRoleCredentialFetcher` computes it: SHA-1 of Python's
+/// `json.dumps(args, sort_keys=True)` (`", "` and `": "` separators, `\uXXXX`
+/// escapes for non-ASCII) over the request's `DurationSeconds` (a number),
+/// `ExternalId`, `RoleArn` and `RoleSessionName` — the last only when it was
+/// configured, not the generated `botocore-session-<seconds>` — then `:` and `/`
+/// replaced by `_`.
+pub fn assume_role_cache_key(
+    role_arn: &str,
+    role_session_name: Option<&str>,
+    duration_seconds: Option<u32>,
+    external_id: Option<&str>,
+) -> String {
+    let mut json = String::with_capacity(160);
+    json.push('{');
+    let mut sep = "";
+    if let Some(d) = duration_seconds {
+        let _ = write!(json, "\"DurationSeconds\": {d}");
+        sep = ", ";
+    }
+    if let Some(id) = external_id {
+        json.push_str(sep);
+        json.push_str("\"ExternalId\": ");
+        push_py_str(&mut json, id);
+        sep = ", ";
+    }
+    json.push_str(sep);
+    json.push_str("\"RoleArn\": ");
+    push_py_str(&mut json, role_arn);
+    if let Some(name) = role_session_name {
+        json.push_str(", \"RoleSessionName\": ");
+        push_py_str(&mut json, name);
+    }
+    json.push('}');
+    sha1_hex(json.as_bytes()).replace([':', '/'], "_")
+}
+
 /// Appends `value` as Python's `json.dumps` (with `ensure_ascii=True`) writes a
 /// string: quoted, with `\"`, `\\`, `\n`, `\r`, `\t`, `\b`, `\f`, and `\uXXXX`
 /// (lowercase hex, surrogate pairs) for every other character outside `' '..='~'`.
@@ -199,6 +236,62 @@ mod tests {
             ),
             "d2b12354d90503ce190fe0bf8a142cfee09985c0"
         );
+    }
+
+    /// Computed by botocore 1.44.8's own `AssumeRoleCredentialFetcher._cache_key`.
+    #[test]
+    fn assume_role_key_vectors_from_botocore() {
+        let top = "arn:aws:iam::222233334444:role/Top";
+        for (arn, name, duration, external, expected) in [
+            (
+                top,
+                None,
+                None,
+                None,
+                "ee206431d9030c21c31cf72534f4e91339197602",
+            ),
+            (
+                top,
+                Some("me"),
+                None,
+                None,
+                "d0b0b9d38995266e35fe219a450c70861d2be1dc",
+            ),
+            (
+                top,
+                Some("me"),
+                Some(1800),
+                Some("ext-1"),
+                "419777647ff2d6d95da568d024be2c0d61faedec",
+            ),
+            (
+                top,
+                None,
+                Some(3600),
+                None,
+                "f6c04cb3b79d9ee0b8e7f59be86de856613d012f",
+            ),
+            (
+                top,
+                None,
+                None,
+                Some("ext-1"),
+                "13ddf7ed13ea6d8261261b91d7a9c1c467a61c0a",
+            ),
+            (
+                "arn:aws:iam::222233334444:role/Zo\u{eb}",
+                Some("j\u{fc}rgen\"\\x"),
+                None,
+                Some("id/\u{1f600}:1"),
+                "8da8db77dae30cd7e483a018309cc54f8469be39",
+            ),
+        ] {
+            assert_eq!(
+                assume_role_cache_key(arn, name, duration, external),
+                expected,
+                "{arn} {name:?} {duration:?} {external:?}"
+            );
+        }
     }
 
     #[test]

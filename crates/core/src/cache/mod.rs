@@ -1,10 +1,11 @@
-//! The three caches on disk, file-compatible with the AWS CLI v2 and the AWS SDKs.
+//! The caches on disk, file-compatible with the AWS CLI v2 and the AWS SDKs.
 //!
 //! | cache | directory | key | type |
 //! | --- | --- | --- | --- |
 //! | SSO tokens | `~/.aws/sso/cache` | [`token_cache_key`] | [`TokenCache`] / [`CachedToken`] |
 //! | OIDC client registrations | `~/.aws/sso/cache` | [`registration_cache_key`] | [`RegistrationCache`] / [`ClientRegistration`] |
 //! | role credentials | `~/.aws/cli/cache` | [`role_cache_key`] | [`RoleCredentialsCache`] / [`CachedRoleCredentials`] |
+//! | assumed roles (role chaining) | `~/.aws/cli/cache` | [`assume_role_cache_key`] | [`AssumeRoleCache`] / [`CachedAssumedRole`] |
 //!
 //! Every write is atomic and private: missing directories are created 0700, the new
 //! content goes to an exclusively created 0600 temporary file in the same directory,
@@ -22,6 +23,7 @@
 //! Reading never panics and never deletes anything: a missing, empty, truncated or
 //! otherwise unusable file is a [`CacheError`] that names the path.
 
+mod assumed;
 mod error;
 mod fields;
 mod file;
@@ -35,13 +37,16 @@ mod token;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+pub use assumed::{AssumeRoleCache, CachedAssumedRole};
 pub use error::CacheError;
 #[cfg(feature = "login")]
 pub(crate) use file::write_file_atomic;
 pub use file::{MAX_CACHE_FILE_BYTES, read_json_object};
 pub(crate) use file::{TempFiles, remove_temp_files};
 pub(crate) use keys::sha1_hex;
-pub use keys::{RoleCacheScope, registration_cache_key, role_cache_key, token_cache_key};
+pub use keys::{
+    RoleCacheScope, assume_role_cache_key, registration_cache_key, role_cache_key, token_cache_key,
+};
 pub(crate) use lock::MAX_SHARED_BACKOFF;
 pub use lock::{CacheLock, DEFAULT_LOCK_TIMEOUT, SharedFailure};
 pub use perms::check_permissions;
@@ -109,6 +114,11 @@ impl CacheDirs {
     /// The role-credentials cache in [`CacheDirs::cli`].
     pub fn role_credentials(&self) -> RoleCredentialsCache {
         RoleCredentialsCache::new(&self.cli)
+    }
+
+    /// The assume-role (role chaining) cache in [`CacheDirs::cli`].
+    pub fn assumed_roles(&self) -> AssumeRoleCache {
+        AssumeRoleCache::new(&self.cli)
     }
 }
 

@@ -68,6 +68,12 @@ impl HttpClient {
         }
     }
 
+    /// The `User-Agent` the client sends, if any.
+    #[cfg(feature = "extras")]
+    pub(crate) fn user_agent(&self) -> Option<&HeaderValue> {
+        self.user_agent.as_ref()
+    }
+
     /// How the client waits between attempts.
     #[cfg(feature = "login")]
     pub(crate) fn sleeper(&self) -> &SharedSleeper {
@@ -173,6 +179,10 @@ fn is_loopback_v6(ip: Ipv6Addr) -> bool {
     IpAddr::V6(ip).to_canonical().is_loopback()
 }
 
+/// Turns a failed answer (status, `x-amzn-ErrorType`, body, attempt) into its error.
+pub(crate) type OnError<'a> =
+    dyn Fn(u16, Option<&str>, &[u8], u32) -> ServiceError + Send + Sync + 'a;
+
 /// One operation call. Deliberately not `Debug`: the body holds secrets.
 pub(crate) struct Call<'a> {
     /// The service called.
@@ -201,6 +211,39 @@ impl HttpClient {
     ) -> Result<Option<Value>, ServiceError> {
         let operation = call.operation;
         let request = self.build(endpoint, &call)?;
+        let service = call.service;
+        let body = self
+            .send_with_retries(
+                endpoint,
+                operation,
+                request,
+                &|status, error_type, body, attempt| {
+                    let json = serde_json::from_slice::<Value>(body).ok();
+                    from_response(
+                        service,
+                        operation,
+                        status,
+                        error_type,
+                        json.as_ref(),
+                        attempt,
+                    )
+                },
+            )
+            .await?;
+        parse_success(operation, &body)
+    }
+
+    /// Sends a built request with retries (5xx, 429 and connection failures, with
+    /// backoff, within the policy's attempts and time budget) and returns the body of
+    /// a 2xx answer; `on_error` turns a failed answer (status, `x-amzn-ErrorType`,
+    /// body, attempt) into its error.
+    pub(crate) async fn send_with_retries(
+        &self,
+        endpoint: &Endpoint,
+        operation: &'static str,
+        request: Request,
+        on_error: &OnError<'_>,
+    ) -> Result<Vec<u8>, ServiceError> {
         let max_attempts = self.retry.attempts();
         let since_first = Stopwatch::start();
         let mut attempt: u32 = 0;
@@ -228,7 +271,7 @@ impl HttpClient {
             let (failure, retry_after) = match outcome {
                 Ok(Attempt { status, body, .. }) if (200..300).contains(&status) => {
                     tracing::debug!(operation, attempt, status, elapsed_ms, "sso request done");
-                    return parse_success(operation, &body);
+                    return Ok(body);
                 }
                 Ok(Attempt {
                     status,
@@ -237,16 +280,8 @@ impl HttpClient {
                     body,
                 }) => {
                     tracing::debug!(operation, attempt, status, elapsed_ms, "sso request failed");
-                    let json = serde_json::from_slice::<Value>(&body).ok();
-                    let error = from_response(
-                        call.service,
-                        operation,
-                        status,
-                        error_type.as_deref(),
-                        json.as_ref(),
-                        attempt,
-                    )
-                    .with_retry_after(retry_after);
+                    let error = on_error(status, error_type.as_deref(), &body, attempt)
+                        .with_retry_after(retry_after);
                     // A redirect (3xx) is never followed, nor retried.
                     if !status_is_retryable(status) {
                         return Err(error);

@@ -39,6 +39,8 @@ mod settings;
 mod setup;
 #[cfg(feature = "extras")]
 mod signin;
+#[cfg(feature = "extras")]
+mod sts;
 
 pub use error::{ErrorCode, ResponseError, ServiceError, TransportError};
 pub(crate) use http::HttpClient;
@@ -53,6 +55,11 @@ pub use portal::{AccountInfo, PortalClient, RoleCredentials, RoleInfo};
 pub(crate) use setup::{HttpSetup, TransportChoice};
 #[cfg(feature = "extras")]
 pub use signin::SigninClient;
+#[cfg(feature = "extras")]
+pub use sts::{
+    AssumeRoleError, AssumeRoleRequest, AssumedRole, SourceCredentials, StsClient, StsErrorCode,
+    StsFailure,
+};
 
 pub use settings::{
     DEFAULT_BASE_DELAY, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_ATTEMPTS, DEFAULT_MAX_DELAY,

@@ -127,7 +127,6 @@ fn partition_name(region: &str) -> &'static str {
 /// The DNS suffix of the partition a region is in (`amazonaws.com`,
 /// `amazonaws.com.cn`, ...): the suffix of `device.sso.{region}.{suffix}`, the page
 /// where the device code is entered.
-#[cfg(feature = "login")]
 pub(crate) fn partition_dns_suffix(region: &str) -> &'static str {
     partition(region).dns_suffix
 }

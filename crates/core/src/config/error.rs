@@ -179,6 +179,133 @@ pub enum ConfigError {
         path: PathBuf,
     },
 
+    /// A profile with `role_arn` names neither `source_profile` nor
+    /// `credential_source`.
+    #[error(
+        "profile {profile:?} in {} has role_arn but no source_profile (chain: {chain}); add          `source_profile = NAME` naming the SSO profile (or another role profile) whose          credentials assume the role",
+        path.display()
+    )]
+    NoRoleSource {
+        /// The profile.
+        profile: String,
+        /// The profiles followed so far, from the selected one: `a -> b`.
+        chain: Box<str>,
+        /// The file of the profile.
+        path: PathBuf,
+    },
+
+    /// A `source_profile` that names no profile.
+    #[error(
+        "profile {profile:?} has source_profile = {source_profile}, but there is no profile          {source_profile:?} in {} (chain: {chain}){}; fix source_profile or add the profile",
+        path.display(),
+        did_you_mean(suggestions)
+    )]
+    SourceProfileNotFound {
+        /// The profile whose `source_profile` is wrong.
+        profile: String,
+        /// The missing profile.
+        source_profile: String,
+        /// The profiles followed so far, from the selected one.
+        chain: Box<str>,
+        /// The config file.
+        path: PathBuf,
+        /// Existing profile names close to the missing one.
+        suggestions: Vec<String>,
+    },
+
+    /// `source_profile` links that come back to a profile already in the chain.
+    #[error(
+        "the source_profile links loop: {chain} (in {}); end the chain at an SSO profile          (one with sso_session or sso_start_url, sso_account_id and sso_role_name)",
+        path.display()
+    )]
+    RoleChainCycle {
+        /// The profiles in the order followed, the repeated one last.
+        chain: Box<str>,
+        /// The config file.
+        path: PathBuf,
+    },
+
+    /// A role profile whose credentials come from somewhere other than a profile
+    /// (`credential_source`, `web_identity_token_file`).
+    #[error(
+        "profile {profile:?} in {} has {key} = {value} (chain: {chain}): ssokit assumes roles          only from SSO credentials, through source_profile chains that end at an SSO profile;          replace {key} with `source_profile = NAME` naming an SSO profile, or use the AWS CLI          for this profile",
+        path.display()
+    )]
+    UnsupportedRoleSource {
+        /// The profile.
+        profile: String,
+        /// `credential_source` or `web_identity_token_file`.
+        key: &'static str,
+        /// Its value.
+        value: String,
+        /// The profiles followed so far, from the selected one.
+        chain: Box<str>,
+        /// The file of the profile.
+        path: PathBuf,
+    },
+
+    /// A role profile with `mfa_serial`.
+    #[error(
+        "profile {profile:?} in {} has mfa_serial = {mfa_serial} (chain: {chain}): assuming a          role with an MFA code is not supported by ssokit yet; remove mfa_serial if the role          does not require MFA, or use the AWS CLI for this profile",
+        path.display()
+    )]
+    MfaNotSupported {
+        /// The profile.
+        profile: String,
+        /// Its `mfa_serial`.
+        mfa_serial: String,
+        /// The profiles followed so far, from the selected one.
+        chain: Box<str>,
+        /// The file of the profile.
+        path: PathBuf,
+    },
+
+    /// A `duration_seconds` that is not a number, or outside 900 to 3600 (every hop
+    /// of an SSO role chain is role chaining, which AWS limits to one hour).
+    #[error(
+        "invalid duration_seconds {value:?} in profile {profile:?} ({location}; chain:          {chain}): {reason}"
+    )]
+    ChainedDuration {
+        /// The profile.
+        profile: String,
+        /// The value as written.
+        value: String,
+        /// The section, file and line.
+        location: String,
+        /// The profiles followed so far, from the selected one.
+        chain: Box<str>,
+        /// What is wrong and how to fix it.
+        reason: String,
+    },
+
+    /// The profile at the end of a role chain cannot start it: static keys, no
+    /// credentials at all, or a token-only SSO profile.
+    #[error(
+        "profile {profile:?} in {} ends the role chain {chain} but cannot start it: {reason}",
+        path.display()
+    )]
+    RoleChainRoot {
+        /// The profile at the end of the chain.
+        profile: String,
+        /// The whole chain, from the selected profile.
+        chain: Box<str>,
+        /// Its file.
+        path: PathBuf,
+        /// Why, and what to do.
+        reason: String,
+    },
+
+    /// A role-chain profile asked of a build of ssokit without role chaining.
+    #[error(
+        "profile {profile:?} assumes a role (chain: {chain}), and this build of ssokit has no          role chaining (the `extras` cargo feature is off); use a build with it, or an SSO          profile"
+    )]
+    RoleChainingUnavailable {
+        /// The selected profile.
+        profile: String,
+        /// The chain.
+        chain: Box<str>,
+    },
+
     /// AWS credentials were asked of a token-only profile.
     #[error(
         "profile {profile:?} is token-only: it has no sso_account_id and sso_role_name, so \

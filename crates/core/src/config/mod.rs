@@ -63,6 +63,7 @@
 //! ```
 
 mod aws_config;
+mod chain;
 mod endpoints;
 mod error;
 mod files;
@@ -81,6 +82,7 @@ mod validate;
 
 pub use aws_config::AwsConfig;
 pub(crate) use aws_config::load_config;
+pub use chain::{MAX_CHAINED_DURATION_SECONDS, MIN_DURATION_SECONDS};
 pub use endpoints::Endpoints;
 #[cfg(feature = "login")]
 pub(crate) use endpoints::partition_dns_suffix;
@@ -93,7 +95,7 @@ pub use index::Section;
 pub use model::{FileKind, Property, SectionKind};
 pub(crate) use resolve::resolve_profile;
 pub use selection::selected_profile_name;
-pub use session::{SsoProfile, SsoSession};
+pub use session::{RoleChain, RoleHop, SsoProfile, SsoSession, StsEndpoint};
 pub(crate) use validate::{validate_account_id, validate_region, validate_start_url};
 
 #[cfg(test)]

@@ -32,12 +32,31 @@ impl AwsConfig {
     /// Resolves an SSO profile: its session (sso-session or legacy), account and
     /// role, endpoints and CA bundle, with every value validated.
     ///
+    /// A profile with `role_arn` and `source_profile` resolves to the SSO profile at
+    /// the end of its chain, named after `profile`, with [`SsoProfile::chain`] set
+    /// (see [`RoleChain`](super::RoleChain)).
+    ///
     /// # Errors
     /// A [`ConfigError`] naming the profile, session, key and file: the profile is
     /// missing or not an SSO profile, the session is missing or incomplete, values
     /// disagree or are malformed, only one of account and role is set, or an
     /// endpoint override is invalid or insecure.
     pub fn resolve_sso_profile(&self, profile: &str, env: &Env) -> Result<SsoProfile, ConfigError> {
+        if let Some(section) = self.profile(profile)
+            && super::chain::is_role_profile(section)
+        {
+            return self.resolve_role_chain(profile, env);
+        }
+        self.resolve_sso_settings(profile, env)
+    }
+
+    /// Resolves a profile's own SSO settings (the root of a role chain, or a plain
+    /// SSO profile).
+    pub(super) fn resolve_sso_settings(
+        &self,
+        profile: &str,
+        env: &Env,
+    ) -> Result<SsoProfile, ConfigError> {
         let section = self
             .profile(profile)
             .ok_or_else(|| ConfigError::ProfileNotFound {
@@ -149,6 +168,7 @@ impl AwsConfig {
             role_name,
             region: value(section, "region").map(|p| p.value().to_owned()),
             warnings,
+            chain: None,
         })
     }
 

@@ -60,6 +60,11 @@ pub struct SsoProfile {
     /// Non-fatal notes, such as a value botocore would read differently. Each is also
     /// logged with `tracing::warn!`.
     pub warnings: Vec<String>,
+    /// For a profile with `role_arn` and `source_profile`: the roles assumed, one
+    /// after the other, from the role credentials of the SSO profile at the end of the
+    /// chain (whose session, account and role the fields above hold). `None` for an
+    /// SSO profile.
+    pub chain: Option<RoleChain>,
 }
 
 impl SsoProfile {
@@ -67,5 +72,55 @@ impl SsoProfile {
     /// `sso_account_id` / `sso_role_name`), not AWS credentials.
     pub fn is_token_only(&self) -> bool {
         self.account_id.is_none() || self.role_name.is_none()
+    }
+}
+
+/// One `AssumeRole` of a chain: what one profile with `role_arn` asks for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RoleHop {
+    /// The profile that names the role.
+    pub profile: String,
+    /// `role_arn`.
+    pub role_arn: String,
+    /// `role_session_name`, if configured (else a generated
+    /// `botocore-session-<unix seconds>`, which is not part of the cache key).
+    pub role_session_name: Option<String>,
+    /// `duration_seconds`, if configured: 900 to 3600.
+    pub duration_seconds: Option<u32>,
+    /// `external_id`, if configured.
+    pub external_id: Option<String>,
+}
+
+/// Where the STS requests of a chain go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct StsEndpoint {
+    /// The base URL (`https://sts.us-east-1.amazonaws.com`, or an override).
+    pub url: String,
+    /// The region the requests are signed for (`us-east-1` for the global endpoint).
+    pub signing_region: String,
+}
+
+/// A resolved role chain: the hops from the SSO root to the selected profile.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct RoleChain {
+    /// The SSO profile whose role credentials the first hop starts from.
+    pub root_profile: String,
+    /// The hops in the order they are assumed: the first with the root's role
+    /// credentials, the last giving the selected profile's credentials.
+    pub hops: Vec<RoleHop>,
+    /// Where the `AssumeRole` requests go.
+    pub sts: StsEndpoint,
+}
+
+impl RoleChain {
+    /// The profiles from the selected one down to the root, as messages show them:
+    /// `chained -> middle -> sso-root`.
+    pub fn describe(&self) -> String {
+        let mut names: Vec<&str> = self.hops.iter().rev().map(|h| h.profile.as_str()).collect();
+        names.push(&self.root_profile);
+        names.join(" -> ")
     }
 }

@@ -93,7 +93,7 @@ impl AwsConfig {
 
     /// The first configured endpoint for a service, validated, with where it came
     /// from.
-    fn endpoint_override(
+    pub(super) fn endpoint_override(
         &self,
         profile: Option<&Section>,
         env: &Env,
@@ -148,7 +148,7 @@ impl AwsConfig {
     }
 
     /// A boolean from the environment, else the profile, else `false`.
-    fn bool_setting(
+    pub(super) fn bool_setting(
         &self,
         profile: Option<&Section>,
         env: &Env,

@@ -19,7 +19,7 @@ Inside the ``with`` block these environment variables are set (and restored
 afterwards): ``HOME`` and ``USERPROFILE`` (a temporary directory, also holding the
 ``~/.aws`` caches), ``AWS_CONFIG_FILE`` (``idc.config_path``),
 ``AWS_SHARED_CREDENTIALS_FILE``, ``AWS_ENDPOINT_URL_SSO``,
-``AWS_ENDPOINT_URL_SSO_OIDC`` and ``AWS_ENDPOINT_URL_SIGNIN`` (``idc.url``); the variables that would override the
+``AWS_ENDPOINT_URL_SSO_OIDC``, ``AWS_ENDPOINT_URL_SIGNIN`` and ``AWS_ENDPOINT_URL_STS`` (``idc.url``); the variables that would override the
 config (``AWS_PROFILE``, ``AWS_ACCESS_KEY_ID``, ...) are removed.
 
 Without ``accounts`` it serves the emulator's default organisation

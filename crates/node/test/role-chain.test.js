@@ -1,0 +1,51 @@
+'use strict'
+// Role chaining: fromSso of a profile with role_arn and source_profile, through the
+// emulator's STS (which verifies the SigV4 signature; AWS_ENDPOINT_URL_STS in its env).
+
+const { test, before, after } = require('node:test')
+const assert = require('node:assert/strict')
+const fs = require('node:fs')
+
+const { ssokit, freshHome, removeHomes, loginApproved, count } = require('./helpers')
+
+const CHAIN = `
+[profile hop]
+role_arn = arn:aws:iam::444455556666:role/Deployer
+source_profile = dev
+role_session_name = node
+region = us-east-1
+
+[profile denied]
+role_arn = arn:aws:iam::444455556666:role/NoSuchRole
+source_profile = dev
+`
+
+let emu
+before(async () => { emu = await ssokit.Emulator.start() })
+after(async () => {
+  await emu.stop()
+  removeHomes()
+})
+
+test('fromSso resolves a chained profile through AssumeRole, once', async () => {
+  const env = freshHome(emu)
+  fs.appendFileSync(env.AWS_CONFIG_FILE, CHAIN)
+  await loginApproved(emu, env)
+  const before = count(emu, 'AssumeRole')
+  const provider = ssokit.fromSso({ profile: 'hop', env })
+  const [a, b] = await Promise.all([provider(), provider()])
+  assert.match(a.accessKeyId, /^ASIA/)
+  assert.equal(a.accountId, '444455556666')
+  assert.equal(b.accessKeyId, a.accessKeyId)
+  assert.equal(count(emu, 'AssumeRole'), before + 1)
+})
+
+test('an unknown role is ERR_SSOKIT_ACCESS_DENIED', async () => {
+  const env = freshHome(emu)
+  fs.appendFileSync(env.AWS_CONFIG_FILE, CHAIN)
+  await loginApproved(emu, env)
+  await assert.rejects(
+    ssokit.fromSso({ profile: 'denied', env })(),
+    (err) => err.code === 'ERR_SSOKIT_ACCESS_DENIED' && /sts:AssumeRole/.test(err.message)
+  )
+})
