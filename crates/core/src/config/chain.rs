@@ -11,7 +11,7 @@
 
 use super::AwsConfig;
 use super::aws_config::value;
-use super::endpoints::partition_dns_suffix;
+use super::endpoints::sts_endpoint;
 use super::error::ConfigError;
 use super::index::Section;
 use super::session::{RoleChain, RoleHop, SsoProfile, StsEndpoint};
@@ -110,24 +110,27 @@ impl AwsConfig {
                     suggestions: suggest(&source, self.profile_names().iter().map(String::as_str)),
                 });
             };
-            if visited.contains(&source) {
-                if source == current && has_static_keys(source_section) {
-                    return Err(self.root_not_sso(source_section, &visited, true));
-                }
+            // botocore's rules for a source profile: one with credentials of its own
+            // (static keys) gives them, through its own providers (SSO first), even
+            // when it has role_arn too, and may name itself as its source; one with
+            // role_arn and no keys is the next hop; any other is the end.
+            let own_credentials = has_static_keys(source_section);
+            if visited.contains(&source) && !(source == current && own_credentials) {
                 visited.push(source);
                 return Err(ConfigError::RoleChainCycle {
                     chain: arrow(&visited).into(),
                     path: self.config_path().to_path_buf(),
                 });
             }
-            visited.push(source.clone());
-            if is_role_profile(source_section) {
+            if source != current {
+                visited.push(source.clone());
+            }
+            if is_role_profile(source_section) && !own_credentials {
                 current = source;
                 continue;
             }
             if !has_sso_settings(source_section) {
-                let static_keys = has_static_keys(source_section);
-                return Err(self.root_not_sso(source_section, &visited, static_keys));
+                return Err(self.root_not_sso(source_section, &visited));
             }
             break self.resolve_sso_settings(&source, env)?;
         };
@@ -143,10 +146,10 @@ impl AwsConfig {
         }
         hops.reverse();
         let top = self.profile(profile);
+        // The selected profile's own region (what `exec` exports), not the root's.
         let region = top
             .and_then(|s| value(s, "region"))
-            .map(|p| p.value().to_owned())
-            .or_else(|| root.region.clone());
+            .map(|p| p.value().to_owned());
         let mut warnings = root.warnings.clone();
         let sts = self.sts_endpoint(top, root.region.as_deref(), env, &mut warnings)?;
         let chain = RoleChain {
@@ -240,17 +243,17 @@ impl AwsConfig {
         Ok(n)
     }
 
-    fn root_not_sso(
-        &self,
-        section: &Section,
-        visited: &[String],
-        static_keys: bool,
-    ) -> ConfigError {
-        let reason = if static_keys {
+    fn root_not_sso(&self, section: &Section, visited: &[String]) -> ConfigError {
+        let reason = if has_static_keys(section) {
             "it holds static access keys (aws_access_key_id); ssokit starts role chains from \
              SSO role credentials only: point source_profile at a profile with sso_session \
              (or sso_start_url), sso_account_id and sso_role_name, or use the AWS CLI for \
              this profile"
+        } else if value(section, "credential_process").is_some() {
+            "it gets its credentials from credential_process; ssokit starts role chains \
+             from SSO role credentials only: point source_profile at a profile with \
+             sso_session (or sso_start_url), sso_account_id and sso_role_name, or use the \
+             AWS CLI for this profile"
         } else {
             "it has no SSO settings and no role_arn, so it gives no credentials; add \
              sso_session (or sso_start_url), sso_account_id and sso_role_name to it, or \
@@ -322,6 +325,25 @@ impl AwsConfig {
                 signing_region,
             });
         }
+        let fips = self.bool_setting(top, env, "AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint")?;
+        let dualstack = self.bool_setting(
+            top,
+            env,
+            "AWS_USE_DUALSTACK_ENDPOINT",
+            "use_dualstack_endpoint",
+        )?;
+        if fips || dualstack {
+            // The rule set has no global FIPS or dual-stack endpoint: the regional one
+            // (us-east-1 for the global region).
+            let r = match region.as_deref() {
+                None | Some("aws-global") => "us-east-1",
+                Some(r) => r,
+            };
+            return Ok(StsEndpoint {
+                url: sts_endpoint(r, fips, dualstack),
+                signing_region: r.to_owned(),
+            });
+        }
         let url = match region.as_deref() {
             None => "https://sts.amazonaws.com".to_owned(),
             Some(r) if legacy && LEGACY_GLOBAL_REGIONS.contains(&r) => {
@@ -331,7 +353,7 @@ impl AwsConfig {
                 });
             }
             Some("aws-global") => "https://sts.amazonaws.com".to_owned(),
-            Some(r) => format!("https://sts.{r}.{}", partition_dns_suffix(r)),
+            Some(r) => sts_endpoint(r, false, false),
         };
         let signing_region = if signing_region == "aws-global" {
             "us-east-1".to_owned()

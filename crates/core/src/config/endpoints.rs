@@ -171,6 +171,25 @@ pub(crate) fn default_endpoints(region: &str, fips: bool, dualstack: bool) -> En
     }
 }
 
+/// The STS endpoint of a region already validated, as the STS rule set builds it
+/// for a regional endpoint: `sts.{region}.{suffix}`, `sts-fips.` for FIPS (in AWS
+/// GovCloud the plain host is the FIPS endpoint, unless dual-stack is on too) and
+/// the partition's dual-stack suffix for dual-stack.
+pub(crate) fn sts_endpoint(region: &str, fips: bool, dualstack: bool) -> String {
+    let p = partition(region);
+    let suffix = if dualstack {
+        p.dual_stack_dns_suffix
+    } else {
+        p.dns_suffix
+    };
+    let host = if fips && (dualstack || p.name != "aws-us-gov") {
+        "sts-fips"
+    } else {
+        "sts"
+    };
+    format!("https://{host}.{region}.{suffix}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -411,6 +430,26 @@ mod tests {
             "https://portal.sso.mars-1.amazonaws.com",
         ),
     ];
+
+    #[test]
+    fn sts_endpoints_follow_the_partition_fips_and_dual_stack() {
+        for (region, fips, dualstack, want) in [
+            ("eu-west-1", false, false, "https://sts.eu-west-1.amazonaws.com"),
+            ("eu-west-1", true, false, "https://sts-fips.eu-west-1.amazonaws.com"),
+            ("eu-west-1", false, true, "https://sts.eu-west-1.api.aws"),
+            ("eu-west-1", true, true, "https://sts-fips.eu-west-1.api.aws"),
+            ("cn-north-1", false, false, "https://sts.cn-north-1.amazonaws.com.cn"),
+            ("cn-north-1", false, true, "https://sts.cn-north-1.api.amazonwebservices.com.cn"),
+            ("us-gov-west-1", true, false, "https://sts.us-gov-west-1.amazonaws.com"),
+            ("us-gov-west-1", true, true, "https://sts-fips.us-gov-west-1.api.aws"),
+        ] {
+            assert_eq!(
+                sts_endpoint(region, fips, dualstack),
+                want,
+                "{region} fips={fips} dualstack={dualstack}"
+            );
+        }
+    }
 
     #[test]
     fn rule_set_vectors() {

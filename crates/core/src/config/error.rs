@@ -182,7 +182,9 @@ pub enum ConfigError {
     /// A profile with `role_arn` names neither `source_profile` nor
     /// `credential_source`.
     #[error(
-        "profile {profile:?} in {} has role_arn but no source_profile (chain: {chain}); add          `source_profile = NAME` naming the SSO profile (or another role profile) whose          credentials assume the role",
+        "profile {profile:?} in {} has role_arn but no source_profile (chain: {chain}); \
+         add `source_profile = NAME` naming the SSO profile (or another role profile) \
+         whose credentials assume the role",
         path.display()
     )]
     NoRoleSource {
@@ -196,7 +198,9 @@ pub enum ConfigError {
 
     /// A `source_profile` that names no profile.
     #[error(
-        "profile {profile:?} has source_profile = {source_profile}, but there is no profile          {source_profile:?} in {} (chain: {chain}){}; fix source_profile or add the profile",
+        "profile {profile:?} has source_profile = {source_profile}, but there is no \
+         profile {source_profile:?} in {} (chain: {chain}){}; fix source_profile or add \
+         the profile",
         path.display(),
         did_you_mean(suggestions)
     )]
@@ -215,7 +219,8 @@ pub enum ConfigError {
 
     /// `source_profile` links that come back to a profile already in the chain.
     #[error(
-        "the source_profile links loop: {chain} (in {}); end the chain at an SSO profile          (one with sso_session or sso_start_url, sso_account_id and sso_role_name)",
+        "the source_profile links loop: {chain} (in {}); end the chain at an SSO profile \
+         (one with sso_session or sso_start_url, sso_account_id and sso_role_name)",
         path.display()
     )]
     RoleChainCycle {
@@ -228,7 +233,10 @@ pub enum ConfigError {
     /// A role profile whose credentials come from somewhere other than a profile
     /// (`credential_source`, `web_identity_token_file`).
     #[error(
-        "profile {profile:?} in {} has {key} = {value} (chain: {chain}): ssokit assumes roles          only from SSO credentials, through source_profile chains that end at an SSO profile;          replace {key} with `source_profile = NAME` naming an SSO profile, or use the AWS CLI          for this profile",
+        "profile {profile:?} in {} has {key} = {value} (chain: {chain}): ssokit assumes \
+         roles only from SSO credentials, through source_profile chains that end at an \
+         SSO profile; replace {key} with `source_profile = NAME` naming an SSO profile, \
+         or use the AWS CLI for this profile",
         path.display()
     )]
     UnsupportedRoleSource {
@@ -246,7 +254,9 @@ pub enum ConfigError {
 
     /// A role profile with `mfa_serial`.
     #[error(
-        "profile {profile:?} in {} has mfa_serial = {mfa_serial} (chain: {chain}): assuming a          role with an MFA code is not supported by ssokit yet; remove mfa_serial if the role          does not require MFA, or use the AWS CLI for this profile",
+        "profile {profile:?} in {} has mfa_serial = {mfa_serial} (chain: {chain}): \
+         assuming a role with an MFA code is not supported by ssokit yet; remove \
+         mfa_serial if the role does not require MFA, or use the AWS CLI for this profile",
         path.display()
     )]
     MfaNotSupported {
@@ -263,7 +273,8 @@ pub enum ConfigError {
     /// A `duration_seconds` that is not a number, or outside 900 to 3600 (every hop
     /// of an SSO role chain is role chaining, which AWS limits to one hour).
     #[error(
-        "invalid duration_seconds {value:?} in profile {profile:?} ({location}; chain:          {chain}): {reason}"
+        "invalid duration_seconds {value:?} in profile {profile:?} ({location}; chain: \
+         {chain}): {reason}"
     )]
     ChainedDuration {
         /// The profile.
@@ -297,7 +308,9 @@ pub enum ConfigError {
 
     /// A role-chain profile asked of a build of ssokit without role chaining.
     #[error(
-        "profile {profile:?} assumes a role (chain: {chain}), and this build of ssokit has no          role chaining (the `extras` cargo feature is off); use a build with it, or an SSO          profile"
+        "profile {profile:?} assumes a role (chain: {chain}), and this build of ssokit \
+         has no role chaining (the `extras` cargo feature is off); use a build with it, \
+         or an SSO profile"
     )]
     RoleChainingUnavailable {
         /// The selected profile.

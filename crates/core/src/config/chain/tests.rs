@@ -21,7 +21,10 @@ fn resolve(extra: &str, profile: &str, env: &Env) -> Result<SsoProfile, ConfigEr
 }
 
 fn err(extra: &str, profile: &str) -> String {
-    resolve(extra, profile, &env()).unwrap_err().to_string()
+    let e = resolve(extra, profile, &env()).unwrap_err().to_string();
+    // One line, without the gaps of a string literal joined without `\`.
+    assert!(!e.contains("  ") && !e.contains('\n'), "{e:?}");
+    e
 }
 
 #[test]
@@ -43,8 +46,9 @@ fn a_two_hop_chain_resolves_to_its_sso_root_with_the_hops_in_order() {
     assert_eq!(profile.name, "top");
     assert_eq!(profile.account_id.as_deref(), Some("111122223333"));
     assert_eq!(profile.session.name.as_deref(), Some("corp"));
-    // The top profile has no region: the root's.
-    assert_eq!(profile.region.as_deref(), Some("eu-west-1"));
+    // The top profile has no region, and neither has the profile as botocore sees it
+    // (the root's region only picks the STS endpoint, below).
+    assert_eq!(profile.region, None);
     let chain = profile.chain.expect("a chain");
     assert_eq!(chain.root_profile, "sso");
     assert_eq!(chain.describe(), "top -> middle -> sso");
@@ -274,4 +278,103 @@ fn durations_are_checked_as_role_chaining() {
     )
     .unwrap();
     assert_eq!(ok.chain.unwrap().hops[0].duration_seconds, Some(3600));
+}
+
+#[test]
+fn a_source_profile_with_its_own_credentials_ends_the_chain_as_in_botocore() {
+    // role_arn and static keys: botocore uses the keys, so ssokit cannot start there.
+    let e = err(
+        "[profile mid]\nrole_arn = arn:aws:iam::222233334444:role/Mid\nsource_profile = sso\n\
+         aws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n\
+         [profile a]\nrole_arn = arn:aws:iam::222233334444:role/A\nsource_profile = mid\n",
+        "a",
+    );
+    assert!(
+        e.contains("\"mid\"") && e.contains("a -> mid") && e.contains("static access keys"),
+        "{e}"
+    );
+    // role_arn, static keys and SSO settings: its own providers, SSO first — it is
+    // the root, and its role_arn is not a hop.
+    let p = resolve(
+        "[profile mid]\nrole_arn = arn:aws:iam::222233334444:role/Mid\nsource_profile = sso\n\
+         aws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n\
+         sso_session = corp\nsso_account_id = 444455556666\nsso_role_name = Mine\n\
+         [profile a]\nrole_arn = arn:aws:iam::222233334444:role/A\nsource_profile = mid\n",
+        "a",
+        &env(),
+    )
+    .unwrap();
+    assert_eq!(p.account_id.as_deref(), Some("444455556666"));
+    let chain = p.chain.unwrap();
+    assert_eq!(chain.describe(), "a -> mid");
+    assert_eq!(chain.hops.len(), 1);
+    // A profile that is its own source, with SSO settings and keys: one hop from them.
+    let p = resolve(
+        "[profile self]\nrole_arn = arn:aws:iam::222233334444:role/S\nsource_profile = self\n\
+         aws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n\
+         sso_session = corp\nsso_account_id = 444455556666\nsso_role_name = Mine\n",
+        "self",
+        &env(),
+    )
+    .unwrap();
+    let chain = p.chain.unwrap();
+    assert_eq!(chain.root_profile, "self");
+    assert_eq!(chain.hops.len(), 1);
+    // Without the SSO settings: the static keys, refused (not a loop).
+    let e = err(
+        "[profile self]\nrole_arn = arn:aws:iam::222233334444:role/S\nsource_profile = self\n\
+         aws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n",
+        "self",
+    );
+    assert!(e.contains("static access keys") && !e.contains("loop"), "{e}");
+}
+
+#[test]
+fn a_credential_process_source_is_named_as_such() {
+    let e = err(
+        "[profile proc]\ncredential_process = /bin/false\n\
+         [profile a]\nrole_arn = arn:aws:iam::222233334444:role/A\nsource_profile = proc\n",
+        "a",
+    );
+    assert!(
+        e.contains("credential_process") && e.contains("a -> proc") && !e.contains("/bin/false"),
+        "{e}"
+    );
+}
+
+#[test]
+fn fips_and_dual_stack_pick_those_sts_endpoints() {
+    let hop = "[profile r]\n\
+               role_arn = arn:aws:iam::222233334444:role/R\n\
+               source_profile = sso\n\
+               region = ap-southeast-2\n";
+    let sts = |extra: &str, env: &Env| resolve(extra, "r", env).unwrap().chain.unwrap().sts;
+    let fips = Env::from_vars([("HOME", "/h"), ("AWS_USE_FIPS_ENDPOINT", "true")]);
+    let s = sts(hop, &fips);
+    assert_eq!(s.url, "https://sts-fips.ap-southeast-2.amazonaws.com");
+    assert_eq!(s.signing_region, "ap-southeast-2");
+    let s = sts(&format!("{hop}use_dualstack_endpoint = true\n"), &env());
+    assert_eq!(s.url, "https://sts.ap-southeast-2.api.aws");
+    // No regional choice to make without a region: us-east-1's, not the global host.
+    let text = SSO.replace("region = eu-west-1\n", "")
+        + "[profile g]\nrole_arn = arn:aws:iam::222233334444:role/R\nsource_profile = sso\n";
+    let s = AwsConfig::from_texts(&text, "")
+        .unwrap()
+        .resolve_sso_profile("g", &fips)
+        .unwrap()
+        .chain
+        .unwrap()
+        .sts;
+    assert_eq!(s.url, "https://sts-fips.us-east-1.amazonaws.com");
+    assert_eq!(s.signing_region, "us-east-1");
+    // An endpoint override still wins.
+    let s = sts(
+        hop,
+        &Env::from_vars([
+            ("HOME", "/h"),
+            ("AWS_USE_FIPS_ENDPOINT", "true"),
+            ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:9"),
+        ]),
+    );
+    assert_eq!(s.url, "http://127.0.0.1:9");
 }
