@@ -112,9 +112,11 @@ pub struct ProfileDescription {
     pub sso_region: String,
     /// The registration scopes, when configured.
     pub scopes: Option<Vec<String>>,
-    /// The AWS account id; `None` for a token-only profile.
+    /// The AWS account id of the SSO role; `None` for a token-only profile. For a
+    /// role chain, the SSO root's (where the chain starts), not the last role's.
     pub account_id: Option<String>,
-    /// The role name; `None` for a token-only profile.
+    /// The SSO role name; `None` for a token-only profile. For a role chain, the SSO
+    /// root's.
     pub role_name: Option<String>,
     /// The profile's own `region` setting.
     pub region: Option<String>,

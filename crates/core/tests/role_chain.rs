@@ -256,3 +256,41 @@ async fn sts_refusals_are_typed_errors_naming_the_profile_and_chain() {
     );
     assert!(!text.contains("ROOTSECRET"), "{text}");
 }
+
+#[tokio::test]
+async fn a_failed_assume_role_is_shared_with_the_processes_waiting_on_its_entry() {
+    let s = setup("").await;
+    portal(T0 + 8 * 3600).mount(&s.server).await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(403).set_body_string(
+            "<ErrorResponse><Error><Type>Sender</Type><Code>AccessDenied</Code>\
+             <Message>User is not authorized to perform: sts:AssumeRole</Message></Error></ErrorResponse>",
+        ))
+        .mount(&s.server)
+        .await;
+    provider(&s, "top").credentials().await.unwrap_err();
+    assert_eq!(posts(&s.server).await, 1);
+    // Another process (a provider of its own) within the back-off: the recorded
+    // failure, without a call.
+    let err = provider(&s, "top").credentials().await.unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("not authorized") && text.contains("profile \"middle\""),
+        "{text}"
+    );
+    assert_eq!(posts(&s.server).await, 1, "{text}");
+    // Once the back-off passed, STS is asked again.
+    s.clock.advance(Duration::from_secs(11));
+    provider(&s, "top").credentials().await.unwrap_err();
+    assert_eq!(posts(&s.server).await, 2);
+}
+
+async fn posts(server: &MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .unwrap()
+        .iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .count()
+}

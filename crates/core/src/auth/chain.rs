@@ -7,9 +7,12 @@ use std::time::SystemTime;
 
 use aws_credential_types::Credentials;
 
+use super::error::AuthError;
+use super::token::MAX_SHARED_MESSAGE_CHARS;
 use crate::Error;
 use crate::cache::{
-    AssumeRoleCache, CacheLock, CachedAssumedRole, DEFAULT_LOCK_TIMEOUT, assume_role_cache_key,
+    AssumeRoleCache, CacheLock, CachedAssumedRole, DEFAULT_LOCK_TIMEOUT, SharedFailure,
+    assume_role_cache_key,
 };
 use crate::client::{
     AssumeRoleError, AssumeRoleRequest, HttpClient, SourceCredentials, StsClient, StsFailure,
@@ -17,6 +20,11 @@ use crate::client::{
 use crate::config::{RoleChain, RoleHop};
 use crate::rt::blocking;
 use crate::time::SharedClock;
+
+/// How long a failed AssumeRole keeps the other processes that wait on its entry
+/// from calling STS again: as long as a failed GetRoleCredentials does
+/// ([`ROLE_RETRY_INTERVAL`](crate::auth::credentials::ROLE_RETRY_INTERVAL)).
+const HOP_RETRY_INTERVAL: std::time::Duration = std::time::Duration::from_secs(10);
 
 /// The hops of a chain, their STS client and their cache.
 #[derive(Debug)]
@@ -141,11 +149,24 @@ impl ChainedRoles {
         let Some(hop) = self.chain.hops.get(i) else {
             return Err(Error::Internal(format!("role chain hop {i} out of range")));
         };
-        let _lock = self.lock(i).await?;
+        let mut lock = self.lock(i).await?;
         if let Some(c) = self.load(i, self.clock.now()).await {
             return Ok(to_credentials(&c, self.provider_name));
         }
         let now = self.clock.now();
+        // The last holder's AssumeRole failed and its back-off has not passed: its
+        // error, at once, rather than one more call from every waiting process.
+        if let Some(failure) = lock
+            .as_ref()
+            .and_then(|l| l.shared_failure())
+            .filter(|f| f.blocks_retry(now))
+        {
+            return Err(AuthError::RecentFailure {
+                operation: format!("assume {} for profile {:?}", hop.role_arn, hop.profile),
+                failure: Box::new(failure.clone()),
+            }
+            .into());
+        }
         let generated;
         let session_name = match &hop.role_session_name {
             Some(name) => name.as_str(),
@@ -165,11 +186,33 @@ impl ChainedRoles {
             secret_access_key: source.secret_access_key(),
             session_token: source.session_token(),
         };
-        let role = self
-            .sts
-            .assume_role(&source, &request, now)
-            .await
-            .map_err(|failure| self.error(hop, failure))?;
+        let role = match self.sts.assume_role(&source, &request, now).await {
+            Ok(role) => {
+                if let Some(lock) = lock.as_mut() {
+                    lock.set_shared_failure(None);
+                }
+                role
+            }
+            Err(failure) => {
+                let local = matches!(&failure, StsFailure::Service(e) if e.is_local_setup());
+                let (code, status) = match &failure {
+                    StsFailure::Rejected { code, status, .. } => {
+                        (code.as_str().map(str::to_owned), Some(*status))
+                    }
+                    StsFailure::Service(e) => (e.service_code().map(str::to_owned), e.status()),
+                    StsFailure::Malformed { .. } => (None, None),
+                };
+                let err = self.error(hop, failure);
+                // Not this process's own set-up failing (a broken CA bundle): other
+                // processes must not wait for it.
+                if let Some(lock) = lock.as_mut()
+                    && !local
+                {
+                    lock.set_shared_failure(Some(hop_failure(&err, code, status, now)));
+                }
+                return Err(err);
+            }
+        };
         let entry = CachedAssumedRole {
             account_id: role.account_id().map(str::to_owned),
             access_key_id: role.access_key_id,
@@ -192,5 +235,29 @@ impl ChainedRoles {
             failure,
         }
         .into()
+    }
+}
+
+/// A failed AssumeRole as the lock file records it for the processes waiting on it:
+/// they answer with it instead of calling STS again until [`HOP_RETRY_INTERVAL`]
+/// passed.
+fn hop_failure(
+    err: &Error,
+    code: Option<String>,
+    status: Option<u16>,
+    now: SystemTime,
+) -> SharedFailure {
+    let failed_at = crate::time::unix_seconds(now);
+    SharedFailure {
+        pid: std::process::id(),
+        failed_at,
+        retry_at: failed_at.saturating_add(HOP_RETRY_INTERVAL.as_secs()),
+        message: crate::browser::printable(&err.to_string())
+            .chars()
+            .take(MAX_SHARED_MESSAGE_CHARS)
+            .collect(),
+        code,
+        status,
+        refused_refresh_token: None,
     }
 }

@@ -487,7 +487,7 @@ impl SsoTokenProvider {
 
 /// The longest error message left in a lock file: with the other fields, far below
 /// what a reader of the lock file reads.
-const MAX_SHARED_MESSAGE_CHARS: usize = 2048;
+pub(crate) const MAX_SHARED_MESSAGE_CHARS: usize = 2048;
 
 /// A failed service call as it is left in a lock file for other processes: no new
 /// attempt before `backoff` (or the service's `Retry-After`, if longer) has passed.

@@ -151,11 +151,15 @@ impl Endpoint {
         &self.shown
     }
 
-    /// The URL of an operation: the endpoint's path, then `path`, then the query.
+    /// The URL of an operation: the endpoint's path, then `path`, then the query. An
+    /// operation at `/` (STS's) is the endpoint's own path, as botocore joins them:
+    /// `https://h/sts` stays `/sts`, not `/sts/`.
     pub(crate) fn url(&self, path: &str, query: &[(&str, &str)]) -> Url {
         let mut url = self.url.clone();
-        let joined = format!("{}{}", url.path().trim_end_matches('/'), path);
-        url.set_path(&joined);
+        if path != "/" || url.path().is_empty() || url.path() == "/" {
+            let joined = format!("{}{}", url.path().trim_end_matches('/'), path);
+            url.set_path(&joined);
+        }
         if !query.is_empty() {
             url.query_pairs_mut().extend_pairs(query);
         }
@@ -282,8 +286,9 @@ impl HttpClient {
                     tracing::debug!(operation, attempt, status, elapsed_ms, "sso request failed");
                     let error = on_error(status, error_type.as_deref(), &body, attempt)
                         .with_retry_after(retry_after);
-                    // A redirect (3xx) is never followed, nor retried.
-                    if !status_is_retryable(status) {
+                    // A redirect (3xx) is never followed, nor retried; a throttling code
+                    // is retried whatever its status (STS's `Throttling` comes as 400).
+                    if !status_is_retryable(status) && !error.is_retryable() {
                         return Err(error);
                     }
                     (error, retry_after)

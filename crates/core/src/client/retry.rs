@@ -20,9 +20,25 @@ pub(crate) fn status_is_retryable(status: u16) -> bool {
     status == 429 || (500..600).contains(&status)
 }
 
+/// Error codes that mean "throttled" whatever the HTTP status, as botocore's retry
+/// handler lists them for the services ssokit calls (STS sends `Throttling` with 400).
+fn is_throttling_code(code: &str) -> bool {
+    matches!(
+        code,
+        "Throttling"
+            | "ThrottlingException"
+            | "ThrottledException"
+            | "RequestThrottledException"
+            | "TooManyRequestsException"
+            | "RequestLimitExceeded"
+            | "RequestThrottled"
+            | "SlowDown"
+    )
+}
+
 impl ServiceError {
-    /// Whether the failure is transient — a 5xx, a 429, a connection failure or a
-    /// timeout — so the same request may succeed later. These are the failures the
+    /// Whether the failure is transient — a 5xx, a 429, a throttling error code
+    /// (`Throttling`, ...), a connection failure or a timeout — so the same request may succeed later. These are the failures the
     /// client itself retries; when one comes back, the retries ran out.
     ///
     /// The device-flow signals `authorization_pending` and `slow_down` are not
@@ -31,7 +47,9 @@ impl ServiceError {
         match self {
             Self::Response(e) => match &e.code {
                 ErrorCode::InternalServer | ErrorCode::TooManyRequests => true,
-                ErrorCode::Other(_) => status_is_retryable(e.status),
+                ErrorCode::Other(code) => {
+                    status_is_retryable(e.status) || code.as_deref().is_some_and(is_throttling_code)
+                }
                 _ => false,
             },
             // The same rule as the retry loop's when the failure came through the

@@ -218,7 +218,9 @@ impl fmt::Display for AssumeRoleError {
                          profile {profile:?}, and ask the role's administrator to trust that role"
                     ),
                     StsErrorCode::ExpiredToken => "the credentials that signed the request had \
-                         expired: run the command again to fetch fresh ones"
+                         expired by STS's clock: check this machine's clock; if it is right, \
+                         the source credentials' cache entry is stale (remove it, or log in \
+                         again)"
                         .to_owned(),
                     StsErrorCode::InvalidClientTokenId => format!(
                         "STS in {signing_region} does not know the signing access key: check \
@@ -265,6 +267,20 @@ impl std::error::Error for AssumeRoleError {
 }
 
 impl StsClient {
+    /// A client of the STS endpoint at `url` (e.g. `https://sts.eu-west-1.amazonaws.com`),
+    /// signing for `signing_region`, with its own HTTP client.
+    ///
+    /// # Errors
+    /// [`ServiceError::InvalidEndpoint`] or [`ServiceError::InsecureEndpoint`] for a
+    /// bad URL; a set-up failure of the HTTP client.
+    pub fn new(
+        url: &str,
+        signing_region: &str,
+        settings: &crate::client::HttpSettings,
+    ) -> Result<Self, ServiceError> {
+        Self::with_http_client(url, signing_region, &HttpClient::new(settings)?)
+    }
+
     /// A client of the STS endpoint at `url`, signing for `signing_region`.
     pub(crate) fn with_http_client(
         url: &str,

@@ -127,6 +127,8 @@ fn partition_name(region: &str) -> &'static str {
 /// The DNS suffix of the partition a region is in (`amazonaws.com`,
 /// `amazonaws.com.cn`, ...): the suffix of `device.sso.{region}.{suffix}`, the page
 /// where the device code is entered.
+// Only the login (the device page's host) asks.
+#[cfg_attr(not(feature = "login"), allow(dead_code))]
 pub(crate) fn partition_dns_suffix(region: &str) -> &'static str {
     partition(region).dns_suffix
 }
@@ -434,14 +436,49 @@ mod tests {
     #[test]
     fn sts_endpoints_follow_the_partition_fips_and_dual_stack() {
         for (region, fips, dualstack, want) in [
-            ("eu-west-1", false, false, "https://sts.eu-west-1.amazonaws.com"),
-            ("eu-west-1", true, false, "https://sts-fips.eu-west-1.amazonaws.com"),
+            (
+                "eu-west-1",
+                false,
+                false,
+                "https://sts.eu-west-1.amazonaws.com",
+            ),
+            (
+                "eu-west-1",
+                true,
+                false,
+                "https://sts-fips.eu-west-1.amazonaws.com",
+            ),
             ("eu-west-1", false, true, "https://sts.eu-west-1.api.aws"),
-            ("eu-west-1", true, true, "https://sts-fips.eu-west-1.api.aws"),
-            ("cn-north-1", false, false, "https://sts.cn-north-1.amazonaws.com.cn"),
-            ("cn-north-1", false, true, "https://sts.cn-north-1.api.amazonwebservices.com.cn"),
-            ("us-gov-west-1", true, false, "https://sts.us-gov-west-1.amazonaws.com"),
-            ("us-gov-west-1", true, true, "https://sts-fips.us-gov-west-1.api.aws"),
+            (
+                "eu-west-1",
+                true,
+                true,
+                "https://sts-fips.eu-west-1.api.aws",
+            ),
+            (
+                "cn-north-1",
+                false,
+                false,
+                "https://sts.cn-north-1.amazonaws.com.cn",
+            ),
+            (
+                "cn-north-1",
+                false,
+                true,
+                "https://sts.cn-north-1.api.amazonwebservices.com.cn",
+            ),
+            (
+                "us-gov-west-1",
+                true,
+                false,
+                "https://sts.us-gov-west-1.amazonaws.com",
+            ),
+            (
+                "us-gov-west-1",
+                true,
+                true,
+                "https://sts-fips.us-gov-west-1.api.aws",
+            ),
         ] {
             assert_eq!(
                 sts_endpoint(region, fips, dualstack),

@@ -220,6 +220,66 @@ async fn a_5xx_is_retried_and_a_broken_answer_is_malformed() {
     );
 }
 
+#[tokio::test]
+async fn throttling_is_retried_although_sts_sends_it_as_400() {
+    let throttled = r#"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code>
+<Message>Rate exceeded</Message></Error></ErrorResponse>"#;
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_string(throttled))
+        .up_to_n_times(1)
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(OK))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let role = client(&server)
+        .assume_role(&source(), &request(), now())
+        .await
+        .unwrap();
+    assert_eq!(role.access_key_id, "ASIAHOP");
+    // Throttled on every attempt: the typed failure once the attempts ran out.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_string(throttled))
+        .expect(2)
+        .mount(&server)
+        .await;
+    let failure = client(&server)
+        .assume_role(&source(), &request(), now())
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(
+            failure,
+            StsFailure::Rejected {
+                code: StsErrorCode::Throttling,
+                status: 400,
+                ..
+            }
+        ),
+        "{failure:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_endpoint_with_a_path_is_posted_to_that_path_as_botocore_joins_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/sts"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(OK))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let http = HttpClient::new(&HttpSettings::default()).unwrap();
+    let sts =
+        StsClient::with_http_client(&format!("{}/sts", server.uri()), "eu-west-1", &http).unwrap();
+    sts.assume_role(&source(), &request(), now()).await.unwrap();
+}
+
 #[test]
 fn the_form_body_omits_unset_parameters() {
     let body = form_body(&AssumeRoleRequest {

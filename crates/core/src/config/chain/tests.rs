@@ -326,7 +326,10 @@ fn a_source_profile_with_its_own_credentials_ends_the_chain_as_in_botocore() {
          aws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\n",
         "self",
     );
-    assert!(e.contains("static access keys") && !e.contains("loop"), "{e}");
+    assert!(
+        e.contains("static access keys") && !e.contains("loop"),
+        "{e}"
+    );
 }
 
 #[test]
