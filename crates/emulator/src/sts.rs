@@ -258,7 +258,7 @@ fn check_scope(
     let (now_text, earliest, latest) = (
         amz_date(now),
         amz_date(now.checked_sub(MAX_SKEW).unwrap_or(now)),
-        amz_date(now + MAX_SKEW),
+        amz_date(now.checked_add(MAX_SKEW).unwrap_or(now)),
     );
     if since(now, time) > MAX_SKEW {
         return Err(forbidden(format!(
