@@ -9,6 +9,7 @@
 use std::process::{Command, Output, Stdio};
 
 use serde_json::Value;
+use ssokit::cache::assume_role_cache_key;
 use ssokit_emulator::{BackgroundEmulator, Emulator, Operation, default_accounts};
 
 const CONFIG: &str = "[profile dev]\nsso_session = org\nsso_account_id = 111122223333\nsso_role_name = ReadOnly\nregion = eu-west-1\n\n\
@@ -127,11 +128,26 @@ fn credentials_and_exec_of_a_chained_profile() {
         "echo $AWS_ACCESS_KEY_ID",
     ]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        String::from_utf8_lossy(&out.stdout)
-            .trim()
-            .starts_with("ASIA")
+    // Exactly the deployer hop's credentials, as its AWS CLI cache entry holds them
+    // (not the SSO role's, nor the last hop's).
+    let key = assume_role_cache_key(
+        "arn:aws:iam::444455556666:role/Deployer",
+        Some("ci"),
+        None,
+        None,
     );
+    let entry: Value = serde_json::from_slice(
+        &std::fs::read(w.home.path().join(format!(".aws/cli/cache/{key}.json"))).unwrap(),
+    )
+    .unwrap();
+    let deployer_key = entry["Credentials"]["AccessKeyId"].as_str().unwrap();
+    assert!(deployer_key.starts_with("ASIA"), "{entry}");
+    assert_eq!(
+        entry["AssumedRoleUser"]["Arn"],
+        "arn:aws:sts::444455556666:assumed-role/Deployer/ci"
+    );
+    assert_ne!(json["AccessKeyId"], deployer_key);
+    assert_eq!(String::from_utf8_lossy(&out.stdout).trim(), deployer_key);
     assert_eq!(w.calls(Operation::AssumeRole), 2);
 }
 

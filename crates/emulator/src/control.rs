@@ -2,7 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use crate::config::EmulatorConfig;
 use crate::error::ControlError;
@@ -140,5 +140,13 @@ impl EmulatorControl {
     /// are stamped with the moved clock too.
     pub fn advance_clock(&self, by: Duration) {
         self.shared.clock.advance(by);
+    }
+
+    /// The emulator's current time: the system time moved forward by
+    /// [`advance_clock`](Self::advance_clock). STS refuses a request signed more
+    /// than 15 minutes away from it, so a test that signs by hand after moving the
+    /// clock signs with this time.
+    pub fn now(&self) -> SystemTime {
+        self.shared.clock.now()
     }
 }

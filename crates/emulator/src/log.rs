@@ -65,7 +65,8 @@ pub struct RequestRecord {
     pub status: u16,
     /// The error name of a failed response, e.g. `AuthorizationPendingException`.
     pub error: Option<String>,
-    /// What the handler noted: the grant type of CreateToken.
+    /// What the handler noted: the grant type of CreateToken, the credential
+    /// scope's region of AssumeRole.
     pub detail: Option<String>,
     /// The injected fault, if any.
     pub fault: Option<String>,

@@ -1,7 +1,10 @@
 //! STS `AssumeRole` (`POST /`, query protocol, XML answers), as role chaining uses
 //! it. The request's SigV4 signature is verified: recomputed with `aws-sigv4` from
 //! the secret of the credentials this emulator issued (GetRoleCredentials or an
-//! earlier AssumeRole), so a broken signer fails with `SignatureDoesNotMatch`.
+//! earlier AssumeRole), so a broken signer fails with `SignatureDoesNotMatch`. As
+//! STS does, the scope must name `sts` and `X-Amz-Date`'s day, `X-Amz-Date` must be
+//! within 15 minutes of the emulator's clock and the session token must be signed;
+//! the scope's region is noted in the request log.
 //!
 //! A role may be assumed when its ARN is `arn:aws:iam::<account>:role/<name>` with
 //! an account of the directory and one of that account's role names; anything else
@@ -24,6 +27,9 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 
+use crate::clock::since;
+use crate::error::LoggedError;
+use crate::log::LogDetail;
 use crate::pages::escape;
 use crate::server::Shared;
 use crate::{lock, random};
@@ -32,6 +38,8 @@ use crate::{lock, random};
 const CHAINED_MAX: u64 = 3600;
 /// The shortest session STS grants.
 const MIN_DURATION: u64 = 900;
+/// How far `X-Amz-Date` may be from the emulator's clock, either way.
+const MAX_SKEW: Duration = Duration::from_secs(15 * 60);
 
 /// An STS error answer: `ErrorResponse/Error/{Type,Code,Message}`.
 pub(crate) struct StsError {
@@ -79,7 +87,9 @@ impl IntoResponse for StsError {
             escape(&self.message),
             random::token("req-", 16),
         );
-        (self.status, [("content-type", "text/xml")], body).into_response()
+        let mut response = (self.status, [("content-type", "text/xml")], body).into_response();
+        response.extensions_mut().insert(LoggedError(self.code));
+        response
     }
 }
 
@@ -97,16 +107,23 @@ pub(crate) async fn handle(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    match assume_role(&shared, &headers, &body) {
+    let (region, result) = assume_role(&shared, &headers, &body);
+    let mut response = match result {
         Ok(xml) => (StatusCode::OK, [("content-type", "text/xml")], xml).into_response(),
         Err(e) => e.into_response(),
+    };
+    if let Some(region) = region {
+        response.extensions_mut().insert(LogDetail(region));
     }
+    response
 }
 
 /// The parts of `Authorization: AWS4-HMAC-SHA256 Credential=..., SignedHeaders=...,
 /// Signature=...`.
 struct Authorization {
     access_key_id: String,
+    /// The scope's date, `YYYYMMDD`.
+    date: String,
     region: String,
     service: String,
     signed_headers: Vec<String>,
@@ -150,11 +167,12 @@ fn parse_authorization(headers: &HeaderMap) -> Result<Authorization, StsError> {
         .ok_or_else(incomplete)?
         .split('/')
         .collect();
-    let [key, _date, region, service, "aws4_request"] = credential.as_slice() else {
+    let [key, date, region, service, "aws4_request"] = credential.as_slice() else {
         return Err(incomplete());
     };
     Ok(Authorization {
         access_key_id: (*key).to_owned(),
+        date: (*date).to_owned(),
         region: (*region).to_owned(),
         service: (*service).to_owned(),
         signed_headers: parts
@@ -185,11 +203,83 @@ fn parse_amz_date(value: &str) -> Option<SystemTime> {
     SystemTime::try_from(DateTime::from_str(&iso, Format::DateTime).ok()?).ok()
 }
 
-/// Recomputes the signature of the request with `secret` and compares it.
+/// `t` as `X-Amz-Date` writes it: `20261128T190000Z`.
+fn amz_date(t: SystemTime) -> String {
+    let secs = i64::try_from(crate::clock::epoch_secs(t)).unwrap_or(i64::MAX);
+    DateTime::from_secs(secs)
+        .fmt(Format::DateTime)
+        .unwrap_or_default()
+        .replace(['-', ':'], "")
+}
+
+/// Checks the credential scope and the request's time against the clock, as STS
+/// does before it looks at the key: the service must be `sts`, the scope's date
+/// the date of `X-Amz-Date`, and `X-Amz-Date` within 15 minutes of `now`. Returns
+/// the request's time, which the signature is computed for.
+fn check_scope(
+    headers: &HeaderMap,
+    auth: &Authorization,
+    now: SystemTime,
+) -> Result<SystemTime, StsError> {
+    let forbidden =
+        |message: String| StsError::new(StatusCode::FORBIDDEN, "SignatureDoesNotMatch", message);
+    if auth.service != "sts" {
+        return Err(forbidden(format!(
+            "Credential should be scoped to correct service: 'sts', not '{}'.",
+            auth.service
+        )));
+    }
+    let raw = headers
+        .get("x-amz-date")
+        .and_then(|v| v.to_str().ok())
+        .ok_or_else(|| {
+            StsError::new(
+                StatusCode::BAD_REQUEST,
+                "IncompleteSignature",
+                "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' \
+                 header.",
+            )
+        })?;
+    let time = parse_amz_date(raw).ok_or_else(|| {
+        StsError::new(
+            StatusCode::BAD_REQUEST,
+            "IncompleteSignature",
+            format!("X-Amz-Date '{raw}' is not an ISO-8601 basic date such as 20261128T190000Z"),
+        )
+    })?;
+    let day = raw.get(..8).unwrap_or_default();
+    if auth.date != day {
+        return Err(forbidden(format!(
+            "Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date \
+             from HTTP: '{}' != '{day}', from '{raw}'.",
+            auth.date
+        )));
+    }
+    let (now_text, earliest, latest) = (
+        amz_date(now),
+        amz_date(now.checked_sub(MAX_SKEW).unwrap_or(now)),
+        amz_date(now.checked_add(MAX_SKEW).unwrap_or(now)),
+    );
+    if since(now, time) > MAX_SKEW {
+        return Err(forbidden(format!(
+            "Signature expired: {raw} is now earlier than {earliest} ({now_text} - 15 min.)"
+        )));
+    }
+    if since(time, now) > MAX_SKEW {
+        return Err(forbidden(format!(
+            "Signature not yet current: {raw} is still later than {latest} ({now_text} + 15 min.)"
+        )));
+    }
+    Ok(time)
+}
+
+/// Recomputes the signature of the request, made at `time`, with `secret` and
+/// compares it. The session token must be signed.
 fn verify_signature(
     headers: &HeaderMap,
     body: &[u8],
     auth: &Authorization,
+    time: SystemTime,
     secret: &str,
     session_token: &str,
 ) -> Result<(), StsError> {
@@ -201,11 +291,18 @@ fn verify_signature(
              Check your AWS Secret Access Key and signing method.",
         )
     };
-    let time = headers
-        .get("x-amz-date")
-        .and_then(|v| v.to_str().ok())
-        .and_then(parse_amz_date)
-        .ok_or_else(mismatch)?;
+    if !auth
+        .signed_headers
+        .iter()
+        .any(|h| h == "x-amz-security-token")
+    {
+        return Err(StsError::new(
+            StatusCode::FORBIDDEN,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided: \
+             X-Amz-Security-Token must be among the SignedHeaders.",
+        ));
+    }
     let host = headers
         .get("host")
         .and_then(|v| v.to_str().ok())
@@ -228,10 +325,7 @@ fn verify_signature(
     let identity: Identity = aws_credential_types::Credentials::new(
         &auth.access_key_id,
         secret,
-        auth.signed_headers
-            .iter()
-            .any(|h| h == "x-amz-security-token")
-            .then(|| session_token.to_owned()),
+        Some(session_token.to_owned()),
         None,
         "emulator",
     )
@@ -260,8 +354,27 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn assume_role(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<String, StsError> {
+/// AssumeRole; also returns the credential scope's region (when the
+/// `Authorization` could be read) for the log.
+fn assume_role(
+    shared: &Shared,
+    headers: &HeaderMap,
+    body: &[u8],
+) -> (Option<String>, Result<String, StsError>) {
     let params = form(body);
+    if let Err(e) = check_action(&params) {
+        return (None, Err(e));
+    }
+    match parse_authorization(headers) {
+        Ok(auth) => (
+            Some(auth.region.clone()),
+            assume_role_signed(shared, headers, body, &params, &auth),
+        ),
+        Err(e) => (None, Err(e)),
+    }
+}
+
+fn check_action(params: &HashMap<String, String>) -> Result<(), StsError> {
     match params.get("Action").map(String::as_str) {
         Some("AssumeRole") => {}
         Some(other) => {
@@ -279,8 +392,19 @@ fn assume_role(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Stri
             ));
         }
     }
-    let auth = parse_authorization(headers)?;
+    Ok(())
+}
+
+/// AssumeRole once the `Authorization` header has been read.
+fn assume_role_signed(
+    shared: &Shared,
+    headers: &HeaderMap,
+    body: &[u8],
+    params: &HashMap<String, String>,
+    auth: &Authorization,
+) -> Result<String, StsError> {
     let now = shared.clock.now();
+    let time = check_scope(headers, auth, now)?;
     let (secret, token, expiration) = {
         let issued = lock(&shared.federation.issued);
         let Some(found) = issued.get(&auth.access_key_id) else {
@@ -307,17 +431,7 @@ fn assume_role(shared: &Shared, headers: &HeaderMap, body: &[u8]) -> Result<Stri
             "The security token included in the request is invalid.",
         ));
     }
-    verify_signature(headers, body, &auth, &secret, &token)?;
-    if auth.service != "sts" {
-        return Err(StsError::new(
-            StatusCode::FORBIDDEN,
-            "SignatureDoesNotMatch",
-            format!(
-                "Credential should be scoped to correct service: 'sts', not '{}'",
-                auth.service
-            ),
-        ));
-    }
+    verify_signature(headers, body, auth, time, &secret, &token)?;
     if expiration <= now {
         return Err(StsError::new(
             StatusCode::BAD_REQUEST,
@@ -427,5 +541,9 @@ mod tests {
             1_795_892_400
         );
         assert!(parse_amz_date("2026-11-28T19:00:00Z").is_none());
+        assert_eq!(
+            amz_date(t + Duration::from_millis(1500)),
+            "20261128T190001Z"
+        );
     }
 }

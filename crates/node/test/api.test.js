@@ -175,7 +175,7 @@ test('the emulator without a temporary home', async () => {
     assert.equal(bare.configFile, undefined)
     assert.equal(bare.ssoSession, undefined)
     assert.equal(bare.profiles[0].name, 'default') // the names a home would have
-    assert.deepEqual(Object.keys(bare.env()).sort(), ['AWS_ENDPOINT_URL_SIGNIN', 'AWS_ENDPOINT_URL_SSO', 'AWS_ENDPOINT_URL_SSO_OIDC'])
+    assert.deepEqual(Object.keys(bare.env()).sort(), ['AWS_ENDPOINT_URL_SIGNIN', 'AWS_ENDPOINT_URL_SSO', 'AWS_ENDPOINT_URL_SSO_OIDC', 'AWS_ENDPOINT_URL_STS'])
   } finally {
     await bare.stop()
   }
