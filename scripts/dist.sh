@@ -78,7 +78,10 @@ while IFS= read -r -d '' var; do
             ;;
     esac
 done < <(CARGO="$work/print-env" cargo-zigbuild zigbuild --target "$triple.$glibc" -p ssokit-cli)
-if ! printf '%s\n' "${zig_env[@]}" | grep -q "^CC_${triple//-/_}=.*zigcc"; then
+# (No `producer | grep -q` under pipefail in this script: grep -q exits at the first
+# match, and a producer still writing then fails with a broken pipe, failing the test.)
+zig_vars=$(printf '%s\n' "${zig_env[@]}")
+if ! grep -q "^CC_${triple//-/_}=.*zigcc" <<<"$zig_vars"; then
     echo "dist.sh: cargo-zigbuild set no zig C compiler for $triple: ${zig_env[*]}" >&2
     exit 1
 fi
@@ -120,11 +123,13 @@ wheel=$(ls "$work"/wheels/ssokit-"$version"-cp39-abi3-*manylinux_2_17_x86_64*.wh
 sdist=$work/wheels/ssokit-$version.tar.gz
 audit=$(.venv/bin/auditwheel show "$wheel")
 echo "$audit"
-if ! tr -s ' \n' '  ' <<<"$audit" | grep -q 'consistent with the following platform tag: "manylinux_2_17_x86_64"'; then
+audit_line=$(tr -s ' \n' '  ' <<<"$audit")
+if ! grep -q 'consistent with the following platform tag: "manylinux_2_17_x86_64"' <<<"$audit_line"; then
     echo "dist.sh: auditwheel does not agree that $wheel is manylinux_2_17_x86_64" >&2
     exit 1
 fi
-if .venv/bin/python -m zipfile -l "$wheel" | grep -q '\.data/scripts/ssokit'; then :; else
+wheel_files=$(.venv/bin/python -m zipfile -l "$wheel")
+if grep -q '\.data/scripts/ssokit' <<<"$wheel_files"; then :; else
     echo "dist.sh: $wheel has no ssokit-$version.data/scripts/ssokit" >&2
     exit 1
 fi
